@@ -1,0 +1,53 @@
+"""Domain exceptions.
+
+Every error casetime raises on purpose subclasses :class:`CasetimeError`, which
+itself subclasses :class:`ValueError`, so ``except ValueError`` still works and
+the command line can print the message without a traceback.
+
+>>> issubclass(DateParseError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CasetimeError",
+    "DateParseError",
+    "CalendarRangeError",
+]
+
+
+class CasetimeError(ValueError):
+    """Base class of every domain error raised by casetime."""
+
+
+class DateParseError(CasetimeError):
+    """A value that should be a date is not one.
+
+    The message names the value and, for arrays, its position.
+    """
+
+    def __init__(self, value: object, position: int | None = None, *, detail: str = "") -> None:
+        self.value = value
+        self.position = position
+        where = "" if position is None else f" at position {position}"
+        extra = f" ({detail})" if detail else ""
+        super().__init__(f"not a date{where}: {value!r}{extra}; expected an ISO date such as 2009-01-05")
+
+
+class CalendarRangeError(CasetimeError):
+    """A date falls outside the years a calendar covers.
+
+    A calendar never treats a date outside its coverage as holiday-free: it
+    refuses it and names the date and the coverage.
+    """
+
+    def __init__(self, value: object, coverage: tuple[object, object], *, what: str = "date") -> None:
+        self.value = value
+        self.coverage = coverage
+        lo, hi = coverage
+        subject = " ".join(part for part in (what, str(value)) if part)
+        super().__init__(
+            f"{subject} is outside the calendar's coverage {lo} to {hi}; "
+            "build the calendar with a wider start/end (e.g. casetime.england(start=..., end=...))"
+        )
