@@ -1,0 +1,279 @@
+"""Columnar tables of case records: numpy arrays, one table per record type.
+
+A :class:`Table` holds, for ``n`` records of one type:
+
+- ``child``: the child ids as a :class:`Labels` column (integer codes plus labels);
+- ``dates``: every date field of the type (see :mod:`casetime.schema`) as
+  ``datetime64[D]``, ``NaT`` where missing or absent;
+- ``extra``: any other column (team, locality ...) as :class:`Labels`, ready to group by;
+- ``source`` and ``row``: where each record came from (file or frame label, and
+  its row: the spreadsheet row number in a CSV, header = row 1; the 0-based
+  position in a frame or dict), so every issue can be traced back;
+- ``reviews``: for plans, the review dates as a ragged column ``(offsets, values)``.
+
+>>> t = Table.from_columns("initial_assessment", {
+...     "child_id": ["A", "B"], "referral_date": ["2009-01-05", "2009-01-06"],
+...     "completion_date": ["2009-01-14", None], "team": ["North", "South"]})
+>>> len(t), t.child.values().tolist(), t.extra["team"].labels.tolist()
+(2, ['A', 'B'], ['North', 'South'])
+>>> t.dates["completion_date"].tolist()
+[datetime.date(2009, 1, 14), None]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.dates import MISSING, to_day_numbers
+from casetime.schema import SCHEMAS, record_type_of
+
+__all__ = ["Labels", "Ragged", "Table"]
+
+
+@dataclass(frozen=True, eq=False)
+class Labels:
+    """A categorical column: ``codes`` (``int64``, ``-1`` = missing) into ``labels``.
+
+    >>> lab = Labels.from_values(["b", "a", None, "b"])
+    >>> lab.codes.tolist(), lab.labels.tolist(), lab.values().tolist()
+    ([1, 0, -1, 1], ['a', 'b'], ['b', 'a', None, 'b'])
+    """
+
+    codes: npt.NDArray[np.int64]
+    labels: npt.NDArray[np.object_]
+
+    @classmethod
+    def from_values(cls, values: Any) -> Labels:
+        """Encode any 1-d sequence; ``None``/NaN/empty become missing (code -1)."""
+        raw = np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
+        if raw.dtype.kind in "US":
+            # the fast path (CSV columns): strip, blank = missing, no Python loop
+            text = np.strings.strip(raw.astype(str, copy=False).ravel())
+            present = np.strings.str_len(text) > 0
+        else:
+            arr = raw.astype(object).ravel()
+            text = np.array([_label(v) for v in arr], dtype=object) if arr.size else arr
+            present = text != None  # noqa: E711 (elementwise comparison)
+        codes = np.full(text.shape[0], -1, dtype=np.int64)
+        if present.any():
+            uniq, inv = np.unique(text[present].astype(str), return_inverse=True)
+            codes[present] = inv
+            labels = uniq.astype(object)
+        else:
+            labels = np.empty(0, dtype=object)
+        return cls(codes, labels)
+
+    def values(self) -> npt.NDArray[np.object_]:
+        """The labels row by row (``None`` where missing)."""
+        out = np.empty(self.codes.shape[0], dtype=object)
+        ok = self.codes >= 0
+        out[ok] = self.labels[self.codes[ok]]
+        return out
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def take(self, index: Any) -> Labels:
+        """The rows ``index`` (an integer array or boolean mask), sharing the labels."""
+        return Labels(self.codes[index], self.labels)
+
+    @staticmethod
+    def concat(parts: Sequence[Labels]) -> Labels:
+        """Join columns whose labels may differ; the result's labels are sorted and unique."""
+        if not parts:
+            return Labels(np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+        labels = np.unique(np.concatenate([p.labels.astype(str) for p in parts])).astype(object)
+        codes = []
+        for p in parts:
+            remap = np.searchsorted(labels.astype(str), p.labels.astype(str)).astype(np.int64)
+            codes.append(np.where(p.codes >= 0, remap[np.maximum(p.codes, 0)] if remap.size else -1, -1))
+        return Labels(np.concatenate(codes).astype(np.int64), labels)
+
+
+def _label(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if type(value).__name__ in ("NaTType", "NAType"):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass(frozen=True, eq=False)
+class Ragged:
+    """Several dates per record: record ``i`` has ``values[offsets[i]:offsets[i + 1]]``."""
+
+    offsets: npt.NDArray[np.int64]
+    values: npt.NDArray[np.datetime64]
+
+    def take(self, index: Any) -> Ragged:
+        """The rows ``index`` (an integer array or boolean mask)."""
+        rows = np.arange(self.offsets.shape[0] - 1)[index]
+        lengths = self.offsets[rows + 1] - self.offsets[rows]
+        offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        pieces = [self.values[self.offsets[r] : self.offsets[r + 1]] for r in rows.tolist()]
+        values = np.concatenate(pieces) if pieces else np.empty(0, dtype="M8[D]")
+        return Ragged(offsets, values.astype("M8[D]"))
+
+    def lists(self) -> list[list[Any]]:
+        """The dates per record as Python lists of :class:`datetime.date`."""
+        return [self.values[a:b].tolist() for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """Records of one type as numpy columns (see the module docstring)."""
+
+    record_type: str
+    child: Labels
+    dates: Mapping[str, npt.NDArray[np.datetime64]]
+    extra: Mapping[str, Labels] = field(default_factory=dict)
+    source: Labels | None = None
+    row: npt.NDArray[np.int64] | None = None
+    reviews: Ragged | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.child)
+        schema = SCHEMAS[self.record_type]
+        dates = dict(self.dates)
+        for name in schema.dates:
+            if name not in dates:
+                dates[name] = np.full(n, MISSING, dtype=np.int64).view("M8[D]")
+        object.__setattr__(self, "dates", dates)
+        if self.source is None:
+            object.__setattr__(self, "source", Labels(np.zeros(n, dtype=np.int64), np.array(["<input>"], object)))
+        if self.row is None:
+            object.__setattr__(self, "row", np.arange(n, dtype=np.int64))
+        for name, col in dates.items():
+            if col.shape != (n,):
+                raise ValueError(f"column {name} has {col.shape[0]} rows, expected {n}")
+
+    def __len__(self) -> int:
+        return len(self.child)
+
+    @property
+    def schema(self) -> Any:
+        """The :class:`~casetime.schema.RecordSchema` of this table's record type."""
+        return SCHEMAS[self.record_type]
+
+    def days(self, name: str) -> npt.NDArray[np.int64]:
+        """A date column as day numbers (``int64``, :data:`~casetime.dates.MISSING` where missing)."""
+        return self.dates[name].view(np.int64)
+
+    def take(self, index: Any) -> Table:
+        """The rows ``index`` (an integer array or boolean mask) as a new table."""
+        assert self.source is not None and self.row is not None
+        return Table(
+            self.record_type,
+            self.child.take(index),
+            {k: v[index] for k, v in self.dates.items()},
+            {k: v.take(index) for k, v in self.extra.items()},
+            self.source.take(index),
+            self.row[index],
+            None if self.reviews is None else self.reviews.take(index),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[Table]) -> Table:
+        """Join tables of the same record type (labels are merged)."""
+        if not parts:
+            raise ValueError("nothing to concatenate")
+        kind = parts[0].record_type
+        if any(p.record_type != kind for p in parts):
+            raise ValueError("cannot concatenate tables of different record types")
+        extra_names = sorted({k for p in parts for k in p.extra})
+        extra = {}
+        for name in extra_names:
+            extra[name] = Labels.concat([p.extra.get(name) or _missing_labels(len(p)) for p in parts])
+        reviews = None
+        if any(p.reviews is not None for p in parts):
+            offsets, values, base = [np.zeros(1, dtype=np.int64)], [], 0
+            for p in parts:
+                r = p.reviews or Ragged(np.zeros(len(p) + 1, dtype=np.int64), np.empty(0, dtype="M8[D]"))
+                offsets.append(r.offsets[1:] + base)
+                values.append(r.values)
+                base += int(r.offsets[-1])
+            reviews = Ragged(np.concatenate(offsets), np.concatenate(values).astype("M8[D]"))
+        return cls(
+            kind,
+            Labels.concat([p.child for p in parts]),
+            {k: np.concatenate([p.dates[k] for p in parts]) for k in parts[0].dates},
+            extra,
+            Labels.concat([p.source for p in parts if p.source is not None]),
+            np.concatenate([p.row for p in parts if p.row is not None]),
+            reviews,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        record_type: str,
+        columns: Mapping[str, Any],
+        *,
+        source: str = "<input>",
+        rows: Any = None,
+    ) -> Table:
+        """A table from standard-named columns (lists or arrays of equal length).
+
+        Date columns may be anything :func:`casetime.dates.to_day_numbers`
+        accepts; columns that are not standard are kept as ``extra``.
+        ``review_dates`` (plans only) is a list of lists of dates, or strings
+        with dates separated by ``;``.
+        """
+        kind = record_type_of(record_type)
+        schema = SCHEMAS[kind]
+        if "child_id" not in columns:
+            raise ValueError("columns must include child_id")
+        child = Labels.from_values(columns["child_id"])
+        n = len(child)
+        dates = {}
+        for name in schema.dates:
+            if name in columns:
+                dates[name] = to_day_numbers(columns[name]).astype(np.int64, copy=False).view("M8[D]")
+        extra = {
+            k: Labels.from_values(v)
+            for k, v in columns.items()
+            if k not in schema.columns and k not in ("record_type",)
+        }
+        reviews = None
+        if "review_dates" in schema.ragged and "review_dates" in columns:
+            reviews = _ragged_from_values(columns["review_dates"])
+        src = Labels(np.zeros(n, dtype=np.int64), np.array([source], dtype=object))
+        row = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        return cls(kind, child, dates, extra, src, row, reviews)
+
+    def to_columns(self) -> dict[str, Any]:
+        """Standard-named columns as numpy arrays (ids and extras as object arrays)."""
+        out: dict[str, Any] = {"child_id": self.child.values()}
+        out.update({k: v.copy() for k, v in self.dates.items()})
+        if self.reviews is not None:
+            out["review_dates"] = self.reviews.lists()
+        out.update({k: v.values() for k, v in self.extra.items()})
+        return out
+
+
+def _missing_labels(n: int) -> Labels:
+    return Labels(np.full(n, -1, dtype=np.int64), np.empty(0, dtype=object))
+
+
+def _ragged_from_values(values: Any) -> Ragged:
+    lists: list[list[Any]] = []
+    for item in values:
+        if item is None or (isinstance(item, float) and item != item):
+            lists.append([])
+        elif isinstance(item, str):
+            lists.append([p.strip() for p in item.split(";") if p.strip()])
+        else:
+            lists.append(list(item))
+    lengths = np.array([len(x) for x in lists], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    flat = [d for x in lists for d in x]
+    values_arr = to_day_numbers(flat).view("M8[D]") if flat else np.empty(0, dtype="M8[D]")
+    return Ragged(offsets, values_arr)
