@@ -145,10 +145,10 @@ class WorkingCalendar:
     >>> cal.working_days_between("2007-12-31", "2008-01-02")
     Traceback (most recent call last):
     ...
-    casetime.errors.CalendarRangeError: date 2007-12-31 is outside the calendar's coverage 2008-01-01 to 2010-12-31; build the calendar with a wider start/end (e.g. casetime.england(start=..., end=...))
+    casetime.errors.CalendarRangeError: date 2007-12-31 is outside the calendar's coverage 2008-01-01 to 2010-12-31; ...
     """
 
-    __slots__ = ("name", "weekmask", "start", "end", "_holidays", "_source", "_closures", "__dict__")
+    __slots__ = ("__dict__", "_closures", "_holidays", "_source", "end", "name", "start", "weekmask")
 
     def __init__(
         self,
@@ -429,12 +429,12 @@ class WorkingCalendar:
             if convention == "inclusive":
                 nn = _as_int(n)
                 k += -int(t.flag[si]) if nn >= 1 else (1 if nn <= -1 else 0)
-            out = int(t.inv[min(max(k, 0), t.inv.size - 1)])
-            if out == MISSING:
+            due = int(t.inv[min(max(k, 0), t.inv.size - 1)])
+            if due == MISSING:
                 raise CalendarRangeError(
                     f"{_as_int(n)} working days from {date_from_day(s.days)}", self.coverage, what="the result of"
                 )
-            return date_from_day(out)
+            return date_from_day(due)
         sd = MISSING if s.days is None else s.days
         si = self._index(sd)
         steps = _as_int(n) if n_arr is None else n_arr
@@ -442,7 +442,7 @@ class WorkingCalendar:
         if convention == "inclusive":
             fs = np.take(t.flag, si, mode="clip").astype(np.int64)
             k = k - np.where(np.asarray(steps) >= 1, fs, 0) + (np.asarray(steps) <= -1)
-        out = np.take(t.inv, k, mode="clip")
+        out: Any = np.take(t.inv, k, mode="clip")
         if n_missing is not False and n_missing is not True:
             out = np.where(n_missing, MISSING, out)
         elif n_missing:

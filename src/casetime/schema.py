@@ -226,10 +226,10 @@ def resolve_columns(
         if standard in result:
             continue
         for alias in _aliases(schema.record_type, standard):
-            heading = by_norm.get(normalise_heading(alias))
-            if heading is not None and heading not in taken:
-                result[standard] = heading
-                taken.add(heading)
+            match = by_norm.get(normalise_heading(alias))
+            if match is not None and match not in taken:
+                result[standard] = match
+                taken.add(match)
                 break
     missing = [c for c in schema.required if c not in result]
     if missing:

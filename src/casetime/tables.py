@@ -169,7 +169,8 @@ class Table:
 
     def take(self, index: Any) -> Table:
         """The rows ``index`` (an integer array or boolean mask) as a new table."""
-        assert self.source is not None and self.row is not None
+        assert self.source is not None
+        assert self.row is not None
         return Table(
             self.record_type,
             self.child.take(index),
