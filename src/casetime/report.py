@@ -126,17 +126,41 @@ def to_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["indicator", "title", "period", "group_by", "group", "numerator", "denominator", "value", "display",
-         "target", "polarity", "rag"]
+        [
+            "indicator",
+            "title",
+            "period",
+            "group_by",
+            "group",
+            "numerator",
+            "denominator",
+            "value",
+            "display",
+            "target",
+            "polarity",
+            "rag",
+        ]
     )
     for ind in report.indicators:
         for level, r in [("overall", ind.overall), *[(ind.group_by, x) for x in ind.rows]]:
             writer.writerow(
-                [safe_cell(v) for v in (
-                    ind.id, ind.title, report.period, level, r.label, r.numerator, r.denominator,
-                    "" if r.value is None else repr(r.value), r.display, "" if ind.target is None else ind.target,
-                    ind.polarity, r.rag or "",
-                )]
+                [
+                    safe_cell(v)
+                    for v in (
+                        ind.id,
+                        ind.title,
+                        report.period,
+                        level,
+                        r.label,
+                        r.numerator,
+                        r.denominator,
+                        "" if r.value is None else repr(r.value),
+                        r.display,
+                        "" if ind.target is None else ind.target,
+                        ind.polarity,
+                        r.rag or "",
+                    )
+                ]
             )
     return buffer.getvalue()
 
@@ -242,8 +266,10 @@ def to_html(report: Report) -> str:
             f"({direction}) &middot; {esc(report.period)}</span></p>"
         )
         out.append(_chart(ind))
-        out.append(f"<table><tr><th>{esc(ind.group_by)}</th><th>value</th><th>numerator</th><th>denominator</th>"
-                   "<th>RAG</th></tr>")
+        out.append(
+            f"<table><tr><th>{esc(ind.group_by)}</th><th>value</th><th>numerator</th><th>denominator</th>"
+            "<th>RAG</th></tr>"
+        )
         for r in ind.rows:
             val = "-" if r.value is None else f"{r.display}%"
             out.append(
