@@ -17,6 +17,10 @@ What it measures, all in one run (targets are ratios, so machine drift cancels):
 * the cost of pandas: a Series of datetime64 in, a Series out.
 
 Before anything is timed the results are checked to be equal, so the comparison is honest.
+The script first touches (writes to, then frees) about as much memory as it will use: on some virtual
+machines the first write to memory the process has never used costs 10-20 ns per 8 bytes, more than the
+lookup being measured, and whichever method happens to get fresh pages would look several times slower
+(``--no-pretouch`` shows that effect).
 Each figure is the median of ``--repeat`` timed passes, after one untimed warm-up pass (the
 warm-up is shown as "first pass": it includes touching fresh output memory). Passes of the
 different methods are interleaved so that load on a shared machine hits them alike.
@@ -48,6 +52,7 @@ FIRST_START = np.datetime64("2000-01-01", "D")
 LAST_START = np.datetime64("2030-12-31", "D")
 MAX_SPAN = 120  # end = start + 0..MAX_SPAN days
 MAX_N = 60  # n = 0..MAX_N working days
+PRETOUCH_BYTES_PER_ROW = 96  # about the script's peak memory per row of the larger benchmark
 
 
 def machine() -> dict[str, str]:
@@ -84,6 +89,14 @@ def machine() -> dict[str, str]:
 def random_starts(rng: np.random.Generator, rows: int) -> np.ndarray:
     lo, hi = int(FIRST_START.view("i8")), int(LAST_START.view("i8"))
     return rng.integers(lo, hi + 1, size=rows, dtype=np.int64).view("M8[D]")
+
+
+def pretouch(nbytes: int) -> float:
+    """Write to ``nbytes`` of fresh memory and free it; return the seconds it took."""
+    t0 = time.perf_counter()
+    buffer = np.ones(nbytes // 8)
+    del buffer
+    return time.perf_counter() - t0
 
 
 def fail(code: int, message: str) -> None:
@@ -143,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loop-rows", type=int, default=10_000, help="rows for the Python loop (10,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per method; the median is reported (3)")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed ({SEED})")
+    parser.add_argument("--no-pretouch", action="store_true", help="do not pre-touch memory (see the docstring)")
     args = parser.parse_args(argv)
     if min(args.rows, args.add_rows, args.loop_rows, args.repeat) < 1:
         parser.error("--rows, --add-rows, --loop-rows and --repeat must be at least 1")
@@ -163,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         import pandas as pd
     except ImportError:
         pd = None
+
+    touched = 0 if args.no_pretouch else PRETOUCH_BYTES_PER_ROW * max(args.rows, args.add_rows)
+    touch_time = pretouch(touched) if touched else 0.0
 
     rng = np.random.default_rng(args.seed)
     rows: list[tuple[str, str, int, float, float, str, str]] = []  # label, method, n, first, median, vs, target
@@ -242,10 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     shown = sys.argv[1:] if argv is None else argv
     print(f"  command   python {' '.join([os.path.relpath(sys.argv[0]), *shown])}")
     print(f"  seed {args.seed}; median of {args.repeat} passes after one warm-up pass")
+    if touched:
+        print(f"  memory pre-touched: {touched / 2**20:,.0f} MiB in {touch_time:.1f} s")
+    else:
+        print("  memory not pre-touched (--no-pretouch): fresh pages may inflate some figures")
     print(f"\none-off table build (first call: import holidays, generate {lo.year}-{hi.year}, build tables): "
           f"{build * 1e3:.0f} ms\n")
 
-    header = f"{'operation':<52} {'rows':>11} {'ns/row':>9} {'first pass':>11} {'casetime speed-up':>18}"
+    header = f"{'operation':<52} {'rows':>11} {'ns/row':>9} {'warm-up':>11} {'casetime speed-up':>18}"
     print(header)
     print("-" * len(header))
 
