@@ -21,9 +21,9 @@ The script first touches (writes to, then frees) about as much memory as it will
 machines the first write to memory the process has never used costs 10-20 ns per 8 bytes, more than the
 lookup being measured, and whichever method happens to get fresh pages would look several times slower
 (``--no-pretouch`` shows that effect).
-Each figure is the median of ``--repeat`` timed passes, after one untimed warm-up pass (the
-warm-up is shown as "first pass": it includes touching fresh output memory). Passes of the
-different methods are interleaved so that load on a shared machine hits them alike.
+Each figure is the median of ``--repeat`` timed passes, after one warm-up pass that is left out of
+the median (shown in the "warm-up" column). Passes of the different methods are interleaved so that
+load on a shared machine hits them alike, and no output is kept alive across passes.
 
 Exits 1 if a speed-up is below its target, 2 if results disagree.
 """
@@ -113,11 +113,14 @@ def check_equal(what: str, ours: Any, theirs: Any) -> None:
     differ = ours != theirs
     if differ.any():
         i = int(np.flatnonzero(differ)[0])
-        fail(2, f"{what}: {int(differ.sum())} rows differ; first at row {i}: casetime {ours[i]!r}, reference {theirs[i]!r}")
+        fail(
+            2,
+            f"{what}: {int(differ.sum())} rows differ; first at row {i}: casetime {ours[i]!r}, reference {theirs[i]!r}",
+        )
 
 
 def run_interleaved(methods: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Seconds per method: (first untimed-for-the-median pass, median of ``repeat`` passes)."""
+    """Seconds per method: (the warm-up pass, the median of the ``repeat`` passes after it)."""
     first: dict[str, float] = {}
     passes: dict[str, list[float]] = {name: [] for name in methods}
     for round_ in range(repeat + 1):
@@ -147,6 +150,72 @@ def loop_count(pairs: list[tuple[dt.date, dt.date]], hols: Any) -> list[int]:
             day += one
         out.append(count)
     return out
+
+
+def per_row(seconds: dict[str, float], rows: dict[str, int]) -> dict[str, float]:
+    return {name: value / rows[name] * 1e9 for name, value in seconds.items()}
+
+
+def bench_count(cal: Any, busdaycal: np.busdaycalendar, rng: np.random.Generator, args: Any, pd: Any) -> dict[str, Any]:
+    """Count (start, end]: casetime, numpy, pandas Series, and a plain loop on the first --loop-rows pairs."""
+    start = random_starts(rng, args.rows)
+    end = start + rng.integers(0, MAX_SPAN + 1, size=args.rows, dtype=np.int64)
+    expected = np.busday_count(start + 1, end + 1, busdaycal=busdaycal)
+    check_equal("working_days_between vs numpy.busday_count", cal.working_days_between(start, end), expected)
+    methods: dict[str, Callable[[], Any]] = {
+        "casetime": lambda: cal.working_days_between(start, end),
+        "numpy": lambda: np.busday_count(start + 1, end + 1, busdaycal=busdaycal),
+    }
+    series_dtype = ""
+    if pd is not None:
+        start_s, end_s = pd.Series(start), pd.Series(end)
+        series_dtype = str(start_s.dtype)
+        got = cal.working_days_between(start_s, end_s)
+        if not (isinstance(got, pd.Series) and got.index.equals(start_s.index)):
+            fail(2, "working_days_between on a pandas Series did not give a Series with the same index")
+        check_equal("working_days_between on pandas Series vs numpy", got.to_numpy(), expected)
+        del got
+        methods["pandas"] = lambda: cal.working_days_between(start_s, end_s)
+    del expected
+    first, median = run_interleaved(methods, args.repeat)
+
+    import holidays
+
+    lo, hi = cal.coverage
+    hols = holidays.country_holidays("GB", subdiv="ENG", years=range(lo.year, hi.year + 1))
+    k = min(args.loop_rows, args.rows)
+    pairs = list(zip(start[:k].tolist(), end[:k].tolist(), strict=True))
+    check_equal(
+        "holidays loop vs working_days_between", cal.working_days_between(start[:k], end[:k]), loop_count(pairs, hols)
+    )
+    loop_first, loop_median = run_interleaved({"loop": lambda: loop_count(pairs, hols)}, args.repeat)
+    first.update(loop_first)
+    median.update(loop_median)
+    rows = {name: args.rows for name in median} | {"loop": k}
+    return {"ns": per_row(median, rows), "first": per_row(first, rows), "loop_rows": k, "series_dtype": series_dtype}
+
+
+def bench_add(cal: Any, busdaycal: np.busdaycalendar, rng: np.random.Generator, args: Any, pd: Any) -> dict[str, Any]:
+    """Add n working days: casetime, numpy, pandas Series."""
+    start = random_starts(rng, args.add_rows)
+    n = rng.integers(0, MAX_N + 1, size=args.add_rows, dtype=np.int64)
+    expected = np.busday_offset(start, n, roll="backward", busdaycal=busdaycal)
+    check_equal("add_working_days vs numpy.busday_offset", cal.add_working_days(start, n), expected)
+    methods: dict[str, Callable[[], Any]] = {
+        "casetime": lambda: cal.add_working_days(start, n),
+        "numpy": lambda: np.busday_offset(start, n, roll="backward", busdaycal=busdaycal),
+    }
+    if pd is not None:
+        start_s = pd.Series(start)
+        got = cal.add_working_days(start_s, n)
+        if not (isinstance(got, pd.Series) and got.index.equals(start_s.index)):
+            fail(2, "add_working_days on a pandas Series did not give a Series with the same index")
+        check_equal("add_working_days on pandas Series vs numpy", got.to_numpy().astype("M8[D]"), expected)
+        del got
+        methods["pandas"] = lambda: cal.add_working_days(start_s, n)
+    first, median = run_interleaved(methods, args.repeat)
+    rows = dict.fromkeys(median, args.add_rows)
+    return {"ns": per_row(median, rows), "first": per_row(first, rows)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,75 +251,13 @@ def main(argv: list[str] | None = None) -> int:
     touch_time = pretouch(touched) if touched else 0.0
 
     rng = np.random.default_rng(args.seed)
-    rows: list[tuple[str, str, int, float, float, str, str]] = []  # label, method, n, first, median, vs, target
 
-    # -- count (start, end] ----------------------------------------------------------------------
-    start = random_starts(rng, args.rows)
-    end = start + rng.integers(0, MAX_SPAN + 1, size=args.rows, dtype=np.int64)
-    check_equal(
-        "working_days_between vs numpy.busday_count",
-        cal.working_days_between(start, end),
-        np.busday_count(start + 1, end + 1, busdaycal=busdaycal),
-    )
-    methods: dict[str, Callable[[], Any]] = {
-        "casetime": lambda: cal.working_days_between(start, end),
-        "numpy": lambda: np.busday_count(start + 1, end + 1, busdaycal=busdaycal),
-    }
-    if pd is not None:
-        start_s, end_s = pd.Series(start), pd.Series(end)
-        series_dtype = str(start_s.dtype)
-        got = cal.working_days_between(start_s, end_s)
-        if not (isinstance(got, pd.Series) and got.index.equals(start_s.index)):
-            fail(2, "working_days_between on a pandas Series did not give a Series with the same index")
-        check_equal("working_days_between on pandas Series vs ndarray", got.to_numpy(), cal.working_days_between(start, end))
-        del got
-        methods["pandas"] = lambda: cal.working_days_between(start_s, end_s)
-    first, med = run_interleaved(methods, args.repeat)
-    count_ns = {k: v / args.rows * 1e9 for k, v in med.items()}
-    count_first = {k: v / args.rows * 1e9 for k, v in first.items()}
+    count = bench_count(cal, busdaycal, rng, args, pd)
+    add = bench_add(cal, busdaycal, rng, args, pd)
+    count_ns, count_first, add_ns, add_first = count["ns"], count["first"], add["ns"], add["first"]
     count_ratio = count_ns["numpy"] / count_ns["casetime"]
-
-    # -- plain loop with a holidays object, on the first --loop-rows pairs ------------------------
-    import holidays
-
-    hols = holidays.country_holidays("GB", subdiv="ENG", years=range(lo.year, hi.year + 1))
-    k = min(args.loop_rows, args.rows)
-    pairs = list(zip(start[:k].tolist(), end[:k].tolist()))
-    check_equal("holidays loop vs working_days_between", cal.working_days_between(start[:k], end[:k]), loop_count(pairs, hols))
-    loop_first, loop_med = run_interleaved({"loop": lambda: loop_count(pairs, hols)}, args.repeat)
-    loop_ns = loop_med["loop"] / k * 1e9
-    if pd is not None:
-        del start_s, end_s
-    del start, end, methods
-
-    # -- add n working days ------------------------------------------------------------------------
-    astart = random_starts(rng, args.add_rows)
-    n = rng.integers(0, MAX_N + 1, size=args.add_rows, dtype=np.int64)
-    check_equal(
-        "add_working_days vs numpy.busday_offset",
-        cal.add_working_days(astart, n),
-        np.busday_offset(astart, n, roll="backward", busdaycal=busdaycal),
-    )
-    methods = {
-        "casetime": lambda: cal.add_working_days(astart, n),
-        "numpy": lambda: np.busday_offset(astart, n, roll="backward", busdaycal=busdaycal),
-    }
-    if pd is not None:
-        astart_s = pd.Series(astart)
-        got = cal.add_working_days(astart_s, n)
-        if not (isinstance(got, pd.Series) and got.index.equals(astart_s.index)):
-            fail(2, "add_working_days on a pandas Series did not give a Series with the same index")
-        check_equal(
-            "add_working_days on pandas Series vs ndarray",
-            got.to_numpy().astype("M8[D]"),
-            cal.add_working_days(astart, n),
-        )
-        del got
-        methods["pandas"] = lambda: cal.add_working_days(astart_s, n)
-    afirst, amed = run_interleaved(methods, args.repeat)
-    add_ns = {k: v / args.add_rows * 1e9 for k, v in amed.items()}
-    add_first = {k: v / args.add_rows * 1e9 for k, v in afirst.items()}
     add_ratio = add_ns["numpy"] / add_ns["casetime"]
+    k, loop_ns, series_dtype = count["loop_rows"], count_ns["loop"], count["series_dtype"]
 
     # -- report --------------------------------------------------------------------------------------
     print("casetime calendar benchmark")
@@ -263,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  memory pre-touched: {touched / 2**20:,.0f} MiB in {touch_time:.1f} s")
     else:
         print("  memory not pre-touched (--no-pretouch): fresh pages may inflate some figures")
-    print(f"\none-off table build (first call: import holidays, generate {lo.year}-{hi.year}, build tables): "
-          f"{build * 1e3:.0f} ms\n")
+    print(
+        f"\none-off table build (first call: import holidays, generate {lo.year}-{hi.year}, build tables): "
+        f"{build * 1e3:.0f} ms\n"
+    )
 
     header = f"{'operation':<52} {'rows':>11} {'ns/row':>9} {'warm-up':>11} {'casetime speed-up':>18}"
     print(header)
@@ -279,34 +288,64 @@ def main(argv: list[str] | None = None) -> int:
 
     print("count working days in (start, end]")
     line("  casetime working_days_between(start, end)", args.rows, count_ns["casetime"], count_first["casetime"], "1")
-    line("  numpy busday_count(start + 1, end + 1)", args.rows, count_ns["numpy"], count_first["numpy"],
-         verdict(count_ratio, COUNT_TARGET))
-    line("  Python loop over days with a holidays object", k, loop_ns, loop_first["loop"] / k * 1e9,
-         f"{loop_ns / count_ns['casetime']:,.0f}x")
+    line(
+        "  numpy busday_count(start + 1, end + 1)",
+        args.rows,
+        count_ns["numpy"],
+        count_first["numpy"],
+        verdict(count_ratio, COUNT_TARGET),
+    )
+    line(
+        "  Python loop over days with a holidays object",
+        k,
+        loop_ns,
+        count_first["loop"],
+        f"{loop_ns / count_ns['casetime']:,.0f}x",
+    )
     if pd is not None:
-        line(f"  casetime, pandas Series ({series_dtype}) in and out", args.rows, count_ns["pandas"],
-             count_first["pandas"], f"{count_ns['numpy'] / count_ns['pandas']:.1f}x vs numpy")
+        line(
+            f"  casetime, pandas Series ({series_dtype}) in and out",
+            args.rows,
+            count_ns["pandas"],
+            count_first["pandas"],
+            f"{count_ns['numpy'] / count_ns['pandas']:.1f}x vs numpy",
+        )
     print("add n working days (n = 0..60), due date")
     line("  casetime add_working_days(start, n)", args.add_rows, add_ns["casetime"], add_first["casetime"], "1")
-    line("  numpy busday_offset(start, n, roll='backward')", args.add_rows, add_ns["numpy"], add_first["numpy"],
-         verdict(add_ratio, ADD_TARGET))
+    line(
+        "  numpy busday_offset(start, n, roll='backward')",
+        args.add_rows,
+        add_ns["numpy"],
+        add_first["numpy"],
+        verdict(add_ratio, ADD_TARGET),
+    )
     if pd is not None:
-        line(f"  casetime, pandas Series ({series_dtype}) in and out", args.add_rows, add_ns["pandas"],
-             add_first["pandas"], f"{add_ns['numpy'] / add_ns['pandas']:.1f}x vs numpy")
+        line(
+            f"  casetime, pandas Series ({series_dtype}) in and out",
+            args.add_rows,
+            add_ns["pandas"],
+            add_first["pandas"],
+            f"{add_ns['numpy'] / add_ns['pandas']:.1f}x vs numpy",
+        )
     print()
     if pd is not None:
-        print(f"pandas wrapping costs {count_ns['pandas'] / count_ns['casetime']:.1f}x the ndarray time when "
-              f"counting and {add_ns['pandas'] / add_ns['casetime']:.1f}x when adding (unit conversion to days, "
-              "Series construction).")
+        print(
+            f"pandas wrapping costs {count_ns['pandas'] / count_ns['casetime']:.1f}x the ndarray time when "
+            f"counting and {add_ns['pandas'] / add_ns['casetime']:.1f}x when adding (unit conversion to days, "
+            "Series construction)."
+        )
     else:
         print("pandas is not installed: the Series rows are skipped.")
-    print(f"speed-up vs numpy: count {count_ratio:.1f}x (target {COUNT_TARGET:g}x), "
-          f"add {add_ratio:.1f}x (target {ADD_TARGET:g}x); total run {time.perf_counter() - wall:.0f} s")
+    print(
+        f"speed-up vs numpy: count {count_ratio:.1f}x (target {COUNT_TARGET:g}x), "
+        f"add {add_ratio:.1f}x (target {ADD_TARGET:g}x); total run {time.perf_counter() - wall:.0f} s"
+    )
 
     below = []
     if count_ratio < COUNT_TARGET:
-        below.append(f"working_days_between is {count_ratio:.1f}x faster than numpy.busday_count, "
-                     f"target {COUNT_TARGET:g}x")
+        below.append(
+            f"working_days_between is {count_ratio:.1f}x faster than numpy.busday_count, target {COUNT_TARGET:g}x"
+        )
     if add_ratio < ADD_TARGET:
         below.append(f"add_working_days is {add_ratio:.1f}x faster than numpy.busday_offset, target {ADD_TARGET:g}x")
     if below:

@@ -166,7 +166,8 @@ class WorkingCalendar:
         self.end = _to_date(end, "calendar end")
         if self.end < self.start:
             raise CasetimeError(f"calendar end {self.end} is before its start {self.start}")
-        self._holidays: dict[_dt.date, str] | None = _named_days(holidays, "holiday")
+        named = _named_days(holidays, "holiday")
+        self._holidays: dict[_dt.date, str] | None = {d: n for d, n in named.items() if self.start <= d <= self.end}
         self._source: Any = None
         self._closures: dict[_dt.date, tuple[str, str]] = dict(closures or {})
         for day in self._closures:
@@ -522,9 +523,12 @@ def _coerce_counts(n: Any) -> tuple[Any, Any]:
         if arr.dtype == np.int64 and arr.size and (arr.min() <= -_MAX_N or arr.max() >= _MAX_N):
             raise CasetimeError("a number of working days is too large")
         return arr, False
-    if arr.dtype.kind == "f" or arr.dtype.kind == "O":
-        as_float = np.array([np.nan if is_missing_scalar(v) else v for v in arr.ravel()], dtype=np.float64)
-        as_float = as_float.reshape(arr.shape) if arr.dtype.kind == "O" else arr.astype(np.float64)
+    if arr.dtype.kind in "fO":
+        if arr.dtype.kind == "O":
+            flat = [np.nan if is_missing_scalar(v) else v for v in arr.ravel()]
+            as_float = np.array(flat, dtype=np.float64).reshape(arr.shape)
+        else:
+            as_float = arr.astype(np.float64, copy=False)
         missing = np.isnan(as_float)
         whole = np.where(missing, 0.0, as_float)
         if not np.all(whole == np.round(whole)) or (np.abs(whole) >= _MAX_N).any():
@@ -539,7 +543,7 @@ def _wrap(result: Any, inputs: tuple[Coerced, ...], name: str) -> Any:
         if c.index is not None and np.ndim(result) == 1 and len(c.index) == len(result):
             import pandas as pd
 
-            return pd.Series(result, index=c.index, name=name)
+            return pd.Series(result, index=c.index, name=name, copy=False)
     return result
 
 

@@ -49,5 +49,5 @@ class CalendarRangeError(CasetimeError):
         subject = " ".join(part for part in (what, str(value)) if part)
         super().__init__(
             f"{subject} is outside the calendar's coverage {lo} to {hi}; "
-            "build the calendar with a wider start/end (e.g. casetime.england(start=..., end=...))"
+            "build a calendar with a wider coverage (for England and Wales: casetime.england(start=..., end=...))"
         )
