@@ -24,6 +24,7 @@ import datetime as _dt
 import functools
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, NamedTuple
@@ -100,8 +101,10 @@ def _parse_weekmask(weekmask: str | Iterable[bool | int]) -> tuple[bool, ...]:
         if len(text) == 7 and set(text) <= {"0", "1"}:
             return tuple(c == "1" for c in text)
         names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-        words = [w[:3].lower() for w in text.replace(",", " ").split()]
-        if words and all(w in names for w in words):
+        full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        words = [w.lower() for w in text.replace(",", " ").split()]
+        if words and all(w in names or w in full for w in words):
+            words = [w[:3] for w in words]
             return tuple(n in words for n in names)
         raise CasetimeError(f"weekmask {weekmask!r} is not 7 digits of 0/1 (Monday first) or day names")
     mask = tuple(bool(v) for v in weekmask)
@@ -340,9 +343,9 @@ class WorkingCalendar:
         if c.index is not None:
             import pandas as pd
 
-            return pd.Series(pd.array(result.filled(False), dtype="boolean").copy(), index=c.index).mask(
-                pd.Series(missing, index=c.index)
-            )
+            flags = pd.array(result.filled(False), dtype="boolean")
+            flags[missing] = pd.NA
+            return pd.Series(flags, index=c.index, name="is_working_day")
         return result
 
     def working_days_between(self, start: Any, end: Any, convention: Convention = "day0") -> Any:
@@ -461,7 +464,9 @@ class WorkingCalendar:
                 raise CalendarRangeError(
                     f"{n0} working days from {date_from_day(s0)}", self.coverage, what="the result of"
                 )
-        return _wrap(days_to_dates(np.asarray(out, dtype=np.int64)), (s,), "due_date")
+        n_info = Coerced(None, False, n.index) if n_arr is not None and _is_pandas_series(n) else None
+        inputs = (s,) if n_info is None else (s, n_info)
+        return _wrap(days_to_dates(np.asarray(out, dtype=np.int64)), inputs, "due_date")
 
     def next_working_day(self, dates: Any) -> Any:
         """The first working day strictly after each date.
@@ -535,6 +540,11 @@ def _coerce_counts(n: Any) -> tuple[Any, Any]:
             raise CasetimeError("a number of working days must be a whole number")
         return whole.astype(np.int64), missing
     raise CasetimeError(f"a number of working days must be integers, not {arr.dtype}")
+
+
+def _is_pandas_series(value: object) -> bool:
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
 
 
 def _wrap(result: Any, inputs: tuple[Coerced, ...], name: str) -> Any:

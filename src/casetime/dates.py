@@ -110,7 +110,7 @@ def day_number(value: object, position: int | None = None) -> int | None:
         days, bad = parse_date_strings(np.array([value]), slash=None)
         if bad[0]:
             raise DateParseError(value, position)
-        return int(days[0])
+        return None if days[0] == MISSING else int(days[0])
     raise DateParseError(value, position, detail=f"unsupported type {type(value).__name__}")
 
 
