@@ -1,0 +1,241 @@
+"""Property tests of loading: fuzzed CSV input, engine equality, round trips, reconciliation."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casetime.errors import CasetimeError
+from casetime.extract import load
+from casetime.io import ReadResult, read_csv
+from casetime.records import (
+    ChildProtectionPlan,
+    CoreAssessment,
+    InitialAssessment,
+    Referral,
+    Section47,
+    SingleAssessment,
+    records_to_table,
+    table_to_records,
+)
+from casetime.tables import Table
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+ENGINES = ("python", "pyarrow")
+
+dates = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2015, 12, 31))
+child_ids = st.text(alphabet="ABCXYZ0123456789", min_size=1, max_size=6)
+
+
+def _date_text(day: dt.date, style: int) -> str:
+    return [
+        day.isoformat(),
+        day.strftime("%d/%m/%Y"),
+        day.strftime("%d/%m/%Y 14:30"),
+        f"{day.day}/{day.month}/{day.year}",
+    ][style]
+
+
+cells = st.one_of(
+    st.builds(_date_text, dates, st.integers(0, 3)),
+    st.sampled_from(["", " ", "31/02/2009", "2009-13-01", "NULL", "n/a", "29/02/2009", "Derby, North", 'say "hi"']),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=8),
+    st.text(alphabet='\u00e9\u2013\u20ac\u00a3 ,;"\r\n', max_size=5),
+)
+HEADINGS = [
+    "child_id",
+    "LAchildID",
+    "referral_date",
+    "Date of Referral",
+    "completion_date",
+    "AssessmentActualStartDate",
+    "team",
+    "Notes",
+    "record_type",
+]
+
+
+def _same(a: ReadResult, b: ReadResult) -> None:
+    assert list(a.tables) == list(b.tables)
+    for kind, ta in a.tables.items():
+        tb = b.tables[kind]
+        assert len(ta) == len(tb)
+        assert ta.child.values().tolist() == tb.child.values().tolist()
+        for name in ta.dates:
+            assert np.array_equal(ta.days(name), tb.days(name))
+        assert sorted(ta.extra) == sorted(tb.extra)
+        for name in ta.extra:
+            assert ta.extra[name].values().tolist() == tb.extra[name].values().tolist()
+        assert ta.row is not None and tb.row is not None and ta.row.tolist() == tb.row.tolist()
+    key = [(i.record_type, i.rule, i.field, i.positions.tolist(), i.values.tolist()) for i in a.issues]
+    assert key == [(i.record_type, i.rule, i.field, i.positions.tolist(), i.values.tolist()) for i in b.issues]
+    assert [r.rows.tolist() for r in a.rejected] == [r.rows.tolist() for r in b.rejected]
+
+
+def _read(path: Path, engine: str, kind: str | None) -> ReadResult | CasetimeError:
+    try:
+        return read_csv(path, kind, engine=engine, chunk_rows=3)
+    except CasetimeError as exc:  # a clear error is an allowed outcome; anything else fails the test
+        return exc
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"child_id,referral_date\n"]))
+def test_random_bytes_give_a_clear_error_or_row_issues(tmp_path: Path, data: bytes, prefix: bytes) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_bytes(prefix + data)
+    outcomes = [_read(path, engine, None) for engine in ENGINES]
+    for outcome in outcomes:
+        assert isinstance(outcome, (ReadResult, CasetimeError))
+    if all(isinstance(o, ReadResult) for o in outcomes):
+        _same(outcomes[0], outcomes[1])  # type: ignore[arg-type]
+    else:
+        assert type(outcomes[0]) is type(outcomes[1])
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> tuple[bytes, int, str | None]:
+    """A CSV file made with csv.writer, then roughened; returns (bytes, records written, record type)."""
+    headings = draw(st.lists(st.sampled_from(HEADINGS), min_size=1, max_size=6))
+    rows = draw(st.lists(st.lists(cells, min_size=len(headings), max_size=len(headings)), max_size=12))
+    if "record_type" in headings:
+        at = headings.index("record_type")
+        for row in rows:
+            row[at] = draw(st.sampled_from(["IA", "cpp", "referral", "nonsense", ""]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(headings)
+    for row in rows:
+        if draw(st.booleans()) and draw(st.booleans()):
+            buffer.write("\n")  # a blank line
+        writer.writerow(row)
+    text = buffer.getvalue()
+    if draw(st.booleans()) and len(text) > 2:
+        text = text[: draw(st.integers(len(text) // 2, len(text) - 1))]  # truncated
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    encoding = draw(st.sampled_from(["utf-8", "cp1252"]))
+    raw = text.encode(encoding, errors="replace" if encoding == "cp1252" else "strict")
+    kind = draw(st.sampled_from([None, "ia"]))
+    return raw, len(rows), kind
+
+
+@SETTINGS
+@given(made=csv_files())
+def test_fuzzed_csv_files_never_crash_and_engines_agree(tmp_path: Path, made: tuple[bytes, int, str | None]) -> None:
+    raw, _, kind = made
+    path = tmp_path / "export.csv"
+    path.write_bytes(raw)
+    outcomes = [_read(path, engine, kind) for engine in ENGINES]
+    assert all(isinstance(o, (ReadResult, CasetimeError)) for o in outcomes)
+    if isinstance(outcomes[0], ReadResult) and isinstance(outcomes[1], ReadResult):
+        _same(outcomes[0], outcomes[1])
+        result = outcomes[0]
+        # every non-blank record is in a table or among the rejected rows, never dropped
+        with open(path, newline="", encoding="cp1252" if b"\x80" in raw or b"\xe9" in raw else "utf-8-sig") as f:
+            try:
+                records = list(csv.reader(f))[1:]
+            except UnicodeDecodeError:
+                return
+        expected = sum(1 for r in records if any(c.strip() for c in r))
+        got = sum(len(t) for t in result.tables.values()) + sum(len(r) for r in result.rejected)
+        assert got == expected
+    else:
+        assert str(outcomes[0]) == str(outcomes[1])
+
+
+def _records(draw: st.DrawFn, kind: str) -> Any:
+    child = draw(child_ids)
+    a, b, c = draw(dates), draw(st.none() | dates), draw(st.none() | dates)
+    if kind == "referral":
+        return Referral(child, a, b)
+    if kind == "ia":
+        return InitialAssessment(child, a, b, c)
+    if kind == "ca":
+        return CoreAssessment(child, a, b, c)
+    if kind == "sa":
+        return SingleAssessment(child, a, b, c)
+    if kind == "s47":
+        return Section47(child, a, b, c)
+    reviews = draw(st.lists(dates, max_size=3))
+    return ChildProtectionPlan(child, a, b, c, tuple(reviews))
+
+
+NAMES = {"referral": "referral", "ia": "ia", "ca": "ca", "sa": "single assessment", "s47": "s47", "cpp": "cpp"}
+
+
+@SETTINGS
+@given(data=st.data(), kind=st.sampled_from(sorted(NAMES)))
+def test_records_table_records_round_trip(data: st.DataObject, kind: str) -> None:
+    records = [_records(data.draw, kind) for _ in range(data.draw(st.integers(0, 8)))]
+    table = records_to_table(records, NAMES[kind])
+    assert len(table) == len(records)
+    assert table_to_records(table) == records
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> dict[str, list[Any]]:
+    n = draw(st.integers(0, 30))
+    fault = draw(st.floats(0, 0.5))
+
+    def maybe_bad(day: dt.date | None) -> Any:
+        if draw(st.floats(0, 1)) < fault:
+            return draw(st.sampled_from(["31/02/2009", "", None, "garbage", "2031-01-01"]))
+        return None if day is None else day.strftime("%d/%m/%Y")
+
+    ref = [draw(dates) for _ in range(n)]
+    done = [r + dt.timedelta(days=draw(st.integers(-5, 40))) if draw(st.booleans()) else None for r in ref]
+    return {
+        "child_id": [draw(st.sampled_from(["A", "B", "C", "D", " ", None])) for _ in range(n)],
+        "referral_date": [maybe_bad(r) for r in ref],
+        "completion_date": [maybe_bad(d) for d in done],
+        "team": [draw(st.sampled_from(["N", "S", None])) for _ in range(n)],
+    }
+
+
+@SETTINGS
+@given(frame=frames(), engine=st.sampled_from(ENGINES))
+def test_reconciliation_on_random_extracts(tmp_path: Path, frame: dict[str, list[Any]], engine: str) -> None:
+    path = tmp_path / "ia.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(frame)
+        writer.writerows(zip(*frame.values(), strict=True))
+    for ex in (load(frame, record_type="ia", as_at="2030-01-01"), load(path, engine=engine, as_at="2030-01-01")):
+        non_blank = sum(1 for row in zip(*frame.values(), strict=True) if any(v not in (None, "", " ") for v in row))
+        entries = ex.reconciliation()
+        for entry in entries:
+            assert entry["rows_read"] == entry["rows_valid"] + entry["rows_with_errors"]
+        assert sum(e["rows_read"] for e in entries) == non_blank
+        table: Table = ex["ia"]
+        assert len(ex.valid("ia")) == sum(e["rows_valid"] for e in entries)
+        assert len(table) == non_blank
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_many_chunks_equal_one_chunk(tmp_path: Path, engine: str) -> None:
+    rng = np.random.default_rng(7)
+    path = tmp_path / "cpp.csv"
+    days = np.datetime64("2009-01-01") + rng.integers(0, 900, 500)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["child_id", "start_date", "end_date", "review_dates", "team"])
+        for i, day in enumerate(days.tolist()):
+            end = "31/02/2009" if i % 97 == 0 else (day + dt.timedelta(days=400)).strftime("%d/%m/%Y")
+            reviews = ";".join((day + dt.timedelta(days=k * 90)).isoformat() for k in range(i % 4))
+            writer.writerow([f"C{i % 173}", day.strftime("%d/%m/%Y"), end, reviews, f"T{i % 5}"])
+    whole = read_csv(path, engine=engine)
+    for chunk in (7, 64, 499):
+        _same(whole, read_csv(path, engine=engine, chunk_rows=chunk))
+    table = whole.tables["cpp"]
+    assert table.reviews is not None and sum(map(len, table.reviews.lists())) == sum(i % 4 for i in range(500))

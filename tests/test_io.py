@@ -1,0 +1,551 @@
+"""Building tables from frames, dicts and CSV files: headings, dates, row numbers, bad input.
+
+The fixtures in tests/data/io/ were written by hand (bytes exact: BOM, CRLF, cp1252, UTF-16);
+expected values are read off the fixture text, not produced by the code under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from casetime.errors import CasetimeError
+from casetime.io import ReadResult, read_csv, read_path, table_from_frame, tables_from_frame
+from casetime.schema import ColumnError
+from casetime.tables import Table
+
+DATA = Path(__file__).parent / "data" / "io"
+D = dt.date
+ENGINES = ("python", "pyarrow")
+
+
+def dates(table: Table, name: str) -> list[dt.date | None]:
+    out: list[dt.date | None] = table.dates[name].tolist()
+    return out
+
+
+def same_table(a: Table, b: Table, *, rows: bool = True) -> None:
+    """Assert two tables hold the same records (labels compared by value, not by code)."""
+    assert a.record_type == b.record_type
+    assert len(a) == len(b)
+    assert a.child.values().tolist() == b.child.values().tolist()
+    assert sorted(a.dates) == sorted(b.dates)
+    for name in a.dates:
+        assert np.array_equal(a.days(name), b.days(name)), name
+    assert sorted(a.extra) == sorted(b.extra)
+    for name in a.extra:
+        assert a.extra[name].values().tolist() == b.extra[name].values().tolist(), name
+    assert (a.reviews is None) == (b.reviews is None)
+    if a.reviews is not None and b.reviews is not None:
+        assert a.reviews.lists() == b.reviews.lists()
+    if rows:
+        assert a.row is not None and b.row is not None
+        assert a.row.tolist() == b.row.tolist()
+        assert a.source is not None and b.source is not None
+        assert a.source.values().tolist() == b.source.values().tolist()
+
+
+def issue_list(result: ReadResult | tuple[Table, list[Any]]) -> list[tuple[str, str, list[int], list[str]]]:
+    issues = result[1]
+    return [(i.rule, i.field, i.positions.tolist(), i.values.tolist()) for i in issues]
+
+
+# ---------------------------------------------------------------------------
+# frames and dicts
+# ---------------------------------------------------------------------------
+
+CIN = {
+    "LAchildID": ["C1", "C2", "C3"],
+    "CINreferralDate": ["05/01/2009", "19/12/2008", "06/01/2009"],
+    "AssessmentActualStartDate": ["06/01/2009", None, ""],
+    "AssessmentAuthorisationDate": ["14/01/2009", "02/01/2009", None],
+    "Team": ["North", "South", None],
+}
+
+
+def test_cin_census_names_are_recognised() -> None:
+    table, issues = table_from_frame("initial_assessment", CIN)
+    assert issues == []
+    assert table.child.values().tolist() == ["C1", "C2", "C3"]
+    assert dates(table, "referral_date") == [D(2009, 1, 5), D(2008, 12, 19), D(2009, 1, 6)]
+    assert dates(table, "start_date") == [D(2009, 1, 6), None, None]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), D(2009, 1, 2), None]
+    assert table.extra["Team"].values().tolist() == ["North", "South", None]
+    assert table.source is not None and table.source.values().tolist() == ["<dataframe>"] * 3
+    assert table.row is not None and table.row.tolist() == [0, 1, 2]
+
+
+def test_cpp_cin_names_and_review_dates() -> None:
+    frame = {
+        "LAchildID": ["A", "B"],
+        "CPPstartDate": ["2009-01-05", "2009-02-02"],
+        "CPPendDate": ["2011-01-05", None],
+        "CPPreviewDate": ["2009-04-01;2009-10-01", ""],
+    }
+    table, issues = table_from_frame("cpp", frame)
+    assert issues == []
+    assert dates(table, "end_date") == [D(2011, 1, 5), None]
+    assert table.reviews is not None
+    assert table.reviews.lists() == [[D(2009, 4, 1), D(2009, 10, 1)], []]
+
+
+def test_review_dates_as_list_columns() -> None:
+    frame = {
+        "child_id": ["A", "B", "C"],
+        "start_date": ["2009-01-05", "2009-02-02", "2009-03-02"],
+        "review_dates": [["2009-04-01", D(2009, 10, 1)], [], ["31/04/2009", "2009-05-01"]],
+    }
+    table, issues = table_from_frame("cpp", frame)
+    assert table.reviews is not None
+    assert table.reviews.lists() == [[D(2009, 4, 1), D(2009, 10, 1)], [], [D(2009, 5, 1)]]
+    # the whole cell is reported, as for ";"-separated text
+    assert issue_list((table, issues)) == [("unparseable_date", "review_dates", [2], ["31/04/2009;2009-05-01"])]
+    pl_frame = pl.DataFrame({"child_id": ["A"], "start_date": [D(2009, 1, 5)], "review_dates": [[D(2009, 4, 1)]]})
+    table2, _ = table_from_frame("cpp", pl_frame)
+    assert table2.reviews is not None and table2.reviews.lists() == [[D(2009, 4, 1)]]
+
+
+def test_headings_with_odd_case_and_spaces() -> None:
+    frame = {" child   ID ": ["A"], "Date of REFERRAL": ["05/01/2009"], "date_completed": ["14/01/2009"]}
+    table, _ = table_from_frame("ia", frame)
+    assert dates(table, "referral_date") == [D(2009, 1, 5)]
+    assert dates(table, "completion_date") == [D(2009, 1, 14)]
+    assert table.extra == {}
+
+
+def test_explicit_mapping_wins_over_aliases() -> None:
+    frame = {
+        "Client": ["A", "B"],
+        "Received": ["05/01/2009", "06/01/2009"],
+        "Signed off": ["14/01/2009", None],
+        "referral_date": ["01/01/2000", "01/01/2000"],
+    }
+    table, _ = table_from_frame(
+        "ia", frame, columns={"child_id": "Client", "referral_date": "Received", "completion_date": "signed off"}
+    )
+    assert table.child.values().tolist() == ["A", "B"]
+    assert dates(table, "referral_date") == [D(2009, 1, 5), D(2009, 1, 6)]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), None]
+    assert list(table.extra) == ["referral_date"]
+
+
+def test_mapping_errors_name_the_problem() -> None:
+    with pytest.raises(ColumnError, match="'Nope'"):
+        table_from_frame("ia", CIN, columns={"completion_date": "Nope"})
+    with pytest.raises(ColumnError, match="end_date"):
+        table_from_frame("ia", CIN, columns={"end_date": "Team"})
+
+
+def test_missing_required_column_lists_expected_and_found() -> None:
+    with pytest.raises(ColumnError) as info:
+        table_from_frame("ia", {"child_id": ["A"], "completion date": ["2009-01-14"], "team": ["N"]})
+    text = str(info.value)
+    assert "referral_date" in text and "CINreferralDate" in text
+    assert "found: child_id, completion date, team" in text
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("2009-01-05", True, D(2009, 1, 5)),
+        ("2009-01-05", False, D(2009, 1, 5)),
+        ("05/01/2009", True, D(2009, 1, 5)),
+        ("05/01/2009", False, D(2009, 5, 1)),
+        ("5/1/2009", True, D(2009, 1, 5)),
+        ("05/01/2009 14:30", True, D(2009, 1, 5)),
+        ("05/01/2009 14:30:59", False, D(2009, 5, 1)),
+        ("2009-01-05T23:59:00", True, D(2009, 1, 5)),
+        (" 05/01/2009 ", True, D(2009, 1, 5)),
+        ("12/31/2008", False, D(2008, 12, 31)),
+    ],
+)
+def test_date_formats(text: str, dayfirst: bool, expected: dt.date) -> None:
+    table, issues = table_from_frame("referral", {"child_id": ["A"], "referral_date": [text]}, dayfirst=dayfirst)
+    assert issues == []
+    assert dates(table, "referral_date") == [expected]
+
+
+@pytest.mark.parametrize("text", ["31/02/2009", "29/02/2009", "12/31/2008", "2009-13-01", "5th Jan", "05/01/09", "1"])
+def test_impossible_or_unreadable_dates_are_row_issues_never_shifted(text: str) -> None:
+    frame = {"child_id": ["A", "B"], "referral_date": ["2009-01-05", text]}
+    table, issues = table_from_frame("referral", frame)
+    assert dates(table, "referral_date") == [D(2009, 1, 5), None]
+    assert issue_list((table, issues)) == [("unparseable_date", "referral_date", [1], [text])]
+    assert issues[0].severity == "error" and "referral_date" in issues[0].message
+
+
+def test_missing_markers_are_missing_not_bad() -> None:
+    frame = {
+        "child_id": ["A", "B", "C", "D"],
+        "referral_date": ["2009-01-05"] * 4,
+        "closure_date": ["", None, "NaT", " "],
+    }
+    table, issues = table_from_frame("referral", frame)
+    assert issues == [] and dates(table, "closure_date") == [None] * 4
+
+
+def test_pandas_frames_with_datetime_and_text_columns() -> None:
+    frame = pd.DataFrame(
+        {
+            "Child ID": ["A", "B", "C"],
+            "Referral Date": pd.to_datetime(["2009-01-05 10:00", "2009-01-06", None], format="mixed"),
+            "Completed": ["14/01/2009", "31/02/2009", None],
+            "team": pd.Categorical(["N", "S", "N"]),
+            "n": [1, 2, 3],
+        },
+        index=[10, 20, 30],
+    )
+    table, issues = table_from_frame("ia", frame, source="frame")
+    assert dates(table, "referral_date") == [D(2009, 1, 5), D(2009, 1, 6), None]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), None, None]
+    assert issue_list((table, issues)) == [("unparseable_date", "completion_date", [1], ["31/02/2009"])]
+    assert table.extra["team"].values().tolist() == ["N", "S", "N"]
+    assert table.extra["n"].values().tolist() == ["1", "2", "3"]
+    assert table.row is not None and table.row.tolist() == [0, 1, 2]
+
+
+def test_timezone_aware_columns_keep_their_wall_date() -> None:
+    stamps = pd.to_datetime(["2009-01-05 23:30"]).tz_localize("Europe/London")
+    frame = pd.DataFrame({"child_id": ["A"], "referral_date": stamps})
+    assert dates(table_from_frame("referral", frame)[0], "referral_date") == [D(2009, 1, 5)]
+    pframe = pl.DataFrame({"child_id": ["A"], "referral_date": [dt.datetime(2009, 1, 5, 23, 30)]}).with_columns(
+        pl.col("referral_date").dt.replace_time_zone("Europe/London")
+    )
+    assert dates(table_from_frame("referral", pframe)[0], "referral_date") == [D(2009, 1, 5)]
+
+
+def test_polars_frames() -> None:
+    frame = pl.DataFrame(
+        {
+            "LAchildID": ["A", "B", None],
+            "CINreferralDate": [D(2009, 1, 5), D(2009, 1, 6), D(2009, 1, 7)],
+            "AssessmentAuthorisationDate": ["14/01/2009", None, "31/02/2009"],
+            "team": pl.Series(["N", "S", "N"], dtype=pl.Categorical),
+            "score": [1.0, None, 2.5],
+        }
+    )
+    table, issues = table_from_frame("ia", frame)
+    assert table.child.values().tolist() == ["A", "B", None]
+    assert dates(table, "referral_date") == [D(2009, 1, 5), D(2009, 1, 6), D(2009, 1, 7)]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), None, None]
+    assert issue_list((table, issues)) == [("unparseable_date", "completion_date", [2], ["31/02/2009"])]
+    assert table.extra["team"].values().tolist() == ["N", "S", "N"]
+    assert table.extra["score"].values().tolist() == ["1", None, "2.5"]
+
+
+def test_numeric_child_ids_from_frames_read_as_in_a_file() -> None:
+    frame = pd.DataFrame({"child_id": [1001.0, None, 1003.0], "referral_date": ["2009-01-05"] * 3})
+    table, _ = table_from_frame("referral", frame)
+    assert table.child.values().tolist() == ["1001", None, "1003"]
+
+
+def test_rows_with_every_cell_empty_are_skipped_but_keep_numbering() -> None:
+    frame = {"child_id": ["A", None, "C"], "referral_date": ["2009-01-05", None, "2009-01-07"], "team": ["N", "", "S"]}
+    table, _ = table_from_frame("referral", frame)
+    assert table.child.values().tolist() == ["A", "C"]
+    assert table.row is not None and table.row.tolist() == [0, 2]
+
+
+def test_bad_frames() -> None:
+    with pytest.raises(CasetimeError, match="different lengths"):
+        table_from_frame("referral", {"child_id": ["A", "B"], "referral_date": ["2009-01-05"]})
+    with pytest.raises(CasetimeError, match="single value"):
+        table_from_frame("referral", {"child_id": "A", "referral_date": ["2009-01-05"]})
+    with pytest.raises(CasetimeError, match="DataFrame"):
+        table_from_frame("referral", [("A", "2009-01-05")])
+    with pytest.raises(CasetimeError, match="unknown record type"):
+        table_from_frame("adoption", {"child_id": ["A"], "referral_date": ["2009-01-05"]})
+
+
+def test_dataframe_to_table_to_dataframe_round_trip() -> None:
+    frame = pd.DataFrame(
+        {
+            "child_id": ["A", "B", "C"],
+            "referral_date": pd.to_datetime(["2009-01-05", "2009-01-06", "2009-01-07"]),
+            "start_date": pd.to_datetime(["2009-01-06", None, None]),
+            "completion_date": pd.to_datetime(["2009-01-14", None, "2009-01-20"]),
+            "team": ["North", "South", None],
+        }
+    )
+    table, issues = table_from_frame("ia", frame)
+    assert issues == []
+    back = pd.DataFrame(table.to_columns())
+    for name in ("referral_date", "start_date", "completion_date"):
+        expected = frame[name].to_numpy().astype("M8[D]")
+        assert np.array_equal(back[name].to_numpy().astype("M8[D]"), expected, equal_nan=True), name
+    assert back["child_id"].tolist() == frame["child_id"].tolist()
+    assert back["team"].tolist()[:2] == ["North", "South"] and back["team"].isna().tolist() == [False, False, True]
+    again, _ = table_from_frame("ia", back)
+    same_table(table, again)
+    pl_back = pl.DataFrame({k: v.tolist() for k, v in table.to_columns().items()})
+    same_table(table, table_from_frame("ia", pl_back)[0])
+
+
+def test_combined_frame_splits_by_record_type() -> None:
+    frame = {
+        "Record Type": ["IA", "cpp", "Initial Assessment", "adoption"],
+        "child_id": ["A", "A", "B", "C"],
+        "referral_date": ["05/01/2009", "05/01/2009", "06/01/2009", "07/01/2009"],
+        "start_date": [None, "20/01/2009", None, None],
+        "team": ["N", "N", "S", "S"],
+    }
+    result = tables_from_frame(frame)
+    assert sorted(result.tables) == ["cpp", "initial_assessment"]
+    assert result.tables["initial_assessment"].row is not None
+    assert result.tables["initial_assessment"].row.tolist() == [0, 2]
+    assert dates(result.tables["cpp"], "start_date") == [D(2009, 1, 20)]
+    assert [r.rows.tolist() for r in result.rejected] == [[3]]
+    assert [r.values.tolist() for r in result.rejected] == [["adoption"]]
+    with pytest.raises(CasetimeError, match="record_type"):
+        table_from_frame(None, frame)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# CSV files
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cin_file_with_bom_crlf_quotes_and_blank_lines(engine: str) -> None:
+    result = read_csv(DATA / "ia_cin.csv", "ia", engine=engine)
+    table = result.tables["initial_assessment"]
+    # header is row 1; rows 4 and 9 are blank lines and row 7 has only commas
+    assert table.row is not None and table.row.tolist() == [2, 3, 5, 6, 8]
+    assert table.source is not None and set(table.source.values().tolist()) == {str(DATA / "ia_cin.csv")}
+    assert table.child.values().tolist() == ["C001", "C002", "C003", "C004", "C005"]
+    assert dates(table, "referral_date") == [D(2009, 1, 5), D(2008, 12, 19), None, D(2009, 1, 5), D(2009, 1, 7)]
+    assert dates(table, "start_date") == [D(2009, 1, 6), None, None, None, D(2009, 1, 8)]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), D(2009, 1, 2), None, D(2009, 1, 20), None]
+    assert table.extra["Team"].values().tolist() == ["North", "South, East", "North", "South, East", "North"]
+    assert issue_list(result) == [("unparseable_date", "referral_date", [2], ["31/02/2009"])]
+    assert result.rejected == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_spreadsheet_headings(engine: str) -> None:
+    result = read_csv(DATA / "ia_headings.csv", "initial assessment", engine=engine)
+    table = result.tables["initial_assessment"]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), None, None]
+    assert table.extra["Locality"].values().tolist() == ["Derby City", "Derby South", "Derby City"]
+    assert issue_list(result) == [("unparseable_date", "completion_date", [2], ["2009/01/20"])]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_month_first_option(engine: str) -> None:
+    result = read_csv(DATA / "ia_monthfirst.csv", "ia", dayfirst=False, engine=engine)
+    table = result.tables["initial_assessment"]
+    assert dates(table, "referral_date") == [D(2009, 1, 5), D(2008, 12, 31)]
+    assert dates(table, "completion_date") == [D(2009, 1, 14), None]
+    assert issue_list(result) == [("unparseable_date", "completion_date", [1], ["13/01/2009"])]
+    dayfirst = read_csv(DATA / "ia_monthfirst.csv", "ia", engine=engine)
+    assert dates(dayfirst.tables["initial_assessment"], "referral_date") == [D(2009, 5, 1), None]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_truncated_last_line_is_a_malformed_row(engine: str) -> None:
+    result = read_csv(DATA / "truncated.csv", "ia", engine=engine)
+    table = result.tables["initial_assessment"]
+    assert table.row is not None and table.row.tolist() == [2, 3, 4]
+    assert table.child.values().tolist() == ["A1", "A2", "A3"]
+    assert table.extra["team"].values().tolist() == ["North", "South", None]
+    assert issue_list(result) == [
+        ("malformed_row", "row", [2], ["A3,07/01"]),
+        ("unparseable_date", "referral_date", [2], ["07/01"]),
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_windows_1252_file_is_read_without_warnings(engine: str) -> None:
+    table = read_csv(DATA / "cp1252_teams.csv", "ia", engine=engine).tables["initial_assessment"]
+    assert table.extra["team"].values().tolist() == ["Équipe Nord", "Café \u2013 South"]
+
+
+def test_utf16_with_bom() -> None:
+    table = read_csv(DATA / "utf16.csv", "referral").tables["referral"]
+    assert dates(table, "referral_date") == [D(2009, 1, 5)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("binary.csv", "not a CSV file"),
+        ("empty.csv", "empty"),
+        ("missing.csv", "cannot read"),
+    ],
+)
+def test_unreadable_files_are_clear_errors(engine: str, name: str, message: str) -> None:
+    with pytest.raises(CasetimeError, match=message) as info:
+        read_csv(DATA / name, "ia", engine=engine)
+    assert name in str(info.value)
+
+
+def test_garbage_bytes_that_no_encoding_reads(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_bytes(b"child_id,referral_date\nA,\x81\x8d\x8f\x90\x9d\xff\n")
+    with pytest.raises(CasetimeError, match="neither UTF-8 nor Windows-1252"):
+        read_csv(path)
+
+
+def test_a_directory_given_to_read_csv(tmp_path: Path) -> None:
+    with pytest.raises(CasetimeError, match="directory"):
+        read_csv(tmp_path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_header_only_gives_an_empty_table(engine: str) -> None:
+    result = read_csv(DATA / "header_only.csv", "ia", engine=engine)
+    assert len(result.tables["initial_assessment"]) == 0 and result.issues == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_missing_required_columns_in_a_file(engine: str) -> None:
+    with pytest.raises(ColumnError) as info:
+        read_csv(DATA / "missing_columns.csv", "ia", engine=engine)
+    text = str(info.value)
+    assert "missing_columns.csv" in text and "referral_date" in text
+    assert "found: child_id, completion_date, team" in text
+
+
+def test_record_type_from_file_name_or_columns(tmp_path: Path) -> None:
+    shutil.copy(DATA / "header_only.csv", tmp_path / "core_assessments.csv")
+    (tmp_path / "core_assessments.csv").write_text("child_id,start_date\nA,05/01/2009\n")
+    assert list(read_csv(tmp_path / "core_assessments.csv").tables) == ["core_assessment"]
+    (tmp_path / "ia.csv").write_text("child_id,referral_date\nA,05/01/2009\n")
+    assert list(read_csv(tmp_path / "ia.csv").tables) == ["initial_assessment"]
+    (tmp_path / "export1.csv").write_text("LAchildID,CPPstartDate,CPPendDate\nA,05/01/2009,\n")
+    assert list(read_csv(tmp_path / "export1.csv").tables) == ["cpp"]
+    (tmp_path / "export2.csv").write_text("child_id,referral_date,completion_date\nA,05/01/2009,\n")
+    with pytest.raises(CasetimeError, match="initial_assessment and single_assessment"):
+        read_csv(tmp_path / "export2.csv")
+    (tmp_path / "export3.csv").write_text("name,age\nA,3\n")
+    with pytest.raises(ColumnError, match="cannot tell the record type"):
+        read_csv(tmp_path / "export3.csv")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_combined_file(engine: str) -> None:
+    result = read_csv(DATA / "combined.csv", engine=engine)
+    assert list(result.tables) == ["referral", "initial_assessment", "cpp"]
+    ia, cpp, ref = result.tables["initial_assessment"], result.tables["cpp"], result.tables["referral"]
+    assert ia.row is not None and ia.row.tolist() == [2, 4]
+    assert cpp.row is not None and cpp.row.tolist() == [3, 8]
+    assert ref.row is not None and ref.row.tolist() == [5]
+    assert dates(ia, "completion_date") == [D(2009, 1, 14), None]
+    assert dates(cpp, "start_date") == [D(2009, 1, 20), D(2009, 2, 1)]
+    assert cpp.reviews is not None
+    assert cpp.reviews.lists() == [[D(2009, 3, 1), D(2009, 6, 1)], [D(2009, 3, 1)]]
+    assert cpp.extra["team"].values().tolist() == ["North", "South"]
+    assert "end_date" not in ia.extra and "review_dates" not in ia.extra
+    got = sorted((i.record_type, *t) for i, t in zip(result.issues, issue_list(result), strict=True))
+    assert got == [
+        ("cpp", "unparseable_date", "review_dates", [1], ["01/03/2009;31/04/2009"]),
+        ("initial_assessment", "unparseable_date", "completion_date", [1], ["31/02/2009"]),
+    ]
+    assert len(result.rejected) == 1
+    assert result.rejected[0].rows.tolist() == [6, 7]
+    assert result.rejected[0].values.tolist() == ["Foster care", ""]
+    total = sum(len(t) for t in result.tables.values()) + sum(len(r) for r in result.rejected)
+    assert total == 7  # the file has 7 records
+
+
+def test_combined_file_with_explicit_record_type_reads_every_row_as_that_type() -> None:
+    result = read_csv(DATA / "combined.csv", "referral")
+    assert list(result.tables) == ["referral"] and len(result.tables["referral"]) == 7
+    assert "record_type" not in result.tables["referral"].extra
+
+
+def test_directory_of_files(tmp_path: Path) -> None:
+    result = read_path(DATA / "extract_dir")
+    assert list(result.tables) == ["initial_assessment", "cpp"]
+    cpp = result.tables["cpp"]
+    assert cpp.child.values().tolist() == ["A1", "A2"]
+    assert dates(cpp, "end_date") == [None, D(2009, 2, 1)]
+    assert cpp.source is not None
+    assert cpp.source.values().tolist() == [str(DATA / "extract_dir" / "cpp.csv")] * 2
+    # two files of one type are joined, and issue positions follow the joined table
+    shutil.copy(DATA / "ia_cin.csv", tmp_path / "ia_1.csv")
+    shutil.copy(DATA / "ia_headings.csv", tmp_path / "ia_2.csv")
+    joined = read_path(tmp_path, "ia")
+    table = joined.tables["initial_assessment"]
+    assert len(table) == 8
+    assert table.row is not None and table.row.tolist() == [2, 3, 5, 6, 8, 2, 3, 4]
+    assert issue_list(joined) == [
+        ("unparseable_date", "referral_date", [2], ["31/02/2009"]),
+        ("unparseable_date", "completion_date", [7], ["2009/01/20"]),
+    ]
+    (tmp_path / "nothing_here").mkdir()
+    with pytest.raises(CasetimeError, match=r"no \.csv files"):
+        read_path(tmp_path / "nothing_here")
+
+
+@pytest.mark.parametrize(
+    "name", ["ia_cin.csv", "ia_headings.csv", "ia_monthfirst.csv", "truncated.csv", "cp1252_teams.csv", "combined.csv"]
+)
+def test_engines_and_chunk_sizes_give_identical_tables(name: str) -> None:
+    kind = None if name == "combined.csv" else "ia"
+    results = [
+        read_csv(DATA / name, kind, engine=engine, chunk_rows=chunk)
+        for engine in ENGINES
+        for chunk in (1, 2, 1_000_000)
+    ]
+    first = results[0]
+    for other in results[1:]:
+        assert list(first.tables) == list(other.tables)
+        for kind_name in first.tables:
+            same_table(first.tables[kind_name], other.tables[kind_name])
+        assert issue_list(first) == issue_list(other)
+        assert [r.rows.tolist() for r in first.rejected] == [r.rows.tolist() for r in other.rejected]
+
+
+def test_csv_gives_the_same_table_as_the_dataframe_path() -> None:
+    path = DATA / "ia_cin.csv"
+    from_csv = read_csv(path, "ia")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
+    from_frame = table_from_frame("ia", frame)
+    same_table(from_csv.tables["initial_assessment"], from_frame[0], rows=False)
+    assert [i[:2] + i[3:] for i in issue_list(from_csv)] == [i[:2] + i[3:] for i in issue_list(from_frame)]
+    pl_frame = pl.read_csv(path, infer_schema=False)
+    same_table(from_csv.tables["initial_assessment"], table_from_frame("ia", pl_frame)[0], rows=False)
+
+
+def test_progress_is_called_with_rows_read(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text("child_id,referral_date\n" + "".join(f"C{i},05/01/2009\n" for i in range(25)))
+    for engine in ENGINES:
+        seen: list[int] = []
+        read_csv(path, chunk_rows=10, engine=engine, progress=seen.append)
+        assert seen and seen[-1] == 25 and seen == sorted(seen)
+    seen = []
+    read_csv(path, chunk_rows=10, engine="python", progress=seen.append)
+    assert seen == [10, 20, 25]
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(CasetimeError, match="engine"):
+        read_csv(DATA / "ia_cin.csv", "ia", engine="fast")
+    with pytest.raises(CasetimeError, match="chunk_rows"):
+        read_csv(DATA / "ia_cin.csv", "ia", chunk_rows=0)
+
+
+def test_wide_and_odd_rows(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text(
+        "child_id,referral_date,notes\n"
+        'A,05/01/2009,"line one\nline two"\nB,06/01/2009,x,surplus\n\n   \nC,07/01/2009,\n'
+    )
+    for engine in ENGINES:
+        result = read_csv(path, engine=engine)
+        table = result.tables["initial_assessment"]
+        # A's record spans two lines of text but is one spreadsheet row
+        assert table.row is not None and table.row.tolist() == [2, 3, 6]
+        assert table.extra["notes"].values().tolist() == ["line one\nline two", "x", None]
+        assert issue_list(result) == [("malformed_row", "row", [1], ["B,06/01/2009,x,surplus"])]
