@@ -391,12 +391,15 @@ def test_bad_as_at_is_a_clear_error() -> None:
 
 
 def test_into_adds_to_an_existing_report() -> None:
-    t = Table.from_columns("referral", {"child_id": ["A", "B"], "referral_date": ["2009-01-05", None]})
+    t = Table.from_columns("referral", {"child_id": ["A", "B", "C"], "referral_date": ["2009-01-05", None, None]})
     earlier = QualityReport({"referral": t})
     earlier.add(IssueSet("referral", "unparseable_date", "referral_date", np.array([1]), np.array(["31/02/2009"]), "x"))
     out = validate({"referral": t}, into=earlier)
     assert out is earlier
+    # row 1's date was unreadable: reported once, as unparseable; row 2's is simply missing
     assert out.counts_by_rule() == {"unparseable_date": 1, "missing_date": 1}
+    missing = [s for s in out.issue_sets if s.rule == "missing_date"]
+    assert [m.positions.tolist() for m in missing] == [[2]]
     other = Table.from_columns("referral", {"child_id": ["A"], "referral_date": ["2009-01-05"]})
     with pytest.raises(CasetimeError, match="different referral table"):
         validate({"referral": other}, into=earlier)
@@ -418,7 +421,7 @@ def test_rules_catalogue_and_describe_rule() -> None:
 
 
 def test_public_api() -> None:
-    assert sorted(validation.__all__) == ["RULES", "Rule", "describe_rule", "validate"]
+    assert sorted(validation.__all__) == ["INPUT_RULES", "RULES", "Rule", "describe_rule", "validate"]
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ all of them with errors.
 >>> ex
 Extract(initial_assessment: 3 rows, 1 valid, 2 with errors)
 >>> ex.quality.counts_by_rule()
-{'unparseable_date': 1, 'missing_date': 1, '8608': 1}
+{'unparseable_date': 1, '8608': 1}
 >>> ex.valid("ia").child.values().tolist()
 ['A']
 """

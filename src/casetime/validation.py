@@ -39,7 +39,7 @@ from casetime.quality import IssueSet, QualityReport, Severity
 from casetime.schema import RECORD_TYPES, SCHEMAS, record_type_of
 from casetime.tables import Table
 
-__all__ = ["Rule", "RULES", "describe_rule", "validate"]
+__all__ = ["Rule", "RULES", "INPUT_RULES", "describe_rule", "validate"]
 
 _ASSESSMENTS: Final = ("initial_assessment", "core_assessment", "single_assessment")
 
@@ -72,6 +72,15 @@ RULES: Final[Mapping[str, Rule]] = MappingProxyType(
         "8935": Rule(("cpp",), "at most one open plan (no end date) per child"),
         "8940": Rule(("cpp",), "plans of one child must not overlap: no plan starts within another"),
         "duplicate": Rule(RECORD_TYPES, "no exact duplicate records (the later copies are flagged)"),
+    }
+)
+
+#: Issues found while reading input (by :mod:`casetime.io`), before any rule runs.
+INPUT_RULES: Final[Mapping[str, Rule]] = MappingProxyType(
+    {
+        "unparseable_date": Rule(RECORD_TYPES, "a date cell that is not a real date (e.g. 31/02/2009 or text)"),
+        "malformed_row": Rule(RECORD_TYPES, "a CSV row with too few or too many fields"),
+        "unknown_record_type": Rule(RECORD_TYPES, "a combined-file row whose record_type is blank or unknown"),
     }
 )
 
@@ -129,14 +138,16 @@ def describe_rule(code: str) -> str:
 
     >>> describe_rule("1103")
     '1103 (initial_assessment, core_assessment, single_assessment): assessment start on or after the referral date'
+    >>> describe_rule("unparseable_date")
+    'unparseable_date (all record types): a date cell that is not a real date (e.g. 31/02/2009 or text)'
     >>> describe_rule("9999")
     Traceback (most recent call last):
     ...
     casetime.errors.CasetimeError: unknown rule '9999'; known rules: missing_date, out_of_coverage, ...
     """
-    rule = RULES.get(str(code).strip())
+    rule = RULES.get(str(code).strip()) or INPUT_RULES.get(str(code).strip())
     if rule is None:
-        raise CasetimeError(f"unknown rule {code!r}; known rules: {', '.join(RULES)}")
+        raise CasetimeError(f"unknown rule {code!r}; known rules: {', '.join([*RULES, *INPUT_RULES])}")
     kinds = "all record types" if rule.record_types == RECORD_TYPES else ", ".join(rule.record_types)
     return f"{str(code).strip()} ({kinds}): {rule.description}"
 
@@ -199,11 +210,20 @@ def validate(
     levels = _severities(severity)
     by_type = _by_record_type(tables)
     report = _target_report(by_type, into)
+    # a date the loader could not read is held as missing: report it once (as unparseable), not twice
+    unreadable: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
+    for found in report.issue_sets:
+        if found.rule == "unparseable_date":
+            key = (found.record_type, found.field)
+            unreadable[key] = np.concatenate((unreadable.get(key, np.empty(0, np.int64)), found.positions))
     for kind, table in by_type.items():
         for code in selected:
             if kind not in RULES[code].record_types:
                 continue
             for field, positions, values in _CHECKS[code](table, ctx):
+                if code == "missing_date" and (kind, field) in unreadable:
+                    keep = ~np.isin(positions, unreadable[(kind, field)])
+                    positions, values = positions[keep], values[keep]
                 if positions.size:
                     order = np.argsort(positions, kind="stable")
                     report.add(
