@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from casetime.calendar import CONVENTIONS, WorkingCalendar, england
-from casetime.dates import day_number
+from casetime.dates import MISSING as MISSING_DAY
+from casetime.dates import date_from_day, day_number
 from casetime.errors import CasetimeError
 
-__all__ = ["main", "EXIT_OK", "EXIT_DATA_ERRORS", "EXIT_USAGE"]
+__all__ = ["main", "console", "build_parser", "EXIT_OK", "EXIT_DATA_ERRORS", "EXIT_USAGE"]
 
 EXIT_OK = 0
 EXIT_DATA_ERRORS = 1
@@ -102,13 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--convention", choices=CONVENTIONS, default="day0", help=conv_help)
     p.set_defaults(func=_cmd_due)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    _add_report_commands(sub)
     return parser
-
-
-#: Hooks that add further subcommands (filled by the modules that implement them).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,6 +125,169 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("casetime: interrupted", file=sys.stderr)
         return 130
+
+
+# ---------------------------------------------------------------------------
+# report and validate
+# ---------------------------------------------------------------------------
+
+
+def _add_report_commands(sub: Any) -> None:
+    from casetime.report import FORMATS
+
+    p = sub.add_parser(
+        "report",
+        help="indicators (NI59, NI60, NI64) from CSV extracts; the bundled sample when no PATH is given",
+        description="Read, validate and report the timeliness indicators. With no PATH, the bundled synthetic "
+        "sample (financial year 2008/09) is used.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="CSV files or directories of them")
+    when = p.add_argument_group("period (default: the financial year of the latest date in the data)")
+    when.add_argument("--period", help="2008/09, '2008/09 Q3', 2009-01, ytd:2008-12, rolling:2009-03, A..B")
+    when.add_argument("--from", dest="date_from", type=_date_arg, help="explicit start (with --to)")
+    when.add_argument("--to", dest="date_to", type=_date_arg, help="explicit end, inclusive (with --from)")
+    when.add_argument("--ytd", metavar="MONTH", help="year to date up to the end of MONTH (e.g. 2008-12)")
+    p.add_argument("--by", default="month", help="grouping: month, quarter, year, team or e.g. month,team")
+    p.add_argument("--indicators", help="comma-separated ids (default NI59,NI60,NI64); also SA45, ICPC15")
+    p.add_argument("--target", action="append", default=[], metavar="ID=PCT", help="e.g. --target NI59=70")
+    p.add_argument("--limit", action="append", default=[], metavar="ID=N", help="e.g. --limit NI59=10 (2010 era)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--late-cases", action="store_true", help="list the late cases (child ids: personal data)")
+    p.add_argument("--month-first", action="store_true", help="slash dates are mm/dd/yyyy (default dd/mm/yyyy)")
+    p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
+    p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
+    p.add_argument("--convention", choices=CONVENTIONS, default="day0", help="day0 (default) or inclusive")
+    p.add_argument("--title", default="Safeguarding timeliness", help="the report's title")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("validate", help="the data-quality report of CSV extracts (exit 1 when there are errors)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="CSV files or directories of them")
+    p.add_argument("-o", "--output", help="write the row-level issues to this CSV file")
+    p.add_argument("--month-first", action="store_true", help="slash dates are mm/dd/yyyy (default dd/mm/yyyy)")
+    p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
+    p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
+    p.set_defaults(func=_cmd_validate)
+
+
+def _progress() -> Any:
+    """A progress callback printing to stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(rows: int) -> None:
+        print(f"\rread {rows:,} rows", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
+    from casetime.extract import load
+
+    for path in paths:
+        if not Path(path).exists():
+            raise CasetimeError(f"{path}: no such file or directory")
+    progress = _progress()
+    extract = load(
+        *paths, record_type=args.record_type, dayfirst=not args.month_first, as_at=args.as_at, progress=progress
+    )
+    if progress is not None:
+        print(file=sys.stderr)
+    if not any(len(t) for t in extract.tables.values()):
+        raise CasetimeError(f"{', '.join(paths)}: the extract holds no records")
+    return extract
+
+
+def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        try:
+            out[key.strip().upper()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise CasetimeError(f"--{what} {item!r}: expected ID=NUMBER, e.g. NI59={70 if what == 'target' else 10}")
+    return out
+
+
+def _period(args: argparse.Namespace, extract: Any) -> Any:
+    from casetime.periods import FinancialYear, Period, parse_period
+
+    chosen = [x for x in (args.period, args.ytd, args.date_from or args.date_to) if x]
+    if len(chosen) > 1:
+        raise CasetimeError("give one of --period, --ytd, or --from/--to")
+    if args.period:
+        return parse_period(args.period)
+    if args.ytd:
+        return parse_period(f"ytd:{args.ytd}")
+    if args.date_from or args.date_to:
+        if not (args.date_from and args.date_to):
+            raise CasetimeError("--from and --to go together")
+        return Period(args.date_from, args.date_to)
+    latest = None
+    for table in extract.tables.values():
+        for name in table.schema.clock:
+            days = table.days(name)
+            days = days[days != MISSING_DAY]
+            if days.size:
+                latest = int(days.max()) if latest is None else max(latest, int(days.max()))
+    if latest is None:
+        raise CasetimeError("the extract has no dates to choose a period from; give --period")
+    last = date_from_day(latest)
+    return FinancialYear(last.year if last.month >= 4 else last.year - 1)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from casetime.engine import compute_all
+    from casetime.indicators import get_indicator
+    from casetime.report import build_report, render
+
+    if args.paths:
+        paths = list(args.paths)
+        source = ", ".join(paths)
+    else:
+        from casetime.synth import sample_path
+
+        paths = [str(sample_path())]
+        source = "bundled synthetic sample (2008/09)"
+    extract = _load(paths, args)
+    period = _period(args, extract)
+    ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
+    targets = _pairs(args.target, "target")
+    limits = _pairs(args.limit, "limit")
+    chosen: list[Any] | None = None
+    if ids is not None or limits:
+        chosen = [get_indicator(i) for i in (ids or ["NI59", "NI60", "NI64"])]
+        chosen = [ind.with_limit(int(limits[ind.id])) if ind.id in limits else ind for ind in chosen]
+    unknown = sorted(set(limits) | set(targets))
+    known = {ind.id for ind in chosen} if chosen is not None else {"NI59", "NI60", "NI64"}
+    stray = [k for k in unknown if k not in known]
+    if stray:
+        raise CasetimeError(f"--target/--limit name {', '.join(stray)}, which is not being reported")
+    by = [b.strip() for b in args.by.split(",") if b.strip()]
+    results = compute_all(extract, period, indicators=chosen, by=by, targets=targets, convention=args.convention)
+    report = build_report(
+        results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,
+        convention=args.convention,
+    )  # fmt: skip
+    text = render(report, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    extract = _load(args.paths, args)
+    quality = extract.quality
+    print(quality.summary(max_issues=10))
+    if args.output:
+        quality.to_csv(args.output)
+        print(f"wrote {len(quality)} issue(s) to {args.output}", file=sys.stderr)
+    return EXIT_DATA_ERRORS if quality.has_errors else EXIT_OK
 
 
 def console() -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "to_json",
     "to_html",
     "render",
+    "build_report",
     "FORMATS",
 ]
 
@@ -105,7 +106,7 @@ def to_text(report: Report) -> str:
         )
         for r in ind.rows:
             disp = "-" if r.value is None else f"{r.display}%"
-            lines.append(f"  {r.label:<14} {disp:>7} {r.numerator:>5} / {r.denominator:<5} {(r.rag or '-').upper()}")
+            lines.append(f"  {r.label:<20} {disp:>7} {r.numerator:>5} / {r.denominator:<5} {(r.rag or '-').upper()}")
         left = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in ind.left_out.items() if v)
         if left:
             lines.append(f"  left out: {left}")
@@ -225,6 +226,11 @@ def _chart(ind: IndicatorSummary) -> str:
             f'<text x="{x + w / 2:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" '
             f'fill="#333">{html.escape(r.label)}</text>'
         )
+    tops = [f"{left + i * step + step / 2:.1f},{y(r.value):.1f}" for i, r in enumerate(rows) if r.value is not None]
+    if len(tops) > 1:
+        parts.append(
+            f'<polyline class="trend" points="{" ".join(tops)}" fill="none" stroke="#333" stroke-width="1.5"/>'
+        )
     if ind.target is not None:
         parts.append(
             f'<line class="target" x1="{left}" x2="{width - 10}" y1="{y(ind.target):.1f}" y2="{y(ind.target):.1f}" '
@@ -315,3 +321,92 @@ def render(report: Report, fmt: str) -> str:
     if fmt not in _WRITERS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return _WRITERS[fmt](report)
+
+
+# ---------------------------------------------------------------------------
+# building a report from computed results
+# ---------------------------------------------------------------------------
+
+_LATE_COLUMNS = ("source", "row", "child_id", "clock_start", "clock_stop", "elapsed", "due_date", "over_limit")
+
+
+def _row_label(result: Any) -> str:
+    if not result.key:
+        return str(result.period.label)
+    return " / ".join(str(value) for _, value in result.key)
+
+
+def _as_row(result: Any) -> Row:
+    value = result.value
+    return Row(
+        _row_label(result),
+        int(result.numerator),
+        int(result.denominator),
+        None if value is None else float(value),
+        result.display or "-",
+        result.status,
+    )
+
+
+def build_report(
+    results: Any,
+    quality: Any,
+    *,
+    title: str = "Safeguarding timeliness",
+    source: str = "",
+    late_cases: bool = False,
+    convention: str = "day0",
+) -> Report:
+    """A :class:`Report` from ``{id: ResultTable}`` (``casetime.engine.compute_all``) and a quality report.
+
+    Record-level late cases (child ids) are included only with ``late_cases=True``.
+    """
+    indicators = []
+    period_label = ""
+    calendar = "England and Wales"
+    for ind_id, table in results.items():
+        total = table.total()
+        period_label = str(table.period.label)
+        calendar = table.settings.get("calendar", calendar)
+        late = None
+        if late_cases:
+            cases = table.breaches()
+            late = [{k: _plain(rec.get(k)) for k in _LATE_COLUMNS} for rec in cases.records()]
+        target = None if table.target is None else float(table.target)
+        indicators.append(
+            IndicatorSummary(
+                ind_id,
+                table.indicator.heading,
+                table.indicator.polarity,
+                target,
+                Row(
+                    period_label,
+                    total.numerator,
+                    total.denominator,
+                    None if total.value is None else float(total.value),
+                    total.display or "-",
+                    total.status,
+                ),
+                [_as_row(r) for r in table.rows],
+                dict(total.left_out),
+                late,
+                " / ".join(table.by) or "period",
+            )
+        )
+    q = {
+        "reconciliation": [
+            {k: (v if isinstance(v, int) else str(v)) for k, v in rec.items()} for rec in quality.reconciliation()
+        ],
+        "counts_by_rule": dict(quality.counts_by_rule()),
+    }
+    return Report(title, period_label, source, indicators, q, calendar=calendar, convention=convention)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else (int(value) if value.is_integer() else value)
+    if isinstance(value, (_dt.date,)):
+        return value.isoformat()
+    return str(value)
