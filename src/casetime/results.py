@@ -1,0 +1,742 @@
+"""Indicator results: exact numbers, display values, RAG, and the cases behind them.
+
+A :class:`Result` is one line of a report: a numerator, a denominator, the
+exact percentage (a :class:`fractions.Fraction`, ``None`` when the denominator
+is 0: never 0 and never an error), the display value rounded **half away from
+zero** to one decimal place, the target, the RAG status and the counts of
+records left out, by reason. A :class:`ResultTable` holds the rows of a
+grouped computation (one per month, team ...) and merges exactly with a table
+computed on another chunk of the same extract.
+
+>>> display_percentage(41, 65), display_percentage(1, 16), display_percentage(0, 0)
+('63.1', '6.3', None)
+>>> from casetime.periods import Month
+>>> r = Result("NI59", "initial assessments ...", Month(2009, 1), (("month", "2009-01"),), 41, 65,
+...            {"invalid": 0}, Fraction(70), "higher", "record")
+>>> r.value, r.display, r.status
+(Fraction(820, 13), '63.1', 'red')
+
+Reasons a record is left out (:data:`REASONS`):
+
+- ``invalid``: a data-quality error (rows flagged by an extract's quality
+  report), a clock start outside the calendar's coverage, or, when children are
+  counted, no child id;
+- ``completed_before_start``: the clock stopped before it started;
+- ``missing_start``: the clock stopped (in the period) but there is no start date;
+- ``still_open``: no stop date.
+
+Every record is placed in at most one row, by the date that defines the
+population (the clock stop for "completed/ended in the period"; the clock start
+for "started in the period"). A record with no stop date is placed by its clock
+start, as ``still_open`` (or ``invalid``), so every count adds up across months,
+quarters and chunks. A record with neither date cannot be placed in any period
+(the validation report lists it). Left-out counts are records, also when the
+indicator counts children.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.errors import CasetimeError
+from casetime.indicators import Indicator
+from casetime.periods import Period
+from casetime.quality import safe_cell
+from casetime.rag import RagRule, rag_status
+
+__all__ = [
+    "REASONS",
+    "CASE_FILTERS",
+    "MergeError",
+    "round_half_away",
+    "display_percentage",
+    "Result",
+    "ResultTable",
+    "CaseTable",
+    "CaseSource",
+    "ChildSets",
+    "merge_results",
+    "sorted_unique",
+]
+
+#: Why a record is not in the denominator (see the module docstring).
+REASONS: Final[tuple[str, ...]] = ("invalid", "completed_before_start", "missing_start", "still_open")
+#: What :meth:`ResultTable.cases` can list.
+CASE_FILTERS: Final[tuple[str, ...]] = ("all", "denominator", "numerator", "breaches", "left_out")
+
+Key = tuple[tuple[str, Any], ...]
+
+
+class MergeError(CasetimeError):
+    """Two results cannot be merged (different definitions, periods, groupings or settings)."""
+
+
+def round_half_away(value: Fraction, places: int = 1) -> Decimal:
+    """``value`` rounded half away from zero to ``places`` decimals, exactly (no float, no double rounding).
+
+    >>> round_half_away(Fraction(1, 8) * 100), round_half_away(Fraction(-25, 100)), round_half_away(Fraction(60))
+    (Decimal('12.5'), Decimal('-0.3'), Decimal('60.0'))
+    """
+    scale = 10**places
+    scaled = abs(value) * scale
+    whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
+    signed = -whole if value < 0 else whole
+    return Decimal(signed).scaleb(-places)
+
+
+def display_percentage(numerator: int, denominator: int, places: int = 1) -> str | None:
+    """The percentage ``100 * numerator / denominator`` as text, rounded half away from zero.
+
+    ``None`` when the denominator is 0.
+
+    >>> display_percentage(593, 1000), display_percentage(1, 3, places=2)
+    ('59.3', '33.33')
+    """
+    if denominator == 0:
+        return None
+    return str(round_half_away(Fraction(100 * numerator, denominator), places))
+
+
+def _fmt_number(value: Fraction | None) -> str:
+    if value is None:
+        return ""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return str(round_half_away(value, 2)).rstrip("0").rstrip(".")
+
+
+def _key_text(value: Any) -> str:
+    return "(missing)" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One line of a report (see the module docstring).
+
+    ``key`` names the row: ``(("month", "2009-01"), ("team", "North"))``, or
+    ``()`` for a whole period. ``period`` is the window the row covers.
+    ``status`` is computed from the exact value with ``rule`` (the default RAG
+    rule when ``None``) unless given.
+    """
+
+    indicator: str
+    title: str
+    period: Period
+    key: Key
+    numerator: int
+    denominator: int
+    left_out: Mapping[str, int]
+    target: Fraction | None
+    polarity: str
+    counting: str
+    status: str | None = field(default=None)
+    rule: RagRule | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.numerator < 0 or self.denominator < 0 or self.numerator > self.denominator:
+            raise CasetimeError(
+                f"a result needs 0 <= numerator <= denominator, got {self.numerator}/{self.denominator}"
+            )
+        left = {reason: int(self.left_out.get(reason, 0)) for reason in REASONS}
+        object.__setattr__(self, "left_out", left)
+        if self.status is None:
+            object.__setattr__(self, "status", rag_status(self.value, self.target, self.polarity, self.rule))
+
+    @property
+    def value(self) -> Fraction | None:
+        """The exact percentage, or ``None`` when nothing is in the denominator."""
+        if self.denominator == 0:
+            return None
+        return Fraction(100 * self.numerator, self.denominator)
+
+    @property
+    def display_value(self) -> Decimal | None:
+        """The percentage rounded half away from zero to one decimal place."""
+        value = self.value
+        return None if value is None else round_half_away(value, 1)
+
+    @property
+    def display(self) -> str | None:
+        """:attr:`display_value` as text (``"63.1"``), ``None`` when missing."""
+        shown = self.display_value
+        return None if shown is None else str(shown)
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is met (respecting polarity); ``None`` without a value or a target."""
+        value = self.value
+        if value is None or self.target is None:
+            return None
+        return value >= self.target if self.polarity == "higher" else value <= self.target
+
+    @property
+    def left_out_total(self) -> int:
+        """All records left out, whatever the reason."""
+        return sum(self.left_out.values())
+
+    def get(self, name: str) -> Any:
+        """The value of one key (``r.get("month")``); ``KeyError`` if the row has no such key."""
+        for k, v in self.key:
+            if k == name:
+                return v
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the keys, the window, the counts, the value (float) and its display text."""
+        value = self.value
+        out: dict[str, Any] = {k: v for k, v in self.key}
+        out.update(
+            {
+                "indicator": self.indicator,
+                "period": self.period.label,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "numerator": self.numerator,
+                "denominator": self.denominator,
+                "value": None if value is None else float(value),
+                "display": self.display,
+                "target": None if self.target is None else float(self.target),
+                "polarity": self.polarity,
+                "status": self.status,
+                "counting": self.counting,
+                "left_out": dict(self.left_out),
+            }
+        )
+        return out
+
+    def describe(self) -> str:
+        """One line of text, as a cabinet report would put it."""
+        where = ", ".join(f"{k} {_key_text(v)}" for k, v in self.key) or self.period.label
+        shown = "no cases" if self.display is None else f"{self.display}%"
+        target = "" if self.target is None else f", target {_fmt_number(self.target)}%"
+        status = "" if self.status is None else f": {self.status}"
+        return f"{self.indicator}: {shown} in {where} ({self.numerator}/{self.denominator}{target}){status}"
+
+    def __repr__(self) -> str:
+        return f"<Result {self.describe()}>"
+
+
+class CaseSource(Protocol):
+    """Something that can list the record-level outcomes behind a result (the engine provides it)."""
+
+    def cases(self, which: str, keys: Mapping[str, Any]) -> CaseTable:
+        """The records, filtered by ``which`` (:data:`CASE_FILTERS`) and row keys."""
+        ...
+
+
+def sorted_unique(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Sorted distinct values: a sort and a comparison of neighbours (several times faster than ``np.unique``
+    on large integer or text arrays with numpy 2.4).
+
+    >>> sorted_unique(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+@dataclass(frozen=True, eq=False)
+class ChildSets:
+    """Per-row child sets for child-level counting: what makes merging chunks exact.
+
+    ``den[key]`` and ``num[key]`` are child codes into ``labels`` (this chunk's
+    child id labels). Merging converts codes to labels and takes unions, so a
+    child that appears in two chunks still counts once.
+    """
+
+    labels: npt.NDArray[np.object_]
+    den: Mapping[Key, npt.NDArray[np.int64]]
+    num: Mapping[Key, npt.NDArray[np.int64]]
+
+    def label_sets(self, key: Key) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
+        """Sorted unique child labels (denominator, numerator) of one row."""
+        empty = np.empty(0, dtype=np.int64)
+        den = self.labels[self.den.get(key, empty)].astype(str)
+        num = self.labels[self.num.get(key, empty)].astype(str)
+        return sorted_unique(den), sorted_unique(num)
+
+
+def _union_sets(parts: Sequence[ChildSets], keys: Sequence[Key]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
+    """The union, over chunks and rows, of the child labels (denominator, numerator)."""
+    pairs = [p.label_sets(key) for p in parts for key in keys]
+    empty = np.empty(0, dtype=str)
+    den = sorted_unique(np.concatenate([empty, *(d for d, _ in pairs)]))
+    num = sorted_unique(np.concatenate([empty, *(n for _, n in pairs)]))
+    return den, num
+
+
+def _sets_from_labels(per_key: Mapping[Key, tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]]) -> ChildSets:
+    """ChildSets over one shared label array, from per-row label arrays."""
+    all_labels = [arr for pair in per_key.values() for arr in pair]
+    labels = sorted_unique(np.concatenate(all_labels)) if all_labels else np.empty(0, dtype=str)
+    den = {k: np.searchsorted(labels, d).astype(np.int64) for k, (d, _) in per_key.items()}
+    num = {k: np.searchsorted(labels, n).astype(np.int64) for k, (_, n) in per_key.items()}
+    return ChildSets(labels.astype(object), den, num)
+
+
+class ResultTable:
+    """The rows of one indicator computed over one period, with one grouping.
+
+    Iterate over it, index it, or look a row up by its keys::
+
+        table.get(month="2009-01")              # a Result
+        table.total()                           # the whole period as one Result
+        table.cases(which="breaches", month="2009-01")   # the records behind a row
+        table + other_chunk                     # an exact merge
+
+    ``by`` lists the grouping keys; a time key (``month``, ``quarter`` or
+    ``year``) comes first in each row key, then the extra columns in the order
+    given.
+    """
+
+    def __init__(
+        self,
+        indicator: Indicator,
+        period: Period,
+        by: tuple[str, ...],
+        rows: Sequence[Result],
+        *,
+        target: Fraction | None,
+        rule: RagRule | None,
+        settings: Mapping[str, str],
+        children: ChildSets | None = None,
+        sources: Sequence[CaseSource] = (),
+    ) -> None:
+        self.indicator = indicator
+        self.period = period
+        self.by = tuple(by)
+        self.rows: tuple[Result, ...] = tuple(rows)
+        self.target = target
+        self.rule = rule
+        self.settings = dict(settings)
+        self._children = children
+        self._sources = tuple(sources)
+        self._index = {r.key: i for i, r in enumerate(self.rows)}
+
+    # -- access ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(self.rows)
+
+    def __getitem__(self, index: int) -> Result:
+        return self.rows[index]
+
+    @property
+    def keys(self) -> list[Key]:
+        """The row keys, in row order."""
+        return [r.key for r in self.rows]
+
+    def get(self, **keys: Any) -> Result:
+        """The one row whose keys match (``get(month="2009-01", team="North")``).
+
+        With no grouping, ``get()`` is the single row.
+        """
+        found = [r for r in self.rows if all(r.get(k) == v for k, v in keys.items())] if keys else list(self.rows)
+        if len(found) != 1:
+            shown = ", ".join(f"{k}={v!r}" for k, v in keys.items()) or "no keys"
+            raise KeyError(f"{len(found)} rows match {shown} (keys: {', '.join(self.by) or 'none'})")
+        return found[0]
+
+    def total(self) -> Result:
+        """The whole period as one row: counts added up (children counted once across rows)."""
+        nums = sum(r.numerator for r in self.rows)
+        dens = sum(r.denominator for r in self.rows)
+        left = {reason: sum(r.left_out[reason] for r in self.rows) for reason in REASONS}
+        if self.indicator.counting == "child" and self._children is not None:
+            den_labels, num_labels = _union_sets([self._children], [r.key for r in self.rows])
+            dens, nums = int(den_labels.size), int(num_labels.size)
+        return Result(
+            self.indicator.id,
+            self.indicator.heading,
+            self.period,
+            (),
+            nums,
+            dens,
+            left,
+            self.target,
+            self.indicator.polarity,
+            self.indicator.counting,
+            rule=self.rule,
+        )
+
+    # -- merging -------------------------------------------------------------------------
+
+    def _check_mergeable(self, other: ResultTable) -> None:
+        problems = []
+        if self.indicator != other.indicator:
+            problems.append(f"indicator {self.indicator} vs {other.indicator}")
+        if self.period != other.period:
+            problems.append(f"period {self.period.label} vs {other.period.label}")
+        if self.by != other.by:
+            problems.append(f"grouping {self.by} vs {other.by}")
+        if self.target != other.target:
+            problems.append(f"target {self.target} vs {other.target}")
+        if self.settings != other.settings:
+            problems.append(f"settings {self.settings} vs {other.settings}")
+        if problems:
+            raise MergeError("cannot merge results computed differently: " + "; ".join(problems))
+
+    def merge(self, *others: ResultTable) -> ResultTable:
+        """The exact result of the union of the chunks (rows with the same keys add up).
+
+        Children are counted once even when they appear in several chunks.
+        The chunks must be disjoint sets of records (split an extract, do not
+        duplicate it).
+        """
+        tables = (self, *others)
+        for other in others:
+            if not isinstance(other, ResultTable):
+                raise MergeError(f"cannot merge a ResultTable with {type(other).__name__}")
+            self._check_mergeable(other)
+        by_key: dict[Key, list[Result]] = {}
+        for table in tables:
+            for row in table.rows:
+                by_key.setdefault(row.key, []).append(row)
+        order = sorted(by_key, key=lambda k: _sort_key(k, by_key[k][0].period))
+        child_parts = [t._children for t in tables if t._children is not None]
+        child_level = self.indicator.counting == "child"
+        per_key: dict[Key, tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]] = {}
+        rows = []
+        for key in order:
+            parts = by_key[key]
+            num = sum(p.numerator for p in parts)
+            den = sum(p.denominator for p in parts)
+            if child_level:
+                den_l, num_l = _union_sets(child_parts, [key])
+                per_key[key] = (den_l, num_l)
+                den, num = int(den_l.size), int(num_l.size)
+            left = {reason: sum(p.left_out[reason] for p in parts) for reason in REASONS}
+            first = parts[0]
+            rows.append(
+                Result(
+                    first.indicator, first.title, first.period, key, num, den, left, self.target,
+                    first.polarity, first.counting, rule=self.rule,
+                )
+            )  # fmt: skip
+        children = _sets_from_labels(per_key) if child_level else None
+        return ResultTable(
+            self.indicator,
+            self.period,
+            self.by,
+            rows,
+            target=self.target,
+            rule=self.rule,
+            settings=self.settings,
+            children=children,
+            sources=[s for t in tables for s in t._sources],
+        )
+
+    def __add__(self, other: object) -> ResultTable:
+        if not isinstance(other, ResultTable):
+            return NotImplemented
+        return self.merge(other)
+
+    def __radd__(self, other: object) -> ResultTable:
+        if other == 0:  # sum() starts from 0
+            return self
+        if not isinstance(other, ResultTable):
+            return NotImplemented
+        return other.merge(self)
+
+    # -- the records behind the numbers --------------------------------------------------------
+
+    def cases(self, which: str = "all", **keys: Any) -> CaseTable:
+        """The record-level outcomes behind the rows (personal data: only when asked).
+
+        ``which``: ``"all"`` (every record placed in a row, left-out ones with
+        their reason), ``"denominator"``, ``"numerator"``, ``"breaches"`` (in the
+        denominator and on the wrong side of the limit for the polarity:
+        not within the limit for NI59/NI60, lasting 2 years or more for NI64)
+        or ``"left_out"``. ``keys`` narrow to rows (``month="2009-01"``).
+        """
+        if which not in CASE_FILTERS:
+            raise CasetimeError(f"which must be one of {', '.join(CASE_FILTERS)}, not {which!r}")
+        unknown = [k for k in keys if k not in self.by]
+        if unknown:
+            raise CasetimeError(
+                f"unknown key(s) {', '.join(unknown)}; this result is grouped by {self.by or 'nothing'}"
+            )
+        if not self._sources:
+            raise CasetimeError("this result holds no records to list (see without_records())")
+        parts = [source.cases(which, keys) for source in self._sources]
+        return CaseTable.concat(parts) if len(parts) > 1 else parts[0]
+
+    def without_records(self) -> ResultTable:
+        """A copy that holds no reference to the records (smaller to keep, pickle or send; no :meth:`cases`)."""
+        return ResultTable(
+            self.indicator,
+            self.period,
+            self.by,
+            self.rows,
+            target=self.target,
+            rule=self.rule,
+            settings=self.settings,
+            children=self._children,
+        )
+
+    def breaches(self, **keys: Any) -> CaseTable:
+        """The cases that count against the target (``cases("breaches", ...)``)."""
+        return self.cases("breaches", **keys)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the definition, the period, the settings and the rows."""
+        ind = self.indicator
+        return {
+            "indicator": {
+                "id": ind.id,
+                "title": ind.heading,
+                "record_type": ind.record_type,
+                "clock": [ind.clock_start, ind.clock_stop],
+                "limit": ind.limit,
+                "unit": ind.unit,
+                "numerator_rule": ind.numerator,
+                "population": ind.population,
+                "counting": ind.counting,
+                "polarity": ind.polarity,
+            },
+            "period": self.period.to_dict(),
+            "by": list(self.by),
+            "target": None if self.target is None else float(self.target),
+            "settings": dict(self.settings),
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+    def _columns(self) -> list[str]:
+        return [*self.by, "numerator", "denominator", "value", "status", "left out"]
+
+    def _cells(self, row: Result) -> list[str]:
+        keys = [_key_text(v) for _, v in row.key]
+        left = ", ".join(f"{k} {v}" for k, v in row.left_out.items() if v)
+        return [*keys, str(row.numerator), str(row.denominator), row.display or "-", row.status or "-", left]
+
+    def _header(self) -> list[str]:
+        ind = self.indicator
+        target = "no target" if self.target is None else f"target {_fmt_number(self.target)}%"
+        better = f"{ind.polarity} is better"
+        lines = [f"{ind.id}: {ind.heading}"]
+        grouping = f", by {', '.join(self.by)}" if self.by else ""
+        lines.append(
+            f"period {self.period.label} ({self.period.start}..{self.period.end}){grouping}; "
+            f"{target} ({better}); counting {'children' if ind.counting == 'child' else 'records'}"
+        )
+        if ind.unit == "working_days":
+            lines.append(f"working days: {self.settings.get('calendar')}, convention {self.settings.get('convention')}")
+        return lines
+
+    def __repr__(self) -> str:
+        columns = self._columns()
+        cells = [self._cells(r) for r in self.rows]
+        widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
+        numeric = {"numerator", "denominator", "value"}
+
+        def fmt(values: list[str]) -> str:
+            parts = [
+                v.rjust(w) if columns[i] in numeric else v.ljust(w)
+                for i, (v, w) in enumerate(zip(values, widths, strict=True))
+            ]
+            return "  ".join(parts).rstrip()
+
+        lines = self._header()
+        lines.append(fmt(columns))
+        lines.extend(fmt(row) for row in cells)
+        if not cells:
+            lines.append("(no rows)")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._columns())
+        body = []
+        for row in self.rows:
+            cells = self._cells(row)
+            tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+            body.append(f"<tr>{tds}</tr>")
+        caption = "<br>".join(html.escape(line) for line in self._header())
+        return (
+            f"<table class='casetime-result'><caption style='text-align:left'>{caption}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+
+    def to_pandas(self) -> Any:
+        """The rows as a ``pandas.DataFrame`` (pandas is imported only here).
+
+        Columns: the keys, ``start``, ``end``, ``numerator``, ``denominator``,
+        ``value`` (float, NaN when missing), ``display``, ``target``, ``status``
+        and ``left_out_<reason>`` for each reason.
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_pandas() needs pandas: pip install pandas") from None
+        records = []
+        for row in self.rows:
+            d = row.to_dict()
+            rec: dict[str, Any] = {k: d[k] for k in self.by}
+            rec.update({k: d[k] for k in ("start", "end", "numerator", "denominator", "value", "display")})
+            rec.update({"target": d["target"], "status": d["status"]})
+            rec.update({f"left_out_{k}": v for k, v in row.left_out.items()})
+            records.append(rec)
+        columns = [*self.by, "start", "end", "numerator", "denominator", "value", "display", "target", "status"]
+        columns += [f"left_out_{k}" for k in REASONS]
+        frame = pd.DataFrame.from_records(records, columns=columns)
+        frame["value"] = frame["value"].astype("float64")
+        return frame
+
+
+def _sort_key(key: Key, period: Period) -> tuple[Any, ...]:
+    """Rows in date order, then by label (missing labels last)."""
+    parts: list[Any] = [period.start]
+    for _, value in key:
+        parts.append((1, "") if value is None else (0, str(value)))
+    return tuple(parts)
+
+
+def merge_results(tables: Sequence[ResultTable]) -> ResultTable:
+    """Merge the results of several chunks (see :meth:`ResultTable.merge`)."""
+    if not tables:
+        raise MergeError("nothing to merge")
+    first, *rest = tables
+    return first.merge(*rest)
+
+
+# ---------------------------------------------------------------------------
+# record-level outcomes
+# ---------------------------------------------------------------------------
+
+
+class CaseTable:
+    """Record-level outcomes as columns (numpy arrays), one row per record.
+
+    Columns (in order): ``source``, ``row``, ``child_id``, the grouping keys,
+    ``clock_start``, ``clock_stop``, ``elapsed`` (working days under the named
+    convention, or calendar days for year limits; NaN in the arrays, ``None`` in
+    :meth:`records`, where unknown),
+    ``elapsed_unit``, ``due_date`` (the last date still within the limit; for a
+    year limit, the anniversary), ``over_limit`` (working days beyond the limit,
+    or calendar days past the anniversary; 0 when not beyond),
+    ``in_denominator``, ``in_numerator``, ``breach`` and ``reason`` (why it is
+    left out, or empty).
+    """
+
+    def __init__(self, columns: Mapping[str, npt.NDArray[Any]], *, title: str = "") -> None:
+        self.columns = dict(columns)
+        lengths = {len(v) for v in self.columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"columns have different lengths: {sorted(lengths)}")
+        self.title = title
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
+        return self.columns[name]
+
+    @property
+    def names(self) -> list[str]:
+        """The column names, in order."""
+        return list(self.columns)
+
+    @staticmethod
+    def concat(parts: Sequence[CaseTable]) -> CaseTable:
+        """Join case tables with the same columns."""
+        if not parts:
+            return CaseTable({})
+        names = parts[0].names
+        return CaseTable({n: np.concatenate([p.columns[n] for p in parts]) for n in names}, title=parts[0].title)
+
+    def _py(self, name: str, i: int) -> Any:
+        value = self.columns[name][i]
+        if isinstance(value, np.datetime64):
+            return None if np.isnat(value) else value.astype("M8[D]").item()
+        if isinstance(value, np.floating):
+            number = float(value)
+            if number != number:
+                return None
+            return int(number) if number.is_integer() else number
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts of Python values (dates as :class:`datetime.date`, missing as ``None``)."""
+        names = self.names
+        return [{n: self._py(n, i) for n in names} for i in range(len(self))]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"title", "columns", "rows"}`` with JSON-ready rows (dates as ISO text)."""
+        rows = []
+        for rec in self.records():
+            rows.append({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()})
+        return {"title": self.title, "columns": self.names, "rows": rows}
+
+    def to_pandas(self) -> Any:
+        """The cases as a ``pandas.DataFrame`` (pandas is imported only here)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_pandas() needs pandas: pip install pandas") from None
+        frame = pd.DataFrame({n: self.columns[n] for n in self.names})
+        for name in self.names:
+            col = self.columns[name]
+            if col.dtype.kind == "f" and np.all(np.isnan(col) | (col == np.round(col))):
+                frame[name] = frame[name].astype("Int64")  # whole numbers with missing values
+        return frame
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        """Write the cases as CSV with spreadsheet-safe cells; returns the text when no path is given."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.names)
+        for rec in self.to_dict()["rows"]:
+            writer.writerow([safe_cell(rec[n]) for n in self.names])
+        text = buffer.getvalue()
+        if path is None:
+            return text
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            handle.write(text)
+        return None
+
+    def _text_rows(self, limit: int) -> tuple[list[str], list[list[str]]]:
+        names = self.names
+        rows = []
+        for rec in self.to_dict()["rows"][:limit]:
+            rows.append(["" if rec[n] is None else str(rec[n]) for n in names])
+        return names, rows
+
+    def __repr__(self) -> str:
+        names, rows = self._text_rows(20)
+        widths = [max(len(n), *(len(r[i]) for r in rows)) if rows else len(n) for i, n in enumerate(names)]
+        lines = [f"{self.title}: {len(self)} case(s)" if self.title else f"{len(self)} case(s)"]
+        lines.append("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
+        lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+        if len(self) > len(rows):
+            lines.append(f"... {len(self) - len(rows)} more")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        names, rows = self._text_rows(200)
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows)
+        more = f"<p>... {len(self) - len(rows)} more</p>" if len(self) > len(rows) else ""
+        caption = html.escape(f"{self.title}: {len(self)} case(s)")
+        return f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
