@@ -199,15 +199,18 @@ def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
 
 
 def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
+    """``ID=NUMBER`` options; a ``--limit`` must be a whole number of working days (or years)."""
     out: dict[str, float] = {}
     for item in items:
         key, sep, value = item.partition("=")
         try:
-            out[key.strip().upper()] = float(value)
+            number = int(value) if what == "limit" else float(value)
         except ValueError:
             sep = ""
-        if not sep or not key.strip():
-            raise CasetimeError(f"--{what} {item!r}: expected ID=NUMBER, e.g. NI59={70 if what == 'target' else 10}")
+        if not sep or not key.strip() or (what == "target" and not 0 <= number <= 100):
+            example = "a percentage from 0 to 100, e.g. NI59=70" if what == "target" else "whole days, e.g. NI59=10"
+            raise CasetimeError(f"--{what} {item!r}: expected ID=NUMBER ({example})")
+        out[key.strip().upper()] = number
     return out
 
 
@@ -254,6 +257,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     extract = _load(paths, args)
     period = _period(args, extract)
     ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
+    if args.late_cases and args.format == "csv":
+        raise CasetimeError("--late-cases lists child ids in the table, json and html formats, not in csv")
     targets = _pairs(args.target, "target")
     limits = _pairs(args.limit, "limit")
     chosen: list[Any] | None = None

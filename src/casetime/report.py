@@ -110,6 +110,13 @@ def to_text(report: Report) -> str:
         left = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in ind.left_out.items() if v)
         if left:
             lines.append(f"  left out: {left}")
+        if ind.late_cases is not None:
+            lines.append(f"  late cases ({len(ind.late_cases)}): child, clock start -> stop, elapsed, over the limit")
+            for case in ind.late_cases:
+                lines.append(
+                    f"    {case.get('child_id')}  {case.get('clock_start')} -> {case.get('clock_stop')}  "
+                    f"{case.get('elapsed')}  +{case.get('over_limit')}"
+                )
         lines.append("")
     q = report.quality
     for rec in q.get("reconciliation", []):
