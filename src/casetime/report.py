@@ -211,7 +211,7 @@ def _chart(ind: IndicatorSummary) -> str:
 
     parts = [
         f'<svg class="chart" role="img" aria-label="{html.escape(ind.id)} by {html.escape(ind.group_by)}" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
     ]
     for tick in (0, 25, 50, 75, 100):
         parts.append(
