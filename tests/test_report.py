@@ -432,9 +432,9 @@ def test_build_report_lists_late_cases_only_when_asked() -> None:
     late = _hand_report(late_cases=True).indicators[0].late_cases
     assert late == [
         {"source": "<dataframe>", "row": 1, "child_id": "K002", "clock_start": "2009-01-05", "clock_stop": "2009-01-15",
-         "elapsed": 8, "due_date": "2009-01-14", "over_limit": 1},
+         "elapsed": 8, "elapsed_unit": "working days", "due_date": "2009-01-14", "over_limit": 1},
         {"source": "<dataframe>", "row": 8, "child_id": "K009", "clock_start": "2009-03-02", "clock_stop": "2009-03-12",
-         "elapsed": 8, "due_date": "2009-03-11", "over_limit": 1},
+         "elapsed": 8, "elapsed_unit": "working days", "due_date": "2009-03-11", "over_limit": 1},
     ]  # fmt: skip
     with_cases = render(_hand_report(late_cases=True), "html")
     assert "K002" in with_cases and "K009" in with_cases

@@ -115,7 +115,7 @@ def to_text(report: Report) -> str:
             for case in ind.late_cases:
                 lines.append(
                     f"    {case.get('child_id')}  {case.get('clock_start')} -> {case.get('clock_stop')}  "
-                    f"{case.get('elapsed')}  +{case.get('over_limit')}"
+                    f"{case.get('elapsed')} {case.get('elapsed_unit')}  +{case.get('over_limit')}"
                 )
         lines.append("")
     q = report.quality
@@ -334,7 +334,17 @@ def render(report: Report, fmt: str) -> str:
 # building a report from computed results
 # ---------------------------------------------------------------------------
 
-_LATE_COLUMNS = ("source", "row", "child_id", "clock_start", "clock_stop", "elapsed", "due_date", "over_limit")
+_LATE_COLUMNS = (
+    "source",
+    "row",
+    "child_id",
+    "clock_start",
+    "clock_stop",
+    "elapsed",
+    "elapsed_unit",
+    "due_date",
+    "over_limit",
+)
 
 
 def _row_label(result: Any) -> str:
