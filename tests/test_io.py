@@ -549,3 +549,95 @@ def test_wide_and_odd_rows(tmp_path: Path) -> None:
         assert table.row is not None and table.row.tolist() == [2, 3, 6]
         assert table.extra["notes"].values().tolist() == ["line one\nline two", "x", None]
         assert issue_list(result) == [("malformed_row", "row", [1], ["B,06/01/2009,x,surplus"])]
+
+
+# ---------------------------------------------------------------------------
+# labels: the pyarrow reader's fast paths give exactly the python reader's codes and labels
+# ---------------------------------------------------------------------------
+
+ODD_IDS = [
+    "A",  # short
+    "C0000001",  # exactly 8 bytes
+    "AB12",
+    " C0000001 ",  # the same child, padded: one label
+    "A B",  # inner space is kept
+    "LONGER-ID-12",  # wider than 8 bytes
+    "\x1cX\x1f",  # str.isspace() counts \x1c-\x1f as white space
+    "Zoë",  # non-ASCII
+    "\u00a0Zoë",  # leading no-break space: stripped
+    "É1",
+    "   ",  # white space only: missing
+    "",
+]
+
+
+def _reference_labels(cells: list[str]) -> tuple[list[int], list[str]]:
+    """Codes and labels worked out directly: stripped text, sorted by code point, blank = -1."""
+    stripped = [c.strip() for c in cells]
+    labels = sorted({s for s in stripped if s})
+    position = {label: i for i, label in enumerate(labels)}
+    return [position[s] if s else -1 for s in stripped], labels
+
+
+def _write_ids(path: Path, ids: list[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("child_id,referral_date,team\n")
+        for i, child in enumerate(ids):
+            handle.write(f"{child},05/01/2009,T{i % 3}\n")
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [f"C{i:07d}" for i in (5, 3, 5, 1, 9, 3)],  # every id 8 bytes
+        ["B", "A12", "B", "C0000007", "A12", ""],  # short ids of mixed width, one blank
+        ["A", " A", "B\t", "\x1cC", "  ", "D", "A", "C"] * 2,  # short ASCII ids that strip() changes
+        ["AéB", "A", "B", "AéB"],  # short, non-ASCII inside only
+        ODD_IDS,
+        [*ODD_IDS[::-1], *ODD_IDS],
+    ],
+)
+def test_child_ids_give_identical_codes_and_labels_on_both_engines(tmp_path: Path, ids: list[str]) -> None:
+    path = tmp_path / "ia.csv"
+    _write_ids(path, ids)
+    codes, labels = _reference_labels(ids)
+    for engine in ENGINES:
+        for chunk in (1, 4, 1_000_000):
+            table = read_csv(path, "ia", engine=engine, chunk_rows=chunk).tables["initial_assessment"]
+            assert table.child.labels.tolist() == labels, (engine, chunk)
+            assert table.child.codes.tolist() == codes, (engine, chunk)
+            assert table.child.codes.dtype == np.int64
+
+
+def test_many_batches_mixing_short_ascii_ids_with_other_ids(tmp_path: Path) -> None:
+    # ~2 MB, so the pyarrow reader reads it in several blocks: the first ones hold only short ASCII
+    # ids (read as integer keys), the last ones also wide, padded and non-ASCII ids
+    rng = np.random.default_rng(7)
+    clean = [f"C{n:07d}" for n in rng.integers(0, 20_000, 60_000).tolist()]
+    short = [f"K{n}" for n in rng.integers(0, 500, 5_000).tolist()]
+    odd = [ODD_IDS[n] for n in rng.integers(0, len(ODD_IDS), 5_000).tolist()]
+    for ids in (clean + short, clean + short + odd):
+        path = tmp_path / "ia.csv"
+        _write_ids(path, ids)
+        codes, labels = _reference_labels(ids)
+        for engine in ENGINES:
+            for chunk in (7_000, 100_000):
+                result = read_csv(path, "ia", engine=engine, chunk_rows=chunk)
+                table = result.tables["initial_assessment"]
+                assert table.child.labels.tolist() == labels
+                assert table.child.codes.tolist() == codes
+                assert table.extra["team"].labels.tolist() == ["T0", "T1", "T2"]
+                assert table.extra["team"].codes.tolist() == [i % 3 for i in range(len(ids))]
+                assert table.row is not None and table.row.tolist() == list(range(2, len(ids) + 2))
+
+
+def test_rows_of_white_space_only_are_blank_on_both_engines(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    filler = "".join(f"F{i},06/01/2009,N\n" for i in range(20))  # enough text that two control bytes are not "binary"
+    body = "A,05/01/2009,N\n  ,\t, \n\x1c, ,\nB, ,S\n \u00a0,,\n"
+    path.write_text("child_id,referral_date,team\n" + body + filler, encoding="utf-8")
+    for engine in ENGINES:
+        table = read_csv(path, "ia", engine=engine).tables["initial_assessment"]
+        assert table.row is not None and table.row.tolist() == [2, 5, *range(7, 27)]
+        assert table.child.values().tolist() == ["A", "B", *(f"F{i}" for i in range(20))]
+        assert dates(table, "referral_date")[:3] == [D(2009, 1, 5), None, D(2009, 1, 6)]

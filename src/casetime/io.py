@@ -30,17 +30,20 @@ with any time of day ignored.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import functools
 import gc
 import io as _io
 import os
+import queue
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -60,7 +63,10 @@ __all__ = [
     "tables_from_frame",
 ]
 
+_T = TypeVar("_T")
 _I64 = npt.NDArray[np.int64]
+_I32 = npt.NDArray[np.int32]
+_Codes = npt.NDArray[np.int32] | npt.NDArray[np.int64]
 _Bool = npt.NDArray[np.bool_]
 _Obj = npt.NDArray[np.object_]
 _Str = npt.NDArray[np.str_]
@@ -142,7 +148,66 @@ class _Lists:
     pieces: _Text
 
 
-_Column = _Text | _Days | _Lists
+@dataclass(frozen=True, eq=False)
+class _ArrowText:
+    """A text column of one pyarrow batch (a string array without nulls), dictionary-encoded only when needed.
+
+    ``offsets`` and ``data`` are its UTF-8 bytes (row ``i`` is ``data[offsets[i]:offsets[i + 1]]``),
+    read from the arrow buffers without a copy.
+    """
+
+    array: Any
+    offsets: _I64
+    data: npt.NDArray[np.uint8]
+
+    @classmethod
+    def of(cls, array: Any) -> _ArrowText:
+        n = len(array)
+        buffers = array.buffers()
+        if n == 0 or buffers[1] is None:
+            return cls(array, np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.uint8))
+        wide = array.type.id == _large_string_id()
+        kind = np.int64 if wide else np.int32
+        raw = np.frombuffer(buffers[1], dtype=kind, count=n + 1, offset=array.offset * (8 if wide else 4))
+        offsets: _I64 = raw.astype(np.int64)
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.empty(0, np.uint8)
+        data = data[offsets[0] : offsets[-1]]
+        offsets -= offsets[0]
+        return cls(array, offsets, data)
+
+    @functools.cached_property
+    def text(self) -> _Text:
+        return _arrow_text(self.array)
+
+    @functools.cached_property
+    def label_part(self) -> _LabelPart:
+        return _arrow_label_part(self)
+
+    @functools.cached_property
+    def edges(self) -> tuple[_I64, _Bool, _Bool]:
+        """Byte length of each cell, and whether its first / last byte may be (part of) white space."""
+        lengths = np.diff(self.offsets)
+        full = lengths > 0
+        if not self.data.size:
+            return lengths, full, full
+        last = self.data.shape[0] - 1
+        first = _UNSAFE_BYTE[self.data[np.minimum(self.offsets[:-1], last)]] & full
+        end = _UNSAFE_BYTE[self.data[np.maximum(self.offsets[1:] - 1, 0)]] & full
+        return lengths, first, end
+
+
+@functools.cache
+def _large_string_id() -> int:
+    import pyarrow as pa
+
+    return int(pa.large_string().id)
+
+
+# bytes that may start or end text which strip() would change: ASCII white space (as str.isspace
+# counts it, \x1c-\x1f included) and any byte of a non-ASCII character
+_UNSAFE_BYTE: Final = np.array([chr(b).isspace() or b >= 128 for b in range(256)], dtype=bool)
+
+_Column = _Text | _Days | _Lists | _ArrowText
 
 
 def _length(col: _Column) -> int:
@@ -150,7 +215,7 @@ def _length(col: _Column) -> int:
         return int(col.codes.shape[0])
     if isinstance(col, _Days):
         return int(col.days.shape[0])
-    return int(col.offsets.shape[0] - 1)
+    return int(col.offsets.shape[0] - 1)  # _Lists and _ArrowText
 
 
 def _ragged_index(offsets: _I64, index: _I64) -> tuple[_I64, _I64]:
@@ -163,6 +228,8 @@ def _ragged_index(offsets: _I64, index: _I64) -> tuple[_I64, _I64]:
 
 
 def _take(col: _Column, index: _I64) -> _Column:
+    if isinstance(col, _ArrowText):
+        return _ArrowText.of(col.array.take(index))
     if isinstance(col, _Text):
         return _Text(col.codes[index], col.uniq, col.missing)
     if isinstance(col, _Days):
@@ -179,8 +246,29 @@ def _blank(col: _Column) -> _Bool:
     if isinstance(col, _Days):
         empty: _Bool = col.days == MISSING
         return empty
+    if isinstance(col, _ArrowText):
+        return _blank(col.text)
     none: _Bool = col.offsets[1:] == col.offsets[:-1]
     return none
+
+
+def _blank_rows(cols: Sequence[_Column], n: int) -> _I64:
+    """The rows whose every cell is empty, narrowing the candidates column by column."""
+    rows = np.arange(n, dtype=np.int64)
+    for col in cols:
+        if not rows.size:
+            break
+        if isinstance(col, _ArrowText):
+            empty = col.offsets[rows + 1] == col.offsets[rows]
+            if col.data.size:  # a cell that starts with white space may be blank: ask its stripped text
+                start = col.data[np.minimum(col.offsets[rows], col.data.shape[0] - 1)]
+                unsure = np.flatnonzero(~empty & _UNSAFE_BYTE[start])
+                if unsure.size:
+                    empty[unsure] = col.text.blank_uniq[col.text.codes[rows[unsure]]]
+        else:
+            empty = _blank(col)[rows]
+        rows = rows[empty]
+    return rows
 
 
 def _text_array(values: Sequence[str]) -> _Str:
@@ -292,36 +380,155 @@ def _compact(text: _Str) -> npt.NDArray[Any]:
     return text
 
 
-def _label_part(col: _Column) -> tuple[_I64, npt.NDArray[Any]]:
-    """This chunk's codes (blank or missing = -1) into its distinct stripped texts (sorted later, once)."""
+@dataclass(frozen=True, eq=False)
+class _Keys:
+    """One chunk's labels as 8-byte keys: the ASCII text zero-padded to 8 bytes, read big-endian (0 = blank).
+
+    Keys sort as their texts do, so sorting the integers sorts the labels. Row ``i`` has key
+    ``uniq[inverse[i]]``; ``uniq`` is sorted.
+    """
+
+    uniq: npt.NDArray[np.uint64]
+    inverse: _I32
+
+    @classmethod
+    def of(cls, keys: npt.NDArray[np.uint64]) -> _Keys:
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        return cls(uniq, inverse.ravel().astype(np.int32))
+
+
+_LabelPart = tuple[_Codes, npt.NDArray[Any]] | _Keys
+_KEY_BYTES: Final = 8
+
+
+def _key_part(col: _Column) -> _LabelPart:
+    """A label column's part: :class:`_Keys` for the pyarrow reader's short ASCII ids, else :func:`_label_part`."""
+    return col.label_part if isinstance(col, _ArrowText) else _label_part(col)
+
+
+def _arrow_label_part(col: _ArrowText) -> _LabelPart:
+    """:class:`_Keys` when every cell is short plain ASCII that strip() leaves alone; else :func:`_label_part`."""
+    lengths, first, last = col.edges
+    n = lengths.shape[0]
+    if n == 0 or int(lengths.max()) > _KEY_BYTES or first.any() or last.any():
+        return _label_part(col)
+    # no cell starts or ends with white space or a non-ASCII byte; any inside one?
+    if col.data.size and int(col.data.max()) >= 128:
+        return _label_part(col)
+    grid = np.zeros((n, _KEY_BYTES), dtype=np.uint8)
+    width = int(lengths[0])
+    if width and bool((lengths == width).all()):
+        grid[:, :width] = col.data.reshape(n, width)
+    elif col.data.size:
+        target = np.repeat(np.arange(0, n * _KEY_BYTES, _KEY_BYTES, dtype=np.int64) - col.offsets[:-1], lengths)
+        target += np.arange(col.data.shape[0], dtype=np.int64)
+        grid.reshape(-1)[target] = col.data
+    return _Keys.of(grid.view(">u8").ravel().astype(np.uint64))
+
+
+def _label_part(col: _Column) -> tuple[_Codes, npt.NDArray[Any]]:
+    """This chunk's codes (blank or missing = -1) into its distinct stripped texts (sorted later, once).
+
+    The codes are ``int32`` (a chunk holds far fewer than 2**31 distinct texts): they wait in memory
+    until the end of the file.
+    """
+    if isinstance(col, _ArrowText):
+        col = col.text
     if isinstance(col, _Days):
         col = _days_to_text(col)
     if isinstance(col, _Lists):
         raise CasetimeError("a list-valued column can only hold plan review dates")
     present = ~col.blank_uniq
     if present.all():
-        return col.codes, _compact(col.stripped)
-    remap = np.cumsum(present, dtype=np.int64) - 1
+        return col.codes.astype(np.int32), _compact(col.stripped)
+    remap = np.cumsum(present, dtype=np.int32) - 1
     remap[~present] = -1
     return remap[col.codes], _compact(col.stripped[present])
 
 
-def _merge_labels(parts: list[tuple[_I64, npt.NDArray[Any]]]) -> Labels:
+def _strs(texts: npt.NDArray[Any]) -> _Obj:
+    """Sorted distinct texts (``S`` of plain ASCII, or ``U``) as an object array of Python strings.
+
+    ASCII bytes are decoded in one piece and split at NULs (which no label holds): much faster than
+    converting through a ``U`` array.
+    """
+    out = np.empty(texts.shape[0], dtype=object)
+    if texts.dtype.kind != "S" or texts.shape[0] == 0 or texts.dtype.itemsize == 0:
+        out[:] = texts.astype(str).tolist()
+        return out
+    k, width = texts.shape[0], texts.dtype.itemsize
+    grid = np.zeros((k, width + 1), dtype=np.uint8)
+    grid[:, :width] = np.ascontiguousarray(texts).view(np.uint8).reshape(k, width)
+    keep = grid != 0
+    keep[:, width] = True  # one NUL after each text
+    pieces = grid[keep].tobytes().decode("ascii").split("\x00")
+    pieces.pop()
+    out[:] = pieces
+    return out
+
+
+def _unique(every: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], _I64]:
+    """``numpy.unique(every, return_inverse=True)``; short byte strings are sorted as 8-byte integers."""
+    if every.dtype.kind == "S" and 0 < every.dtype.itemsize <= _KEY_BYTES and every.size:
+        keys = np.ascontiguousarray(every.astype(f"S{_KEY_BYTES}")).view(">u8").astype(np.uint64)
+        uniq_keys, inverse = np.unique(keys, return_inverse=True)
+        uniq = uniq_keys.astype(">u8").view(f"S{_KEY_BYTES}").astype(every.dtype)
+        return uniq, inverse.ravel().astype(np.int64, copy=False)
+    uniq, inverse = np.unique(every, return_inverse=True)
+    return uniq, inverse.ravel().astype(np.int64, copy=False)
+
+
+def _keys_as_part(part: _Keys) -> tuple[_Codes, npt.NDArray[Any]]:
+    texts = part.uniq.astype(">u8").view(f"S{_KEY_BYTES}")
+    if part.uniq.size and part.uniq[0] == 0:  # the blank key
+        return part.inverse - 1, texts[1:]
+    return part.inverse, texts
+
+
+def _merge_keys(parts: list[_LabelPart]) -> Labels:
+    """:func:`_merge_labels` when every part is :class:`_Keys`: sort the chunks' distinct keys (never the rows).
+
+    The chunks' sorted keys laid end to end are runs that numpy sorts fast.
+    """
+    chunks = [p for p in parts if isinstance(p, _Keys)]
+    parts.clear()
+    uniq, inverse = np.unique(np.concatenate([p.uniq for p in chunks]), return_inverse=True)
+    inverse = inverse.ravel().astype(np.int64, copy=False)
+    blank = bool(uniq.size) and uniq[0] == 0
+    if blank:
+        inverse -= 1
+        uniq = uniq[1:]
+    codes = np.empty(sum(p.inverse.shape[0] for p in chunks), dtype=np.int64)
+    at = start = 0
+    while chunks:
+        part = chunks.pop(0)
+        size = part.inverse.shape[0]
+        np.take(inverse[start : start + part.uniq.shape[0]], part.inverse, out=codes[at : at + size])
+        start += part.uniq.shape[0]
+        at += size
+    del inverse
+    return Labels(codes, _strs(uniq.astype(">u8").view(f"S{_KEY_BYTES}")))
+
+
+def _merge_labels(parts: list[_LabelPart]) -> Labels:
     """One :class:`Labels` from chunk parts: sorted distinct labels that some row uses, codes remapped."""
     if not parts:
         return Labels(np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
-    keys = [texts for _, texts in parts]
+    if all(isinstance(p, _Keys) for p in parts):
+        return _merge_keys(parts)
+    tuples = [_keys_as_part(p) if isinstance(p, _Keys) else p for p in parts]
+    parts.clear()
+    keys = [texts for _, texts in tuples]
     if any(k.dtype.kind == "U" for k in keys):
         keys = [k.astype(str) if k.dtype.kind == "S" else k for k in keys]
     every = np.concatenate(keys)
     del keys
-    uniq, inverse = np.unique(every, return_inverse=True)
+    uniq, inverse = _unique(every)
     del every
-    inverse = inverse.ravel().astype(np.int64)
-    out = np.empty(sum(codes.shape[0] for codes, _ in parts), dtype=np.int64)
+    out = np.empty(sum(codes.shape[0] for codes, _ in tuples), dtype=np.int64)
     at = start = 0
-    while parts:
-        codes, texts = parts.pop(0)
+    while tuples:
+        codes, texts = tuples.pop(0)
         remap = inverse[start : start + texts.shape[0]]
         start += texts.shape[0]
         chunk = out[at : at + codes.shape[0]]
@@ -338,11 +545,13 @@ def _merge_labels(parts: list[tuple[_I64, npt.NDArray[Any]]]) -> Labels:
         renumber = np.cumsum(used, dtype=np.int64) - 1
         out = np.where(out >= 0, renumber[out], -1)
         uniq = uniq[used]
-    return Labels(out, uniq.astype(str).astype(object))
+    return Labels(out, _strs(uniq))
 
 
 def _date_part(col: _Column, slash: str) -> tuple[_I64, _I64, _Obj]:
     """Day numbers, and the positions and original text of unparseable dates."""
+    if isinstance(col, _ArrowText):
+        col = col.text
     if isinstance(col, _Days):
         return col.days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     if isinstance(col, _Lists):
@@ -357,6 +566,8 @@ def _date_part(col: _Column, slash: str) -> tuple[_I64, _I64, _Obj]:
 def _ragged_part(col: _Column, slash: str) -> tuple[_I64, _I64, _I64, _Obj]:
     """Plan reviews: (row lengths, day numbers, positions of rows with bad dates, their text)."""
     n = _length(col)
+    if isinstance(col, _ArrowText):
+        col = col.text
     if isinstance(col, _Days):
         present = col.days != MISSING
         return present.astype(np.int64), col.days[present], np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
@@ -520,12 +731,12 @@ def _layout(
 @dataclass
 class _Parts:
     n: int = 0
-    child: list[tuple[_I64, npt.NDArray[Any]]] = field(default_factory=list)
+    child: list[_LabelPart] = field(default_factory=list)
     dates: dict[str, list[_I64]] = field(default_factory=dict)
-    extras: dict[str, list[tuple[_I64, npt.NDArray[Any]]]] = field(default_factory=dict)
+    extras: dict[str, list[_LabelPart]] = field(default_factory=dict)
     review_lengths: list[_I64] = field(default_factory=list)
     review_days: list[_I64] = field(default_factory=list)
-    rows: list[_I64] = field(default_factory=list)
+    rows: list[_I64 | range] = field(default_factory=list)
     issues: dict[tuple[str, str], list[tuple[_I64, _Obj]]] = field(default_factory=dict)
 
 
@@ -542,10 +753,11 @@ class _Assembler:
         self.width = 0
 
     def add(self, cols: list[_Column], rows: _I64, malformed: _I64, malformed_text: _Obj) -> None:
+        """One chunk: its columns and its row numbers (consecutive), with its malformed rows."""
         n = rows.shape[0]
         keep = np.ones(n, dtype=bool)
         if cols:
-            keep = ~functools.reduce(np.logical_and, (_blank(c) for c in cols))
+            keep[_blank_rows(cols, n)] = False
         keep[malformed] = True
         bad_row = np.zeros(n, dtype=bool)
         bad_row[malformed] = True
@@ -578,6 +790,8 @@ class _Assembler:
         unknown = keep & (type_code < 0)
         if unknown.any():
             self.rejected_rows.append(rows[unknown])
+            if isinstance(col, _ArrowText):
+                col = col.text
             text = col if isinstance(col, _Text) else _days_to_text(col) if isinstance(col, _Days) else None
             assert text is not None
             self.rejected_values.append(text.uniq[text.codes[unknown]].astype(object))
@@ -602,8 +816,12 @@ class _Assembler:
 
         base = parts.n
         count = rows.shape[0] if index is None else index.shape[0]
-        parts.rows.append(rows if index is None else rows[index])
-        parts.child.append(_label_part(column(plan.fields["child_id"])))
+        if index is not None:
+            parts.rows.append(rows[index])
+        elif count:  # consecutive row numbers: keep the range, not an array
+            assert int(rows[-1]) - int(rows[0]) == count - 1
+            parts.rows.append(range(int(rows[0]), int(rows[-1]) + 1))
+        parts.child.append(_key_part(column(plan.fields["child_id"])))
         flagged = bad_row if index is None else bad_row[index]
         if flagged.any():
             at = np.flatnonzero(flagged).astype(np.int64)
@@ -653,7 +871,12 @@ class _Assembler:
                     np.cumsum(np.concatenate(parts.review_lengths), out=offsets[1:])
                 values = np.concatenate(parts.review_days) if parts.review_days else np.empty(0, np.int64)
                 reviews = Ragged(offsets, values.view("M8[D]"))
-            rows = np.concatenate(parts.rows) if parts.rows else np.empty(0, dtype=np.int64)
+            rows = np.empty(n, dtype=np.int64)
+            at = 0
+            for piece in parts.rows:
+                size = len(piece)
+                rows[at : at + size] = np.arange(piece.start, piece.stop) if isinstance(piece, range) else piece
+                at += size
             source = Labels(np.zeros(n, dtype=np.int64), np.array([self.source], dtype=object))
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
             issues.extend(_issue_sets(kind, parts.issues, self.slash))
@@ -665,7 +888,7 @@ class _Assembler:
         return ReadResult(tables, issues, rejected)
 
 
-def _empty_label_part() -> tuple[_I64, npt.NDArray[Any]]:
+def _empty_label_part() -> _LabelPart:
     return np.empty(0, dtype=np.int64), np.empty(0, dtype="<U1")
 
 
@@ -974,13 +1197,55 @@ def _content_end(path: str) -> int:
 def _arrow_text(array: Any) -> _Text:
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(array)
+    encoded = pc.dictionary_encode(array)  # NULs were ruled out by _arrow_column
     dictionary = encoded.dictionary
-    if len(dictionary) and pc.any(pc.match_substring(dictionary, "\x00")).as_py():
-        raise _Fallback
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     uniq = dictionary.to_numpy(zero_copy_only=False).astype(str) if len(dictionary) else np.empty(0, "<U1")
     return _Text(codes, uniq, np.zeros(uniq.shape[0], dtype=bool))
+
+
+def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generator[_T, None, None]:
+    """``prepare(batch)`` for the reader's batches, done on a thread while the previous one is processed.
+
+    pyarrow parses and encodes without holding the GIL, so this work overlaps the caller's; at most
+    two prepared batches wait, which keeps memory bounded.
+    """
+    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for batch in reader:
+                if stop.is_set():
+                    return
+                box.put((0, prepare(batch)))
+            box.put((1, None))
+        except BaseException as exc:  # handed to the consumer, who raises it
+            box.put((2, exc))
+
+    thread = threading.Thread(target=work, name="casetime-csv-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == 1:
+                return
+            if kind == 2:
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a blocked put finish so the thread can end
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.01)
+        thread.join()
+
+
+def _arrow_column(array: Any) -> _ArrowText:
+    col = _ArrowText.of(array)
+    if col.data.size and not col.data.all():  # a NUL: not text; the python reader says so
+        raise _Fallback
+    return col
 
 
 def _read_arrow(
@@ -1013,6 +1278,17 @@ def _read_arrow(
 
     end = _content_end(path)
     assembler = _Assembler(layout, path, slash)
+    ids = {plan.fields["child_id"] for plan in layout.plans.values() if "child_id" in plan.fields}
+
+    def prepare(batch: Any) -> tuple[list[_Column], int]:
+        """A batch's columns, with the work the assembler will want done first (off the main thread)."""
+        cols: list[_Column] = [_arrow_column(batch.column(i)) for i in range(batch.num_columns)]
+        for i, col in enumerate(cols):
+            assert isinstance(col, _ArrowText)
+            if i not in ids:
+                col.text  # noqa: B018 (computes the cached property)
+        return cols, int(batch.num_rows)
+
     done = 1
     try:
         with open(path, "rb") as raw:
@@ -1030,20 +1306,22 @@ def _read_arrow(
             )
             if reader.schema.names != header:
                 raise _Fallback
-            for batch in reader:
-                if invalid:
-                    raise _Fallback
-                cols: list[_Column] = [_arrow_text(batch.column(i)) for i in range(batch.num_columns)]
-                count = batch.num_rows
-                empty = np.empty(0, dtype=np.int64)
-                assembler.add(cols, np.arange(done + 1, done + 1 + count, dtype=np.int64), empty, empty.astype(object))
-                done += count
-                if progress is not None:
-                    progress(done - 1)
+            with contextlib.closing(_read_ahead(reader, prepare)) as batches:
+                for cols, count in batches:
+                    if invalid:
+                        raise _Fallback
+                    rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
+                    assembler.add(cols, rows, np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+                    done += count
+                    if progress is not None:
+                        progress(done - 1)
+                    del cols
     except pa.ArrowException:
         raise _Fallback from None
     if invalid:
         raise _Fallback
+    del reader
+    pa.default_memory_pool().release_unused()  # the parse buffers: give them back before the arrays are joined
     return assembler.finish()
 
 

@@ -87,12 +87,14 @@ class Labels:
         """Join columns whose labels may differ; the result's labels are sorted and unique."""
         if not parts:
             return Labels(np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
-        labels = np.unique(np.concatenate([p.labels.astype(str) for p in parts])).astype(object)
+        # only the (few) labels are sorted, never the rows: merge the parts' labels, then remap each part's codes
+        texts = [p.labels.astype(str) for p in parts]
+        merged = np.unique(np.concatenate(texts))
         codes = []
-        for p in parts:
-            remap = np.searchsorted(labels.astype(str), p.labels.astype(str)).astype(np.int64)
+        for p, own in zip(parts, texts, strict=True):
+            remap = np.searchsorted(merged, own).astype(np.int64)
             codes.append(np.where(p.codes >= 0, remap[np.maximum(p.codes, 0)] if remap.size else -1, -1))
-        return Labels(np.concatenate(codes).astype(np.int64), labels)
+        return Labels(np.concatenate(codes).astype(np.int64), merged.astype(object))
 
 
 def _label(value: object) -> str | None:
@@ -115,12 +117,14 @@ class Ragged:
 
     def take(self, index: Any) -> Ragged:
         """The rows ``index`` (an integer array or boolean mask)."""
-        rows = np.arange(self.offsets.shape[0] - 1)[index]
-        lengths = self.offsets[rows + 1] - self.offsets[rows]
-        offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        pieces = [self.values[self.offsets[r] : self.offsets[r + 1]] for r in rows.tolist()]
-        values = np.concatenate(pieces) if pieces else np.empty(0, dtype="M8[D]")
-        return Ragged(offsets, values.astype("M8[D]"))
+        rows = np.arange(self.offsets.shape[0] - 1, dtype=np.int64)[index]
+        starts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - starts
+        offsets = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        # the flat positions of the kept rows' dates: each row's start, then counting up within the row
+        flat = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.int64)
+        return Ragged(offsets, self.values[flat].astype("M8[D]"))
 
     def lists(self) -> list[list[Any]]:
         """The dates per record as Python lists of :class:`datetime.date`."""

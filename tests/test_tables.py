@@ -1,0 +1,78 @@
+"""Columnar pieces: Ragged.take and Labels.concat against plain-Python references."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casetime.tables import Labels, Ragged
+
+SETTINGS = settings(max_examples=150, deadline=None)
+
+days = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2015, 12, 31))
+date_lists = st.lists(st.lists(days, max_size=4), max_size=12)
+
+
+def _ragged(lists: list[list[dt.date]]) -> Ragged:
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in lists], out=offsets[1:])
+    flat = [d for x in lists for d in x]
+    return Ragged(offsets, np.array(flat, dtype="M8[D]") if flat else np.empty(0, dtype="M8[D]"))
+
+
+def test_ragged_take_worked_example() -> None:
+    r = _ragged([[dt.date(2009, 1, 5)], [], [dt.date(2009, 2, 1), dt.date(2009, 3, 1)]])
+    taken = r.take(np.array([2, 0, 2, 1]))
+    assert taken.offsets.tolist() == [0, 2, 3, 5, 5]
+    assert taken.lists() == [
+        [dt.date(2009, 2, 1), dt.date(2009, 3, 1)],
+        [dt.date(2009, 1, 5)],
+        [dt.date(2009, 2, 1), dt.date(2009, 3, 1)],
+        [],
+    ]
+    assert taken.values.dtype == np.dtype("M8[D]")
+    assert r.take(np.array([True, False, True])).lists() == [[dt.date(2009, 1, 5)], r.lists()[2]]
+    assert r.take(np.empty(0, dtype=np.int64)).lists() == []
+
+
+@SETTINGS
+@given(data=st.data(), lists=date_lists)
+def test_ragged_take_matches_picking_lists(data: st.DataObject, lists: list[list[dt.date]]) -> None:
+    r = _ragged(lists)
+    n = len(lists)
+    if n and data.draw(st.booleans()):
+        mask = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        picked = [x for x, keep in zip(lists, mask, strict=True) if keep]
+        taken = r.take(np.array(mask, dtype=bool))
+    else:
+        index = data.draw(st.lists(st.integers(0, n - 1), max_size=20)) if n else []
+        picked = [lists[i] for i in index]
+        taken = r.take(np.array(index, dtype=np.int64))
+    assert taken.lists() == picked
+    assert taken.offsets.shape == (len(picked) + 1,)
+    assert taken.offsets[-1] == taken.values.shape[0]
+
+
+texts = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "a", "b", " a", "B", "é", "ab", "a b", "zz"]),
+    st.text(st.characters(blacklist_characters="\x00"), max_size=3),
+)
+
+
+@SETTINGS
+@given(parts=st.lists(st.lists(texts, max_size=8), max_size=4))
+def test_labels_concat_matches_concatenated_values(parts: list[list[str | None]]) -> None:
+    joined = Labels.concat([Labels.from_values(np.array(p, dtype=object)) for p in parts])
+    expected: list[str | None] = []
+    for part in parts:
+        for value in part:
+            text = None if value is None else value.strip() or None
+            expected.append(text)
+    assert joined.values().tolist() == expected
+    labels = joined.labels.tolist()
+    assert labels == sorted({v for v in expected if v is not None})
+    assert joined.codes.dtype == np.int64
