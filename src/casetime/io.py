@@ -713,13 +713,17 @@ def _layout(
         return _Layout({kind: plan}, kind, None, {})
     found = ", ".join(headings) or "no columns"
     if not top:
+        needed = "; ".join(f"{kind}: {', '.join(SCHEMAS[kind].required)}" for kind in RECORD_TYPES)
         raise ColumnError(
-            f"{source}: cannot tell the record type: the name is not a record type and the columns ({found}) "
-            f"lack the required columns of every type; pass record_type= (one of {', '.join(RECORD_TYPES)})"
+            f"{source}: cannot tell the record type: the file name is not a record type and the columns found "
+            f"({found}) lack the required columns of every type (needed: {needed}); name the file after its "
+            "type (e.g. initial_assessment.csv) or give the type (record_type= in Python, --record-type on the "
+            "command line)"
         )
     raise CasetimeError(
         f"{source}: cannot tell the record type from the columns ({found}): they fit "
-        f"{' and '.join(kind for kind, _ in top)} equally; pass record_type="
+        f"{' and '.join(kind for kind, _ in top)} equally; give the type (record_type= in Python, "
+        "--record-type on the command line)"
     )
 
 
