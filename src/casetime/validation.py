@@ -518,6 +518,14 @@ def _compact(
     return inverse[: start.size].astype(np.int64), inverse[start.size :].astype(np.int64)
 
 
+def _salt(k: int) -> np.uint64:
+    """An odd 64-bit multiplier for column ``k``: splitmix64 of ``k``, so the columns' salts are unrelated."""
+    z = (0x9E3779B97F4A7C15 * (k + 1)) % 2**64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % 2**64
+    return np.uint64((z ^ (z >> 31)) | 1)
+
+
 def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """A 64-bit finaliser (xor-shift-multiply), in place on ``x`` (wrapping arithmetic); returns ``x``."""
     tmp = np.right_shift(x, np.uint64(30))
@@ -561,23 +569,33 @@ def _find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[n
         mixed = _mix(table.reviews.values.view(np.int64).astype(np.uint64))
         cum = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(mixed, dtype=np.uint64)))
         review_sum = cum[offsets[1:]] - cum[offsets[:-1]]
+    # a salted sum of the columns, mixed once: equal rows get equal digests; unequal rows rarely do,
+    # and when they do the exact comparison below tells them apart
     digest = np.zeros(n, dtype=np.uint64)
+    spread = np.empty(n, dtype=np.uint64)
     for k, col in enumerate(columns):
-        salt = np.uint64((0x9E3779B97F4A7C15 * (2 * k + 1)) % 2**64)
-        spread = np.ascontiguousarray(col, dtype=np.int64).view(np.uint64) * salt  # a new array
-        spread ^= digest
-        digest = _mix(spread)
+        salt = _salt(k)
+        np.multiply(np.ascontiguousarray(col, dtype=np.int64).view(np.uint64), salt, out=spread)
+        digest += spread
+    del spread
     if review_sum is not None:
-        digest ^= review_sum
-        digest = _mix(digest)
+        digest ^= _mix(review_sum)
+    digest = _mix(digest)
     # rows whose digest occurs more than once are the only candidates (a plain sort is much faster
     # than a stable argsort, and the candidates are usually few)
     ordered = np.sort(digest)
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered
     if not repeated.size:
         return none, none
-    slot = np.minimum(np.searchsorted(repeated, digest), repeated.size - 1)
-    cand = np.flatnonzero(repeated[slot] == digest).astype(np.int64)
+    # a bit table on the low digest bits screens out most rows with one gather, before the binary search
+    size = 1 << max(10, min(24, int(repeated.size * 16).bit_length()))
+    low = np.uint64(size - 1)
+    seen = np.zeros(size, dtype=bool)
+    seen[(repeated & low).view(np.int64)] = True
+    maybe = np.flatnonzero(np.take(seen, (digest & low).view(np.int64))).astype(np.int64)
+    slot = np.minimum(np.searchsorted(repeated, digest[maybe]), repeated.size - 1)
+    cand = maybe[repeated[slot] == digest[maybe]]
     # exact comparison of the candidates: sort by every column, position last
     keys = [c[cand] for c in columns]
     if table.reviews is not None:
