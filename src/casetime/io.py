@@ -467,13 +467,31 @@ def _strs(texts: npt.NDArray[Any]) -> _Obj:
     return out
 
 
+def _unique_inverse(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], _I64]:
+    """``numpy.unique(values, return_inverse=True)`` for a 1-d array, by one (unstable) argsort.
+
+    With numpy 2.4, ``numpy.unique`` with ``return_inverse`` takes about three times as long on
+    ten million 64-bit keys; the order among equal values does not matter for the inverse.
+    """
+    if values.size == 0:
+        return values.copy(), np.empty(0, dtype=np.int64)
+    order = np.argsort(values)
+    ordered = values[order]
+    starts = np.empty(ordered.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    inverse = np.empty(values.size, dtype=np.int64)
+    inverse[order] = np.cumsum(starts, dtype=np.int64) - 1
+    return ordered[starts], inverse
+
+
 def _unique(every: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], _I64]:
     """``numpy.unique(every, return_inverse=True)``; short byte strings are sorted as 8-byte integers."""
     if every.dtype.kind == "S" and 0 < every.dtype.itemsize <= _KEY_BYTES and every.size:
         keys = np.ascontiguousarray(every.astype(f"S{_KEY_BYTES}")).view(">u8").astype(np.uint64)
-        uniq_keys, inverse = np.unique(keys, return_inverse=True)
+        uniq_keys, inverse = _unique_inverse(keys)
         uniq = uniq_keys.astype(">u8").view(f"S{_KEY_BYTES}").astype(every.dtype)
-        return uniq, inverse.ravel().astype(np.int64, copy=False)
+        return uniq, inverse
     uniq, inverse = np.unique(every, return_inverse=True)
     return uniq, inverse.ravel().astype(np.int64, copy=False)
 
@@ -492,8 +510,7 @@ def _merge_keys(parts: list[_LabelPart]) -> Labels:
     """
     chunks = [p for p in parts if isinstance(p, _Keys)]
     parts.clear()
-    uniq, inverse = np.unique(np.concatenate([p.uniq for p in chunks]), return_inverse=True)
-    inverse = inverse.ravel().astype(np.int64, copy=False)
+    uniq, inverse = _unique_inverse(np.concatenate([p.uniq for p in chunks]))
     blank = bool(uniq.size) and uniq[0] == 0
     if blank:
         inverse -= 1
