@@ -518,6 +518,9 @@ def _compact(
     return inverse[: start.size].astype(np.int64), inverse[start.size :].astype(np.int64)
 
 
+_BLOCK: Final = 1 << 16  # rows per block when hashing
+
+
 def _salt(k: int) -> np.uint64:
     """An odd 64-bit multiplier for column ``k``: splitmix64 of ``k``, so the columns' salts are unrelated."""
     z = (0x9E3779B97F4A7C15 * (k + 1)) % 2**64
@@ -570,32 +573,52 @@ def _find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[n
         cum = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(mixed, dtype=np.uint64)))
         review_sum = cum[offsets[1:]] - cum[offsets[:-1]]
     # a salted sum of the columns, mixed once: equal rows get equal digests; unequal rows rarely do,
-    # and when they do the exact comparison below tells them apart
-    digest = np.zeros(n, dtype=np.uint64)
-    spread = np.empty(n, dtype=np.uint64)
-    for k, col in enumerate(columns):
-        salt = _salt(k)
-        np.multiply(np.ascontiguousarray(col, dtype=np.int64).view(np.uint64), salt, out=spread)
-        digest += spread
-    del spread
-    if review_sum is not None:
-        digest ^= _mix(review_sum)
-    digest = _mix(digest)
-    # rows whose digest occurs more than once are the only candidates (a plain sort is much faster
-    # than a stable argsort, and the candidates are usually few)
-    ordered = np.sort(digest)
+    # and when they do the exact comparison below tells them apart. Digests are made in blocks, so
+    # temporaries stay small and in cache (fresh memory is slow to touch on these machines).
+    salts = [_salt(k) for k in range(len(columns))]
+    words = [np.ascontiguousarray(col, dtype=np.int64).view(np.uint64) for col in columns]
+    spread = np.empty(min(n, _BLOCK), dtype=np.uint64)
+
+    def digest_block(lo: int, hi: int, out: npt.NDArray[np.uint64]) -> None:
+        tmp = spread[: hi - lo]
+        np.multiply(words[0][lo:hi], salts[0], out=out)
+        for word, salt in zip(words[1:], salts[1:], strict=True):
+            np.multiply(word[lo:hi], salt, out=tmp)
+            out += tmp
+        if review_sum is not None:
+            out ^= _mix(review_sum[lo:hi].copy())
+        out[:] = _mix(out)
+
+    # rows whose digest occurs more than once are the only candidates: sort all digests in place
+    # (a plain sort is much faster than an argsort) and keep the repeated values
+    ordered = np.empty(n, dtype=np.uint64)
+    for lo in range(0, n, _BLOCK):
+        digest_block(lo, min(lo + _BLOCK, n), ordered[lo : lo + _BLOCK])
+    ordered.sort()
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     del ordered
     if not repeated.size:
         return none, none
-    # a bit table on the low digest bits screens out most rows with one gather, before the binary search
+    # then make the digests again block by block: a bit table on their low bits screens out most
+    # rows with one gather, and only the rows it lets through are looked up exactly
     size = 1 << max(10, min(24, int(repeated.size * 16).bit_length()))
     low = np.uint64(size - 1)
     seen = np.zeros(size, dtype=bool)
     seen[(repeated & low).view(np.int64)] = True
-    maybe = np.flatnonzero(np.take(seen, (digest & low).view(np.int64))).astype(np.int64)
-    slot = np.minimum(np.searchsorted(repeated, digest[maybe]), repeated.size - 1)
-    cand = maybe[repeated[slot] == digest[maybe]]
+    block = np.empty(min(n, _BLOCK), dtype=np.uint64)
+    index = np.empty(min(n, _BLOCK), dtype=np.uint64)
+    pieces = []
+    for lo in range(0, n, _BLOCK):
+        hi = min(lo + _BLOCK, n)
+        out = block[: hi - lo]
+        digest_block(lo, hi, out)
+        np.bitwise_and(out, low, out=index[: hi - lo])
+        hit = np.flatnonzero(np.take(seen, index[: hi - lo].view(np.int64)))
+        if hit.size:
+            found = out[hit]
+            slot = np.minimum(np.searchsorted(repeated, found), repeated.size - 1)
+            pieces.append(hit[repeated[slot] == found] + lo)
+    cand = np.concatenate(pieces).astype(np.int64) if pieces else np.empty(0, dtype=np.int64)
     # exact comparison of the candidates: sort by every column, position last
     keys = [c[cand] for c in columns]
     if table.reviews is not None:
