@@ -589,11 +589,16 @@ def _find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[n
             out ^= _mix(review_sum[lo:hi].copy())
         out[:] = _mix(out)
 
-    # rows whose digest occurs more than once are the only candidates: sort all digests in place
-    # (a plain sort is much faster than an argsort) and keep the repeated values
-    ordered = np.empty(n, dtype=np.uint64)
+    # rows whose digest occurs more than once are the only candidates: sort the digests' high 32 bits
+    # in place (half the memory of the full digests; the few extra chance matches are weeded out by
+    # the exact comparison) and keep the repeated values
+    ordered = np.empty(n, dtype=np.uint32)
+    block = np.empty(min(n, _BLOCK), dtype=np.uint64)
     for lo in range(0, n, _BLOCK):
-        digest_block(lo, min(lo + _BLOCK, n), ordered[lo : lo + _BLOCK])
+        hi = min(lo + _BLOCK, n)
+        digest_block(lo, hi, block[: hi - lo])
+        np.right_shift(block[: hi - lo], np.uint64(32), out=block[: hi - lo])
+        ordered[lo:hi] = block[: hi - lo]
     ordered.sort()
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     del ordered
@@ -604,14 +609,14 @@ def _find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[n
     size = 1 << max(10, min(24, int(repeated.size * 16).bit_length()))
     low = np.uint64(size - 1)
     seen = np.zeros(size, dtype=bool)
-    seen[(repeated & low).view(np.int64)] = True
-    block = np.empty(min(n, _BLOCK), dtype=np.uint64)
+    seen[(repeated.astype(np.uint64) & low).view(np.int64)] = True
     index = np.empty(min(n, _BLOCK), dtype=np.uint64)
     pieces = []
     for lo in range(0, n, _BLOCK):
         hi = min(lo + _BLOCK, n)
         out = block[: hi - lo]
         digest_block(lo, hi, out)
+        np.right_shift(out, np.uint64(32), out=out)
         np.bitwise_and(out, low, out=index[: hi - lo])
         hit = np.flatnonzero(np.take(seen, index[: hi - lo].view(np.int64)))
         if hit.size:
