@@ -32,16 +32,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
-import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from harness import fail, machine, pretouch, run_interleaved
 
 # Targets: casetime must be at least this many times faster than the numpy equivalent.
 COUNT_TARGET = 10.0  # working_days_between vs numpy.busday_count
@@ -55,53 +53,9 @@ MAX_N = 60  # n = 0..MAX_N working days
 PRETOUCH_BYTES_PER_ROW = 96  # about the script's peak memory per row of the larger benchmark
 
 
-def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count() or 0
-    import casetime
-
-    info = {
-        "platform": platform.platform(),
-        "cpu": f"{cpu}, {os.cpu_count()} CPUs ({usable} usable)",
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "casetime": casetime.__version__,
-    }
-    for module in ("holidays", "pandas"):
-        try:
-            info[module] = __import__(module).__version__
-        except ImportError:
-            info[module] = "not installed"
-    return info
-
-
 def random_starts(rng: np.random.Generator, rows: int) -> np.ndarray:
     lo, hi = int(FIRST_START.view("i8")), int(LAST_START.view("i8"))
     return rng.integers(lo, hi + 1, size=rows, dtype=np.int64).view("M8[D]")
-
-
-def pretouch(nbytes: int) -> float:
-    """Write to ``nbytes`` of fresh memory and free it; return the seconds it took."""
-    t0 = time.perf_counter()
-    buffer = np.ones(nbytes // 8)
-    del buffer
-    return time.perf_counter() - t0
-
-
-def fail(code: int, message: str) -> None:
-    print(f"\nFAIL: {message}", file=sys.stderr)
-    sys.exit(code)
 
 
 def check_equal(what: str, ours: Any, theirs: Any) -> None:
@@ -117,24 +71,6 @@ def check_equal(what: str, ours: Any, theirs: Any) -> None:
             2,
             f"{what}: {int(differ.sum())} rows differ; first at row {i}: casetime {ours[i]!r}, reference {theirs[i]!r}",
         )
-
-
-def run_interleaved(methods: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Seconds per method: (the warm-up pass, the median of the ``repeat`` passes after it)."""
-    first: dict[str, float] = {}
-    passes: dict[str, list[float]] = {name: [] for name in methods}
-    for round_ in range(repeat + 1):
-        for name, fn in methods.items():
-            gc.collect()
-            t0 = time.perf_counter()
-            result = fn()
-            elapsed = time.perf_counter() - t0
-            del result  # never hold an output across passes: each pass allocates alike
-            if round_ == 0:
-                first[name] = elapsed
-            else:
-                passes[name].append(elapsed)
-    return first, {name: statistics.median(times) for name, times in passes.items()}
 
 
 def loop_count(pairs: list[tuple[dt.date, dt.date]], hols: Any) -> list[int]:

@@ -34,16 +34,13 @@ Exits 1 if a speed-up is below its target, 2 if the results disagree.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import platform
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from harness import fail, machine, pretouch, run_interleaved
 
 TARGET = 10.0  # casetime must be at least this many times faster than pandas, for each indicator
 SEED = 20261126
@@ -51,58 +48,6 @@ YEAR = 2008
 MARGIN = 60  # days either side of the financial year
 SPANS = {"NI59": 20, "NI60": 80, "NI64": 1200}
 PRETOUCH_BYTES_PER_ROW = 320  # about the peak memory per record (3.1 GB at 10M)
-
-
-def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    import casetime
-
-    info = {
-        "platform": platform.platform(),
-        "cpu": f"{cpu}, {os.cpu_count()} CPUs",
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "casetime": casetime.__version__,
-    }
-    import pandas as pd
-
-    info["pandas"] = pd.__version__
-    return info
-
-
-def fail(code: int, message: str) -> None:
-    print(f"\nFAIL: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
-def pretouch(nbytes: int) -> float:
-    t0 = time.perf_counter()
-    buffer = np.ones(nbytes // 8)
-    del buffer
-    return time.perf_counter() - t0
-
-
-def run_interleaved(methods: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
-    """Median seconds per method over ``repeat`` passes, after one warm-up pass."""
-    passes: dict[str, list[float]] = {name: [] for name in methods}
-    for round_ in range(repeat + 1):
-        for name, fn in methods.items():
-            gc.collect()
-            t0 = time.perf_counter()
-            result = fn()
-            elapsed = time.perf_counter() - t0
-            del result
-            if round_:
-                passes[name].append(elapsed)
-    return {name: statistics.median(times) for name, times in passes.items()}
 
 
 def make_records(rng: np.random.Generator, rows: int, max_span: int) -> dict[str, np.ndarray]:
@@ -229,11 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         def run_pandas(ind: Any = indicator, df: Any = frame) -> Any:
             return pandas_indicator(df, ind.id, ind.limit, busdaycal)
 
-        results[indicator.id] = run_interleaved({"casetime": run_casetime, "pandas": run_pandas}, args.repeat)
+        results[indicator.id] = run_interleaved({"casetime": run_casetime, "pandas": run_pandas}, args.repeat)[1]
         del table, frame, cols
 
     print("casetime indicators benchmark")
-    for key, value in machine().items():
+    for key, value in machine(modules=("pandas",)).items():
         print(f"  {key:9} {value}")
     shown = sys.argv[1:] if argv is None else argv
     print(f"  command   python {' '.join([os.path.relpath(sys.argv[0]), *shown])}")
