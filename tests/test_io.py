@@ -7,6 +7,7 @@ expected values are read off the fixture text, not produced by the code under te
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+import casetime.io
 from casetime.errors import CasetimeError
 from casetime.io import ReadResult, read_csv, read_path, table_from_frame, tables_from_frame
 from casetime.schema import ColumnError
@@ -571,6 +573,19 @@ ODD_IDS = [
 ]
 
 
+# how the pyarrow reader's chunk keys are merged: as one sort; cut in two halves sorted on two
+# threads (the path of files with over a million distinct ids); cut in two where no thread can start
+MERGES = ("one-sort", "two-halves", "two-halves-no-threads")
+
+
+def _merge_setting(merge: str, request: pytest.FixtureRequest) -> None:
+    if merge != "one-sort":
+        patch = request.getfixturevalue("monkeypatch")
+        patch.setattr(casetime.io, "_SPLIT_KEYS", 1)
+    if merge == "two-halves-no-threads":
+        request.getfixturevalue("no_threads")
+
+
 def _reference_labels(cells: list[str]) -> tuple[list[int], list[str]]:
     """Codes and labels worked out directly: stripped text, sorted by code point, blank = -1."""
     stripped = [c.strip() for c in cells]
@@ -597,7 +612,11 @@ def _write_ids(path: Path, ids: list[str]) -> None:
         [*ODD_IDS[::-1], *ODD_IDS],
     ],
 )
-def test_child_ids_give_identical_codes_and_labels_on_both_engines(tmp_path: Path, ids: list[str]) -> None:
+@pytest.mark.parametrize("merge", MERGES)
+def test_child_ids_give_identical_codes_and_labels_on_both_engines(
+    tmp_path: Path, ids: list[str], merge: str, request: pytest.FixtureRequest
+) -> None:
+    _merge_setting(merge, request)
     path = tmp_path / "ia.csv"
     _write_ids(path, ids)
     codes, labels = _reference_labels(ids)
@@ -609,7 +628,11 @@ def test_child_ids_give_identical_codes_and_labels_on_both_engines(tmp_path: Pat
             assert table.child.codes.dtype == np.int64
 
 
-def test_many_batches_mixing_short_ascii_ids_with_other_ids(tmp_path: Path) -> None:
+@pytest.mark.parametrize("merge", MERGES)
+def test_many_batches_mixing_short_ascii_ids_with_other_ids(
+    tmp_path: Path, merge: str, request: pytest.FixtureRequest
+) -> None:
+    _merge_setting(merge, request)
     # ~2 MB, so the pyarrow reader reads it in several blocks: the first ones hold only short ASCII
     # ids (read as integer keys), the last ones also wide, padded and non-ASCII ids
     rng = np.random.default_rng(7)
@@ -641,3 +664,27 @@ def test_rows_of_white_space_only_are_blank_on_both_engines(tmp_path: Path) -> N
         assert table.row is not None and table.row.tolist() == [2, 5, *range(7, 27)]
         assert table.child.values().tolist() == ["A", "B", *(f"F{i}" for i in range(20))]
         assert dates(table, "referral_date")[:3] == [D(2009, 1, 5), None, D(2009, 1, 6)]
+
+
+@pytest.mark.usefixtures("no_threads")
+def test_reading_where_no_thread_can_start_gives_the_same_tables(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    ids = [f"C{n:07d}" for n in rng.integers(0, 3_000, 20_000).tolist()]
+    path = tmp_path / "ia.csv"
+    _write_ids(path, ids)
+    codes, labels = _reference_labels(ids)
+    for engine in ENGINES:
+        table = read_csv(path, "ia", engine=engine, chunk_rows=3_000).tables["initial_assessment"]
+        assert table.child.codes.tolist() == codes and table.child.labels.tolist() == labels
+
+
+def test_child_ids_from_the_pyarrow_reader_become_text_when_first_read(tmp_path: Path) -> None:
+    ids = ["C0000002", "C0000001", "", "C0000002"]
+    path = tmp_path / "ia.csv"
+    _write_ids(path, ids)
+    table = read_csv(path, "ia", engine="pyarrow").tables["initial_assessment"]
+    assert "labels" not in vars(table.child)  # deferred: only the codes so far
+    copied = pickle.loads(pickle.dumps(table))
+    assert copied.child.labels.tolist() == ["C0000001", "C0000002"]
+    assert copied.child.codes.tolist() == [1, 0, -1, 1]
+    assert table.child.values().tolist() == ["C0000002", "C0000001", None, "C0000002"]

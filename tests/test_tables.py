@@ -1,10 +1,13 @@
-"""Columnar pieces: Ragged.take and Labels.concat against plain-Python references."""
+"""Columnar pieces: Ragged.take, Labels.concat and deferred labels against plain-Python references."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,3 +79,30 @@ def test_labels_concat_matches_concatenated_values(parts: list[list[str | None]]
     labels = joined.labels.tolist()
     assert labels == sorted({v for v in expected if v is not None})
     assert joined.codes.dtype == np.int64
+
+
+def test_deferred_labels_are_made_once_when_first_read() -> None:
+    calls: list[int] = []
+
+    def make() -> np.ndarray:
+        calls.append(1)
+        return np.array(["a", "b"], dtype=object)
+
+    lab = Labels.deferred(np.array([1, -1, 0], dtype=np.int64), make)
+    assert len(lab) == 3 and lab.take(np.array([0, 2])).codes.tolist() == [1, 0]
+    assert calls == []  # codes alone never make the texts
+    assert lab.values().tolist() == ["b", None, "a"]
+    assert lab.labels.tolist() == ["a", "b"]
+    assert calls == [1]
+    with pytest.raises(AttributeError, match="no attribute 'lables'"):
+        lab.lables  # noqa: B018
+
+
+def test_deferred_labels_pickle_and_copy_as_plain_labels() -> None:
+    lab = Labels.deferred(np.array([0, 0, 1], dtype=np.int64), lambda: np.array(["x", "y"], dtype=object))
+    for other in (pickle.loads(pickle.dumps(lab)), copy.copy(lab), copy.deepcopy(lab)):
+        assert type(other) is Labels
+        assert other.codes.tolist() == [0, 0, 1] and other.labels.tolist() == ["x", "y"]
+    plain = Labels(np.array([0]), np.array(["z"], dtype=object))
+    with pytest.raises(AttributeError, match="no attribute 'texts'"):
+        plain.texts  # type: ignore[attr-defined]  # noqa: B018

@@ -296,6 +296,31 @@ def test_duplicates_compare_extras_and_reviews_but_not_their_order() -> None:
     assert found == [("duplicate", 3, "record", "same as plans.csv row 2")]
 
 
+@pytest.mark.parametrize("threads", [True, False], ids=["helper-thread", "no-threads"])
+def test_duplicates_and_plan_rules_agree_with_and_without_a_helper_thread(
+    threads: bool, request: pytest.FixtureRequest
+) -> None:
+    # the duplicate screen runs on a helper thread while the other rules run; without threads, in turn
+    if not threads:
+        request.getfixturevalue("no_threads")
+    t = Table.from_columns(
+        "cpp",
+        {
+            "child_id": ["A", "A", "A", "B", "B"],
+            "start_date": ["2009-01-05", "2009-01-05", "2009-02-01", "2009-03-02", "2009-03-02"],
+            "end_date": ["2009-03-01", "2009-03-01", None, None, None],
+        },
+    )
+    # the later copies are duplicates; B's copy is not a second open plan (8935), and A's plan from
+    # 1 February starts inside the first one (8940, both ends)
+    assert issues(validate({"cpp": t})) == [
+        ("8940", 0, "end_date", "2009-03-01"),
+        ("8940", 2, "start_date", "2009-02-01"),
+        ("duplicate", 1, "record", "same as <input> row 0"),
+        ("duplicate", 4, "record", "same as <input> row 3"),
+    ]
+
+
 @pytest.mark.parametrize("collide", [False, True], ids=["real-hash", "every-hash-equal"])
 def test_duplicates_are_decided_exactly(collide: bool) -> None:
     """Same-size review lists with other dates, or another team, are not duplicates, whatever the hash says."""

@@ -40,6 +40,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -48,6 +49,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from casetime._background import Background
 from casetime.dates import MISSING, parse_date_strings
 from casetime.errors import CasetimeError
 from casetime.quality import IssueSet
@@ -503,28 +505,50 @@ def _keys_as_part(part: _Keys) -> tuple[_Codes, npt.NDArray[Any]]:
     return part.inverse, texts
 
 
+_SPLIT_KEYS: Final = 1 << 20  # from this many distinct chunk keys on, two threads share the sorting
+
+
 def _merge_keys(parts: list[_LabelPart]) -> Labels:
     """:func:`_merge_labels` when every part is :class:`_Keys`: sort the chunks' distinct keys (never the rows).
 
-    The chunks' sorted keys laid end to end are runs that numpy sorts fast.
+    The chunks' sorted keys laid end to end are runs that numpy sorts fast. Many keys are cut at
+    about their median and the two halves sorted on two threads at once (numpy sorts without the
+    GIL). The ids become Python strings only when the labels are first read (:meth:`Labels.deferred`).
     """
     chunks = [p for p in parts if isinstance(p, _Keys)]
     parts.clear()
-    uniq, inverse = _unique_inverse(np.concatenate([p.uniq for p in chunks]))
-    blank = bool(uniq.size) and uniq[0] == 0
-    if blank:
-        inverse -= 1
-        uniq = uniq[1:]
+    every = [p.uniq for p in chunks]
+    if sum(u.shape[0] for u in every) >= _SPLIT_KEYS:
+        sample = np.concatenate([u[:: max(u.shape[0] // 64, 1)] for u in every])
+        # the blank key (0) is the smallest: it always falls in the lower half
+        pivot = max(np.partition(sample, sample.shape[0] // 2)[sample.shape[0] // 2], np.uint64(1))
+        cuts = [int(np.searchsorted(u, pivot)) for u in every]
+    else:
+        cuts = [u.shape[0] for u in every]
+
+    def half(upper: bool) -> tuple[npt.NDArray[np.uint64], _I64]:
+        pieces = [u[c:] if upper else u[:c] for u, c in zip(every, cuts, strict=True)]
+        return _unique_inverse(np.concatenate(pieces) if pieces else np.empty(0, np.uint64))
+
+    split = any(c < u.shape[0] for u, c in zip(every, cuts, strict=True))
+    upper = Background(lambda: half(True), "casetime-merge-keys") if split else None
+    low_uniq, low_inverse = half(False)
+    high_uniq, high_inverse = upper.result() if upper is not None else half(True)
+    if low_uniq.size and low_uniq[0] == 0:  # blank ids: code -1
+        low_inverse -= 1
+        low_uniq = low_uniq[1:]
+    high_inverse += low_uniq.shape[0]  # the upper half's codes follow the lower half's
     codes = np.empty(sum(p.inverse.shape[0] for p in chunks), dtype=np.int64)
-    at = start = 0
-    while chunks:
-        part = chunks.pop(0)
-        size = part.inverse.shape[0]
-        np.take(inverse[start : start + part.uniq.shape[0]], part.inverse, out=codes[at : at + size])
-        start += part.uniq.shape[0]
-        at += size
-    del inverse
-    return Labels(codes, _strs(uniq.astype(">u8").view(f"S{_KEY_BYTES}")))
+    at = lo = hi = 0
+    for part, cut in zip(chunks, cuts, strict=True):
+        size, count = part.inverse.shape[0], part.uniq.shape[0]
+        remap = np.concatenate((low_inverse[lo : lo + cut], high_inverse[hi : hi + count - cut]))
+        np.take(remap, part.inverse, out=codes[at : at + size])
+        lo, hi, at = lo + cut, hi + count - cut, at + size
+    chunks.clear()
+    uniq = np.concatenate((low_uniq, high_uniq)).astype(">u8").view(f"S{_KEY_BYTES}")
+    # millions of ids as Python strings cost more than all of the above: made when first read
+    return Labels.deferred(codes, functools.partial(_strs, uniq))
 
 
 def _merge_labels(parts: list[_LabelPart]) -> Labels:
@@ -1226,26 +1250,34 @@ def _arrow_text(array: Any) -> _Text:
 
 
 def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generator[_T, None, None]:
-    """``prepare(batch)`` for the reader's batches, done on a thread while the previous one is processed.
+    """``prepare(batch)`` for the reader's batches, off the caller's thread, in a pipeline of two stages.
 
-    pyarrow parses and encodes without holding the GIL, so this work overlaps the caller's; at most
-    two prepared batches wait, which keeps memory bounded.
+    One thread pulls batches from the reader (pyarrow parses without holding the GIL) and hands each
+    to a second thread that prepares it, so parsing batch ``k + 1``, preparing batch ``k`` and the
+    caller's work on batch ``k - 1`` run at once. At most two batches wait, which keeps memory bounded.
     """
     box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=2)
     stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casetime-csv-prepare")
 
     def work() -> None:
         try:
             for batch in reader:
                 if stop.is_set():
                     return
-                box.put((0, prepare(batch)))
+                box.put((0, pool.submit(prepare, batch)))
             box.put((1, None))
         except BaseException as exc:  # handed to the consumer, who raises it
             box.put((2, exc))
 
     thread = threading.Thread(target=work, name="casetime-csv-read-ahead", daemon=True)
-    thread.start()
+    try:
+        pool.submit(int).result()  # starts the preparing thread
+        thread.start()
+    except RuntimeError:  # no threads here (Pyodide): the same work, in turn
+        pool.shutdown(wait=False)
+        yield from map(prepare, reader)
+        return
     try:
         while True:
             kind, item = box.get()
@@ -1253,13 +1285,14 @@ def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generato
                 return
             if kind == 2:
                 raise item
-            yield item
+            yield item.result()
     finally:
         stop.set()
         while thread.is_alive():  # let a blocked put finish so the thread can end
             with contextlib.suppress(queue.Empty):
                 box.get(timeout=0.01)
         thread.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _arrow_column(array: Any) -> _ArrowText:
@@ -1308,6 +1341,8 @@ def _read_arrow(
             assert isinstance(col, _ArrowText)
             if i not in ids:
                 col.text  # noqa: B018 (computes the cached property)
+            elif layout.fixed is not None:  # one record type: the ids are used as they are
+                col.label_part  # noqa: B018
         return cols, int(batch.num_rows)
 
     done = 1
@@ -1315,7 +1350,7 @@ def _read_arrow(
         with open(path, "rb") as raw:
             reader = pacsv.open_csv(
                 _io.BufferedReader(_Limited(raw, end), buffer_size=1 << 20),
-                read_options=pacsv.ReadOptions(block_size=block, use_threads=True),
+                read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
                 ),

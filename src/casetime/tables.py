@@ -22,9 +22,9 @@ A :class:`Table` holds, for ``n`` records of one type:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -68,6 +68,37 @@ class Labels:
             labels = np.empty(0, dtype=object)
         return cls(codes, labels)
 
+    @classmethod
+    def deferred(cls, codes: npt.NDArray[np.int64], make: Callable[[], npt.NDArray[np.object_]]) -> Labels:
+        """Labels whose texts ``make()`` returns when ``labels`` is first read (once; the codes are ready now).
+
+        The CSV reader uses it to turn millions of child ids into Python strings on a helper thread
+        while validation runs on the codes. Pickling or copying reads the labels first.
+
+        >>> lab = Labels.deferred(np.array([1, 0, 1]), lambda: np.array(["a", "b"], dtype=object))
+        >>> lab.values().tolist()
+        ['b', 'a', 'b']
+        """
+        out = object.__new__(cls)
+        object.__setattr__(out, "codes", codes)
+        object.__setattr__(out, "_make", make)
+        return out
+
+    if not TYPE_CHECKING:  # (hidden from type checkers, so that a misspelt attribute is still an error)
+
+        def __getattr__(self, name: str) -> Any:
+            # only reached while a deferred ``labels`` is not yet in the instance's __dict__
+            make = self.__dict__.get("_make") if name == "labels" else None
+            if make is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            labels = make()
+            object.__setattr__(self, "labels", labels)
+            self.__dict__.pop("_make", None)
+            return labels
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.codes, self.labels))
+
     def values(self) -> npt.NDArray[np.object_]:
         """The labels row by row (``None`` where missing)."""
         out = np.empty(self.codes.shape[0], dtype=object)
@@ -79,7 +110,9 @@ class Labels:
         return int(self.codes.shape[0])
 
     def take(self, index: Any) -> Labels:
-        """The rows ``index`` (an integer array or boolean mask), sharing the labels."""
+        """The rows ``index`` (an integer array or boolean mask), sharing the labels (deferred ones too)."""
+        if "labels" not in self.__dict__:
+            return Labels.deferred(self.codes[index], lambda: self.labels)
         return Labels(self.codes[index], self.labels)
 
     @staticmethod

@@ -32,6 +32,7 @@ from typing import Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from casetime._background import Background
 from casetime.calendar import WorkingCalendar, england
 from casetime.dates import MISSING, day_number
 from casetime.errors import CasetimeError
@@ -118,19 +119,29 @@ _MESSAGES: Final[dict[tuple[str, str], str]] = {
 }
 
 
+# the rules that look at exact duplicates (a later copy of a plan is not a second plan)
+_NEED_DUPLICATES: Final = ("duplicate", "8935", "8940")
+
+
 @dataclass(frozen=True)
 class _Context:
     lo: int
     hi: int
     coverage: str
     as_at: int | None
-    copies: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = dataclasses.field(default_factory=dict)
+    copies: dict[str, Background[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]] = dataclasses.field(
+        default_factory=dict
+    )
+
+    def start_duplicates(self, table: Table) -> None:
+        """Start looking for exact duplicates in ``table`` on a helper thread (the other rules go on meanwhile)."""
+        if table.record_type not in self.copies:
+            self.copies[table.record_type] = Background(lambda: _find_duplicates(table), "casetime-duplicates")
 
     def duplicates(self, table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The later copies of exact duplicates in ``table`` and the first copy of each (computed once)."""
-        if table.record_type not in self.copies:
-            self.copies[table.record_type] = _find_duplicates(table)
-        return self.copies[table.record_type]
+        self.start_duplicates(table)
+        return self.copies[table.record_type].result()
 
 
 def describe_rule(code: str) -> str:
@@ -216,6 +227,9 @@ def validate(
         if found.rule == "unparseable_date":
             key = (found.record_type, found.field)
             unreadable[key] = np.concatenate((unreadable.get(key, np.empty(0, np.int64)), found.positions))
+    for kind, table in by_type.items():
+        if any(kind in RULES[code].record_types for code in _NEED_DUPLICATES if code in selected):
+            ctx.start_duplicates(table)
     for kind, table in by_type.items():
         for code in selected:
             if kind not in RULES[code].record_types:
@@ -437,7 +451,7 @@ def _rule_8935(table: Table, ctx: _Context) -> _Found:
     child, end = table.child.codes, table.days("end_date")
     is_open = (end == MISSING) & (child >= 0)
     is_open[ctx.duplicates(table)[0]] = False  # a later copy of a duplicate is not a second plan
-    per_child = np.bincount(child[is_open], minlength=max(int(table.child.labels.shape[0]), 1))
+    per_child = np.bincount(child[is_open], minlength=int(child.max(initial=0)) + 1)
     bad = is_open & (per_child[np.maximum(child, 0)] >= 2)
     yield from _flag("end_date", bad, end)
 
@@ -466,7 +480,7 @@ def _rule_8940(table: Table, ctx: _Context) -> _Found:
     c = child[idx]
     s, e = _compact(start[idx], end[idx])
     span = max(int(s.max()), int(e.max())) + 1  # every value in 0..span-1
-    if int(table.child.labels.shape[0]) * span >= 2**62:  # pragma: no cover - needs ~10**12 children
+    if (int(c.max()) + 1) * span >= 2**62:  # pragma: no cover - needs ~10**12 children
         c = np.unique(c, return_inverse=True)[1].astype(np.int64)
     order = np.argsort(c * span + s, kind="stable")
     s, e, c, idx = s[order], e[order], c[order], idx[order]
