@@ -505,7 +505,7 @@ def _keys_as_part(part: _Keys) -> tuple[_Codes, npt.NDArray[Any]]:
     return part.inverse, texts
 
 
-_SPLIT_KEYS: Final = 1 << 20  # from this many distinct chunk keys on, two threads share the sorting
+_SPLIT_KEYS: Final = 1 << 17  # from this many distinct chunk keys on (~130,000), two threads share the sort
 
 
 def _merge_keys(parts: list[_LabelPart]) -> Labels:
@@ -1250,15 +1250,17 @@ def _arrow_text(array: Any) -> _Text:
 
 
 def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generator[_T, None, None]:
-    """``prepare(batch)`` for the reader's batches, off the caller's thread, in a pipeline of two stages.
+    """``prepare(batch)`` for the reader's batches, off the caller's thread, in order.
 
     One thread pulls batches from the reader (pyarrow parses without holding the GIL) and hands each
-    to a second thread that prepares it, so parsing batch ``k + 1``, preparing batch ``k`` and the
-    caller's work on batch ``k - 1`` run at once. At most two batches wait, which keeps memory bounded.
+    to a pool of two threads that prepare them (dictionary encoding, also without the GIL), so that
+    parsing, preparing and the caller's work on earlier batches overlap; preparing is the longest
+    stage, so two batches may be prepared at once. At most two prepared or preparing batches wait
+    in the queue, which keeps memory bounded. Where no thread can start, the work runs in turn.
     """
     box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=2)
     stop = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casetime-csv-prepare")
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="casetime-csv-prepare")
 
     def work() -> None:
         try:
