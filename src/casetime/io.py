@@ -448,24 +448,30 @@ def _label_part(col: _Column) -> tuple[_Codes, npt.NDArray[Any]]:
     return remap[col.codes], _compact(col.stripped[present])
 
 
+_STR_BLOCK: Final = 1 << 16  # labels turned into strings at a time (so the temporaries stay small)
+
+
 def _strs(texts: npt.NDArray[Any]) -> _Obj:
     """Sorted distinct texts (``S`` of plain ASCII, or ``U``) as an object array of Python strings.
 
-    ASCII bytes are decoded in one piece and split at NULs (which no label holds): much faster than
-    converting through a ``U`` array.
+    ASCII bytes are decoded in one piece per block and split at NULs (which no label holds): much
+    faster than converting through a ``U`` array.
     """
     out = np.empty(texts.shape[0], dtype=object)
     if texts.dtype.kind != "S" or texts.shape[0] == 0 or texts.dtype.itemsize == 0:
         out[:] = texts.astype(str).tolist()
         return out
-    k, width = texts.shape[0], texts.dtype.itemsize
-    grid = np.zeros((k, width + 1), dtype=np.uint8)
-    grid[:, :width] = np.ascontiguousarray(texts).view(np.uint8).reshape(k, width)
-    keep = grid != 0
-    keep[:, width] = True  # one NUL after each text
-    pieces = grid[keep].tobytes().decode("ascii").split("\x00")
-    pieces.pop()
-    out[:] = pieces
+    width = texts.dtype.itemsize
+    for lo in range(0, texts.shape[0], _STR_BLOCK):
+        block = np.ascontiguousarray(texts[lo : lo + _STR_BLOCK])
+        k = block.shape[0]
+        grid = np.zeros((k, width + 1), dtype=np.uint8)
+        grid[:, :width] = block.view(np.uint8).reshape(k, width)
+        keep = grid != 0
+        keep[:, width] = True  # one NUL after each text
+        pieces = grid[keep].tobytes().decode("ascii").split("\x00")
+        pieces.pop()
+        out[lo : lo + k] = pieces
     return out
 
 
@@ -1253,14 +1259,14 @@ def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generato
     """``prepare(batch)`` for the reader's batches, off the caller's thread, in order.
 
     One thread pulls batches from the reader (pyarrow parses without holding the GIL) and hands each
-    to a pool of two threads that prepare them (dictionary encoding, also without the GIL), so that
-    parsing, preparing and the caller's work on earlier batches overlap; preparing is the longest
-    stage, so two batches may be prepared at once. At most two prepared or preparing batches wait
-    in the queue, which keeps memory bounded. Where no thread can start, the work runs in turn.
+    to a second thread that prepares it (dictionary encoding, also without the GIL), so parsing batch
+    ``k + 2``, preparing batch ``k + 1`` and the caller's work on batch ``k`` overlap. Only one
+    batch waits between the stages, which keeps memory small beside the tables (a 1-million-row
+    file's peak stays under 1.8 times its tables). Where no thread can start, the work runs in turn.
     """
-    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=2)
+    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
     stop = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="casetime-csv-prepare")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casetime-csv-prepare")
 
     def work() -> None:
         try:
@@ -1274,7 +1280,7 @@ def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generato
 
     thread = threading.Thread(target=work, name="casetime-csv-read-ahead", daemon=True)
     try:
-        pool.submit(int).result()  # starts the preparing thread
+        pool.submit(int).result()  # starts the preparing thread (or finds that none can start)
         thread.start()
     except RuntimeError:  # no threads here (Pyodide): the same work, in turn
         pool.shutdown(wait=False)
