@@ -31,3 +31,11 @@ def test_without_threads_the_work_runs_once_when_asked_for() -> None:
     assert job.result() == 7
     assert job.result() == 7
     assert seen == [threading.current_thread().name]
+
+
+def test_work_not_worth_a_thread_runs_on_the_caller_at_first_use() -> None:
+    seen: list[str] = []
+    job = Background(lambda: seen.append(threading.current_thread().name) or 1, thread=False)
+    assert seen == []
+    assert job.result() == 1 and job.result() == 1
+    assert seen == [threading.current_thread().name]

@@ -300,7 +300,9 @@ def test_duplicates_compare_extras_and_reviews_but_not_their_order() -> None:
 def test_duplicates_and_plan_rules_agree_with_and_without_a_helper_thread(
     threads: bool, request: pytest.FixtureRequest
 ) -> None:
-    # the duplicate screen runs on a helper thread while the other rules run; without threads, in turn
+    # the duplicate screen runs on a helper thread (from _THREAD_ROWS rows) while the other rules run;
+    # without threads, in turn
+    request.getfixturevalue("monkeypatch").setattr(validation, "_THREAD_ROWS", 0)
     if not threads:
         request.getfixturevalue("no_threads")
     t = Table.from_columns(

@@ -21,17 +21,23 @@ _T = TypeVar("_T")
 
 
 class Background(Generic[_T]):
-    """``fn()`` on a daemon thread; :meth:`result` waits for it and returns it (or raises its error)."""
+    """``fn()`` on a daemon thread; :meth:`result` waits for it and returns it (or raises its error).
 
-    def __init__(self, fn: Callable[[], _T], name: str = "casetime-background") -> None:
+    >>> Background(lambda: "made at first use", thread=False).result()
+    'made at first use'
+    """
+
+    def __init__(self, fn: Callable[[], _T], name: str = "casetime-background", *, thread: bool = True) -> None:
         self._fn: Callable[[], _T] | None = fn
         self._value: _T | None = None
         self._error: BaseException | None = None
-        self._thread: threading.Thread | None = threading.Thread(target=self._run, name=name, daemon=True)
-        try:
-            self._thread.start()
-        except RuntimeError:  # no threads here: run at first use instead
-            self._thread = None
+        self._thread: threading.Thread | None = None
+        if thread:  # (``thread=False``: work too small to be worth a thread runs at first use)
+            self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+            try:
+                self._thread.start()
+            except RuntimeError:  # no threads here: run at first use instead
+                self._thread = None
 
     def _run(self) -> None:
         fn, self._fn = self._fn, None

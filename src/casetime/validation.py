@@ -121,6 +121,7 @@ _MESSAGES: Final[dict[tuple[str, str], str]] = {
 
 # the rules that look at exact duplicates (a later copy of a plan is not a second plan)
 _NEED_DUPLICATES: Final = ("duplicate", "8935", "8940")
+_THREAD_ROWS: Final = 1 << 16  # from this many rows on, duplicates are looked for on a helper thread
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,10 @@ class _Context:
     def start_duplicates(self, table: Table) -> None:
         """Start looking for exact duplicates in ``table`` on a helper thread (the other rules go on meanwhile)."""
         if table.record_type not in self.copies:
-            self.copies[table.record_type] = Background(lambda: _find_duplicates(table), "casetime-duplicates")
+            big = len(table) >= _THREAD_ROWS
+            self.copies[table.record_type] = Background(
+                lambda: _find_duplicates(table), "casetime-duplicates", thread=big
+            )
 
     def duplicates(self, table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The later copies of exact duplicates in ``table`` and the first copy of each (computed once)."""
