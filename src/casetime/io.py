@@ -1259,10 +1259,10 @@ def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generato
     """``prepare(batch)`` for the reader's batches, off the caller's thread, in order.
 
     One thread pulls batches from the reader (pyarrow parses without holding the GIL) and hands each
-    to a second thread that prepares it (dictionary encoding, also without the GIL), so parsing batch
-    ``k + 2``, preparing batch ``k + 1`` and the caller's work on batch ``k`` overlap. Only one
-    batch waits between the stages, which keeps memory small beside the tables (a 1-million-row
-    file's peak stays under 1.8 times its tables). Where no thread can start, the work runs in turn.
+    to a second thread that prepares it (dictionary encoding, also without the GIL), so parsing,
+    preparing and the caller's work on successive batches overlap. Only one batch waits between the
+    stages, which keeps the memory in flight small beside the tables (see benchmarks/README.md for
+    the peaks measured). Where no thread can start, the work runs in turn.
     """
     box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
     stop = threading.Event()

@@ -72,8 +72,9 @@ class Labels:
     def deferred(cls, codes: npt.NDArray[np.int64], make: Callable[[], npt.NDArray[np.object_]]) -> Labels:
         """Labels whose texts ``make()`` returns when ``labels`` is first read (once; the codes are ready now).
 
-        The CSV reader uses it to turn millions of child ids into Python strings on a helper thread
-        while validation runs on the codes. Pickling or copying reads the labels first.
+        The pyarrow CSV reader uses it for child ids: millions of Python strings cost more than
+        sorting them, and counting by child needs only the codes. ``take`` keeps the deferral;
+        pickling or copying reads the labels first, so what travels is plain :class:`Labels`.
 
         >>> lab = Labels.deferred(np.array([1, 0, 1]), lambda: np.array(["a", "b"], dtype=object))
         >>> lab.values().tolist()
