@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -84,3 +86,57 @@ def test_snapshot_has_the_one_offs_and_is_sane() -> None:
     per_year = {year: sum(day.year == year for day in snap) for year in range(1990, 2041)}
     extra = {1999: 9, 2002: 9, 2011: 9, 2012: 9, 2022: 10, 2023: 9}
     assert per_year == {year: extra.get(year, 8) for year in range(1990, 2041)}
+
+
+# ---------------------------------------------------------------------------
+# the bundled table behind casetime.england() (src/casetime/data/england_and_wales.txt)
+# ---------------------------------------------------------------------------
+
+BUNDLED = Path(casetime.__file__).parent / "data" / "england_and_wales.txt"
+REMAKE = (
+    "the bundled England and Wales holidays differ from the installed `holidays` package. Check every "
+    "difference against GOV.UK (https://www.gov.uk/bank-holidays); if the package is right, remake the file "
+    "with: python tests/data/make_england_holidays.py"
+)
+
+
+def _bundled() -> dict[dt.date, str]:
+    named = {}
+    for line in BUNDLED.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            day, name = line.split("\t")
+            named[dt.date.fromisoformat(day)] = name
+    return named
+
+
+def test_bundled_table_is_what_the_holidays_package_gives() -> None:
+    import holidays
+
+    source = holidays.country_holidays("GB", subdiv="ENG", years=range(1990, 2041))
+    differences = _diff({day: str(name) for day, name in source.items()}, _bundled())
+    assert not differences, REMAKE + "\n" + "\n".join(differences)
+
+
+def test_default_calendar_holds_exactly_the_bundled_holidays_weekend_ones_included() -> None:
+    assert casetime.england().holidays == _bundled()
+    assert "# coverage 1990 2040" in BUNDLED.read_text(encoding="utf-8")
+
+
+def test_default_calendar_does_not_import_the_holidays_package() -> None:
+    code = (
+        "import sys, casetime; cal = casetime.england(); "
+        "assert cal.working_days_between('2022-09-12', '2022-09-22') == 7; "
+        "print('holidays' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_years_beyond_the_bundled_table_come_from_the_holidays_package() -> None:
+    import holidays
+
+    wide = casetime.england(start="1980-01-01", end="2045-12-31")
+    source = holidays.country_holidays("GB", subdiv="ENG", years=range(1980, 2046))
+    assert wide.holidays == {day: str(name) for day, name in source.items()}
+    assert wide.is_working_day("1981-07-29") is False  # royal wedding of 1981, before the bundled years
+    assert wide.holidays.items() >= _bundled().items()

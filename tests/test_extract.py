@@ -13,8 +13,8 @@ import pytest
 
 from casetime.calendar import WorkingCalendar
 from casetime.errors import CasetimeError
-from casetime.extract import Extract, ExtractQuality, load
-from casetime.quality import ValidationError
+from casetime.extract import Extract, load
+from casetime.quality import QualityReport, ValidationError
 from casetime.records import InitialAssessment, records_to_table
 from casetime.tables import Table
 
@@ -76,7 +76,7 @@ def test_strict_mode_raises_a_summary() -> None:
 
 def test_combined_file_counts_unknown_types() -> None:
     ex = load(DATA / "combined.csv")
-    assert isinstance(ex.quality, ExtractQuality)
+    assert isinstance(ex.quality, QualityReport)
     check_reconciliation(ex)
     unknown = [e for e in ex.reconciliation() if e["record_type"] == "unknown"]
     assert unknown == [

@@ -17,7 +17,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-import casetime.io
+import casetime._keys
 from casetime.errors import CasetimeError
 from casetime.io import ReadResult, read_csv, read_path, table_from_frame, tables_from_frame
 from casetime.schema import ColumnError
@@ -581,7 +581,7 @@ MERGES = ("one-sort", "two-halves", "two-halves-no-threads")
 def _merge_setting(merge: str, request: pytest.FixtureRequest) -> None:
     if merge != "one-sort":
         patch = request.getfixturevalue("monkeypatch")
-        patch.setattr(casetime.io, "_SPLIT_KEYS", 1)
+        patch.setattr(casetime._keys, "SPLIT_KEYS", 1)
     if merge == "two-halves-no-threads":
         request.getfixturevalue("no_threads")
 

@@ -22,17 +22,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
+import importlib.resources
 import json
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, get_args
 
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import is_pandas_series
 from casetime.dates import (
+    EPOCH_ORDINAL,
     MISSING,
     Coerced,
     coerce_dates,
@@ -41,13 +44,16 @@ from casetime.dates import (
     days_to_dates,
     is_array_like,
     is_missing_scalar,
+    weekday,
 )
-from casetime.errors import CalendarRangeError, CasetimeError
+from casetime.errors import CalendarRangeError, CasetimeError, CasetimeTypeError
 
 __all__ = [
     "Convention",
     "CONVENTIONS",
+    "DayTables",
     "Holiday",
+    "check_convention",
     "WorkingCalendar",
     "england",
     "from_govuk_json",
@@ -60,7 +66,7 @@ __all__ = [
 
 Convention = Literal["day0", "inclusive"]
 #: The counting conventions, by name.
-CONVENTIONS: Final = ("day0", "inclusive")
+CONVENTIONS: Final[tuple[Convention, ...]] = get_args(Convention)
 
 DEFAULT_START: Final = _dt.date(1990, 1, 1)
 DEFAULT_END: Final = _dt.date(2040, 12, 31)
@@ -90,9 +96,55 @@ class _Tables:
     flag: npt.NDArray[np.int8]  # 1 working, 0 not, -1 outside coverage
 
 
-def _check_convention(convention: str) -> None:
+def check_convention(convention: str) -> Convention:
+    """``convention`` if it is one of :data:`CONVENTIONS`; otherwise a clear error.
+
+    >>> check_convention("inclusive")
+    'inclusive'
+    """
     if convention not in CONVENTIONS:
         raise CasetimeError(f"unknown convention {convention!r}; choose one of {', '.join(CONVENTIONS)}")
+    return convention
+
+
+@dataclass(frozen=True, eq=False)
+class DayTables:
+    """One gather per date gives both the working days elapsed and the order of two dates.
+
+    Indexed by ``day + offset``: ``stop[d] = scale * W(d) + r(d)``, where ``W(d)`` is the number of
+    working days up to and including ``d`` and ``r(d)`` the days since the last working day on or
+    before ``d``. For a start ``s`` and stop ``e``,
+    ``stop[e] - stop[s] = scale * elapsed + (r(e) - r(s))`` with ``|r(e) - r(s)| <= slack < scale / 2``,
+    and it is negative exactly when ``e < s`` (when no working day lies between them,
+    ``r(e) - r(s) = e - s``). ``start_inclusive[d] = stop[d - 1] + 1`` does the same for the
+    inclusive convention. Days outside the coverage hold ``-+sentinel``, so any difference of at
+    least ``sentinel / 2`` involves a start outside it (or missing). Made once per calendar by
+    :meth:`WorkingCalendar.day_tables` (the indicator engine's view of the calendar).
+    """
+
+    offset: int
+    stop: npt.NDArray[Any]
+    start_inclusive: npt.NDArray[Any]
+    scale: int
+    slack: int
+    sentinel: int
+
+    def start_table(self, convention: Convention) -> npt.NDArray[Any]:
+        """The table the clock start is looked up in, for ``convention``."""
+        return self.stop if convention == "day0" else self.start_inclusive
+
+    def threshold(self, limit: Any, comparison: str) -> Any:
+        """Differences at or above this are beyond ``limit`` (``"within"``) or reach it (``"at_least"``).
+
+        ``limit`` may be an array (one limit per record).
+        """
+        if comparison == "within":
+            return self.scale * (limit + 1) - self.slack
+        return np.maximum(self.scale * limit - self.slack, 0)
+
+    def gather(self, table: npt.NDArray[Any], days: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+        """``table`` at ``days`` (missing or outside the coverage: the sentinels)."""
+        return np.take(table, days + self.offset if self.offset else days, mode="clip")
 
 
 def _parse_weekmask(weekmask: str | Iterable[bool | int]) -> tuple[bool, ...]:
@@ -271,17 +323,16 @@ class WorkingCalendar:
 
     @functools.cached_property
     def _tables(self) -> _Tables:
-        lo = self.start.toordinal() - _dt.date(1970, 1, 1).toordinal()
-        hi = self.end.toordinal() - _dt.date(1970, 1, 1).toordinal()
+        lo = self.start.toordinal() - EPOCH_ORDINAL
+        hi = self.end.toordinal() - EPOCH_ORDINAL
         offset = 0 if lo >= 1 else 1 - lo
         size = hi + offset + 2
         span = np.arange(lo, hi + 1, dtype=np.int64)
-        weekday = (span + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
-        working = np.asarray(self.weekmask, dtype=bool)[weekday]
+        working = np.asarray(self.weekmask, dtype=bool)[weekday(span)]
         closed = [d for d in self._holiday_map() if self.start <= d <= self.end]
         closed += list(self._closures)
         if closed:
-            idx = np.array([d.toordinal() for d in closed], dtype=np.int64) - _dt.date(1970, 1, 1).toordinal() - lo
+            idx = np.array([d.toordinal() for d in closed], dtype=np.int64) - EPOCH_ORDINAL - lo
             working[idx] = False
         counts = np.cumsum(working, dtype=np.int64)
         first = lo + offset
@@ -301,6 +352,92 @@ class WorkingCalendar:
     def _index(self, days: Any) -> Any:
         off = self._tables.offset
         return days + off if off else days
+
+    # -- the engine's view: day-number arrays in, never an error for a missing or uncovered day ------
+
+    def day_tables(self) -> DayTables:
+        """The per-day tables the indicator engine classifies records with (made once; see :class:`DayTables`)."""
+        return self._day_tables
+
+    @functools.cached_property
+    def _day_tables(self) -> DayTables:
+        t = self._tables
+        size = t.flag.size
+        first, last = t.lo + t.offset, t.hi + t.offset  # the coverage, as indices (first >= 1)
+        index = np.arange(size, dtype=np.int64)
+        working = t.flag == 1
+        working[first - 1] = True  # the day before the coverage counts as a working day (W = 0 there)
+        last_working = np.maximum.accumulate(np.where(working, index, -1))
+        since = index - last_working
+        cum = np.where(index >= first, t.cum_i, 0)
+        max_since = int(since[first - 1 : last + 1].max())
+        scale = 2 * max_since + 4
+        slack = max_since + 1
+        values = cum * scale + since
+        span = int(values[first - 1 : last + 1].max())
+        small = span < (1 << 27)
+        sentinel = (1 << 29) if small else (1 << 60)
+        stop = np.empty(size, dtype=np.int32 if small else np.int64)
+        stop[:first] = -sentinel
+        stop[first : last + 1] = values[first : last + 1]
+        stop[last + 1 :] = sentinel
+        start_inclusive = stop.copy()
+        start_inclusive[first : last + 1] = values[first - 1 : last] + 1
+        for arr in (stop, start_inclusive):
+            arr.flags.writeable = False
+        return DayTables(t.offset, stop, start_inclusive, scale, slack, sentinel)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A short digest of which days this calendar counts: calendars built apart with the same days agree.
+
+        >>> england().fingerprint == england().with_closures([]).fingerprint
+        True
+        """
+        return hashlib.sha256(self._tables.flag.tobytes()).hexdigest()[:12]
+
+    def elapsed(self, start: Any, end: Any, convention: Convention = "day0") -> npt.NDArray[np.float64]:
+        """Working days from ``start`` to ``end`` for day numbers (``int64`` arrays or ints), as ``float64``.
+
+        NaN where either day is missing or outside the coverage; never raises for them (the
+        public :meth:`working_days_between` raises instead).
+
+        >>> days = np.array([14249, MISSING])
+        >>> england().elapsed(days, np.array([14258, 14258])).tolist()
+        [7.0, nan]
+        """
+        t = self._tables
+        si, ei = self._index(np.asarray(start, dtype=np.int64)), self._index(np.asarray(end, dtype=np.int64))
+        result = np.take(t.cum, ei, mode="clip")
+        before = np.take(t.cum, si, mode="clip")
+        if isinstance(result, np.ndarray) and result.shape == np.shape(before):
+            np.subtract(result, before, out=result)
+        else:
+            result = np.asarray(result - before, dtype=np.float64)
+        if convention == "inclusive":
+            fs = np.take(t.flag, si, mode="clip")
+            fe = np.take(t.flag, ei, mode="clip")
+            result += np.where(np.asarray(start) <= np.asarray(end), fs, -fe)
+        out: npt.NDArray[np.float64] = result
+        return out
+
+    def due(self, start: Any, n: Any, convention: Convention = "day0") -> npt.NDArray[np.int64]:
+        """The due day (the ``n``-th working day after ``start``) for day numbers; ``n`` an int or array.
+
+        :data:`~casetime.dates.MISSING` where the start is missing or outside the coverage, or the
+        answer lies beyond it; never raises for them (the public :meth:`add_working_days` raises).
+
+        >>> england().due(np.array([14249, MISSING]), 7).view("M8[D]").tolist()
+        [datetime.date(2009, 1, 14), None]
+        """
+        t = self._tables
+        si = self._index(np.asarray(start, dtype=np.int64))
+        k = np.take(t.cum_i, si, mode="clip") + n
+        if convention == "inclusive":
+            fs = np.take(t.flag, si, mode="clip").astype(np.int64)
+            k = k - np.where(np.asarray(n) >= 1, fs, 0) + (np.asarray(n) <= -1)
+        out: npt.NDArray[np.int64] = np.take(t.inv, k, mode="clip")
+        return out
 
     def _raise_out_of_range(self, *coerced: Any) -> None:
         """Raise for the first non-missing day outside coverage (called only on the slow path)."""
@@ -370,7 +507,7 @@ class WorkingCalendar:
         >>> cal.working_days_between(["2009-01-05", None], "2009-01-14").tolist()
         [7.0, nan]
         """
-        _check_convention(convention)
+        check_convention(convention)
         s, e = coerce_dates(start), coerce_dates(end)
         t = self._tables
         if s.scalar and e.scalar:
@@ -383,17 +520,7 @@ class WorkingCalendar:
             return count
         sd = MISSING if s.days is None else s.days
         ed = MISSING if e.days is None else e.days
-        si, ei = self._index(sd), self._index(ed)
-        result = np.take(t.cum, ei, mode="clip")
-        before = np.take(t.cum, si, mode="clip")
-        if isinstance(result, np.ndarray) and np.shape(result) == np.shape(before):
-            np.subtract(result, before, out=result)
-        else:
-            result = np.asarray(result - before, dtype=np.float64)
-        if convention == "inclusive":
-            fs = np.take(t.flag, si, mode="clip")
-            fe = np.take(t.flag, ei, mode="clip")
-            result += np.where(np.asarray(sd) <= np.asarray(ed), fs, -fe)
+        result = self.elapsed(sd, ed, convention)
         if np.isnan(result).any():
             self._raise_out_of_range(sd, ed)
         return _wrap(result, (s, e), f"working_days_{convention}")
@@ -421,7 +548,7 @@ class WorkingCalendar:
         >>> cal.add_working_days(["2022-09-12", None], 7).tolist()
         [datetime.date(2022, 9, 22), None]
         """
-        _check_convention(convention)
+        check_convention(convention)
         s = coerce_dates(start)
         n_arr, n_missing = _coerce_counts(n)
         t = self._tables
@@ -440,13 +567,8 @@ class WorkingCalendar:
                 )
             return date_from_day(due)
         sd = MISSING if s.days is None else s.days
-        si = self._index(sd)
         steps = _as_int(n) if n_arr is None else n_arr
-        k = np.take(t.cum_i, si, mode="clip") + steps
-        if convention == "inclusive":
-            fs = np.take(t.flag, si, mode="clip").astype(np.int64)
-            k = k - np.where(np.asarray(steps) >= 1, fs, 0) + (np.asarray(steps) <= -1)
-        out: Any = np.take(t.inv, k, mode="clip")
+        out: Any = self.due(sd, steps, convention)
         if n_missing is not False and n_missing is not True:
             out = np.where(n_missing, MISSING, out)
         elif n_missing:
@@ -464,7 +586,7 @@ class WorkingCalendar:
                 raise CalendarRangeError(
                     f"{n0} working days from {date_from_day(s0)}", self.coverage, what="the result of"
                 )
-        n_info = Coerced(None, False, n.index) if n_arr is not None and _is_pandas_series(n) else None
+        n_info = Coerced(None, False, n.index) if n_arr is not None and is_pandas_series(n) else None
         inputs = (s,) if n_info is None else (s, n_info)
         return _wrap(days_to_dates(np.asarray(out, dtype=np.int64)), inputs, "due_date")
 
@@ -542,11 +664,6 @@ def _coerce_counts(n: Any) -> tuple[Any, Any]:
     raise CasetimeError(f"a number of working days must be integers, not {arr.dtype}")
 
 
-def _is_pandas_series(value: object) -> bool:
-    pd = sys.modules.get("pandas")
-    return pd is not None and isinstance(value, pd.Series)
-
-
 def _wrap(result: Any, inputs: tuple[Coerced, ...], name: str) -> Any:
     """Give a pandas Series back (same index) when a pandas Series went in."""
     for c in inputs:
@@ -562,8 +679,34 @@ def _wrap(result: Any, inputs: tuple[Coerced, ...], name: str) -> Any:
 # ---------------------------------------------------------------------------
 
 
+_BUNDLED: Final = "england_and_wales.txt"
+
+
+@functools.cache
+def _bundled_england() -> tuple[int, int, dict[_dt.date, str]]:
+    """The England and Wales holidays bundled with casetime: ``(first year, last year, date -> name)``.
+
+    Made from the ``holidays`` package by ``tests/data/make_england_holidays.py`` (and checked against
+    it and GOV.UK's list by the tests), so that the default calendar never imports ``holidays``,
+    which loads every country's rules.
+    """
+    text = (importlib.resources.files("casetime") / "data" / _BUNDLED).read_text(encoding="utf-8")
+    first = last = 0
+    named: dict[_dt.date, str] = {}
+    for line in text.splitlines():
+        if line.startswith("# coverage "):
+            first, last = (int(y) for y in line.split()[2:4])
+        elif line and not line.startswith("#"):
+            day, name = line.split("\t", 1)
+            named[_dt.date.fromisoformat(day)] = name
+    return first, last, named
+
+
 def _england_holidays(start: _dt.date, end: _dt.date) -> dict[_dt.date, str]:
-    import holidays
+    first, last, named = _bundled_england()
+    if first <= start.year and end.year <= last:
+        return dict(named)
+    import holidays  # only for years beyond the bundled table
 
     table = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, end.year + 1))
     return {day: str(name) for day, name in table.items()}
@@ -583,7 +726,9 @@ def england(start: object = DEFAULT_START, end: object = DEFAULT_END) -> Working
     and one-off proclamations, as ``holidays.country_holidays("GB",
     subdiv="ENG")`` gives them. Coverage is 1990-01-01 to 2040-12-31 unless
     ``start``/``end`` say otherwise. Years after the current one hold only the
-    rule-based holidays: a later proclamation may add one.
+    rule-based holidays: a later proclamation may add one. For 1990-2040 the
+    holidays come from a table bundled with casetime (made from ``holidays`` and
+    checked against it and GOV.UK by the tests); other years import ``holidays``.
 
     >>> england().coverage
     (datetime.date(1990, 1, 1), datetime.date(2040, 12, 31))
@@ -638,7 +783,11 @@ def from_govuk_json(
 
 
 def _cal(calendar: WorkingCalendar | None) -> WorkingCalendar:
-    return england() if calendar is None else calendar
+    if calendar is None:
+        return england()
+    if not isinstance(calendar, WorkingCalendar):
+        raise CasetimeTypeError(f"calendar must be a WorkingCalendar, not {type(calendar).__name__}")
+    return calendar
 
 
 def is_working_day(dates: Any, *, calendar: WorkingCalendar | None = None) -> Any:

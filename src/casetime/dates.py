@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import sys
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from casetime.errors import DateParseError
+from casetime._compat import is_arrow_array, is_polars_series, pandas_kind
+from casetime.errors import CasetimeError, DateParseError
 
 __all__ = [
     "MISSING",
+    "EPOCH",
+    "EPOCH_ORDINAL",
     "DayArray",
     "Coerced",
     "coerce_dates",
@@ -44,6 +46,7 @@ __all__ = [
     "is_array_like",
     "parse_date_strings",
     "to_day_numbers",
+    "weekday",
 ]
 
 DayArray = npt.NDArray[np.int64]
@@ -51,7 +54,11 @@ DayArray = npt.NDArray[np.int64]
 #: The day number that stands for a missing date (``NaT`` viewed as ``int64``).
 MISSING: Final[int] = int(np.iinfo(np.int64).min)
 
-_EPOCH_ORDINAL: Final[int] = _dt.date(1970, 1, 1).toordinal()
+#: Day number 0.
+EPOCH: Final = _dt.date(1970, 1, 1)
+#: ``EPOCH.toordinal()``: a day number is ``date.toordinal() - EPOCH_ORDINAL``.
+EPOCH_ORDINAL: Final[int] = EPOCH.toordinal()
+_EPOCH_WEEKDAY: Final = EPOCH.weekday()  # a Thursday (3)
 _MISSING_TYPE_NAMES: Final = frozenset({"NaTType", "NAType", "NoneType"})
 _MISSING_STRINGS: Final = frozenset({"", "nan", "NaN", "NaT", "None", "<NA>", "null", "NULL"})
 
@@ -81,7 +88,16 @@ def date_from_day(day: int) -> _dt.date:
     >>> date_from_day(14249)
     datetime.date(2009, 1, 5)
     """
-    return _dt.date.fromordinal(day + _EPOCH_ORDINAL)
+    return _dt.date.fromordinal(day + EPOCH_ORDINAL)
+
+
+def weekday(days: Any) -> Any:
+    """The weekday of day numbers (Monday 0 ... Sunday 6), like :meth:`datetime.date.weekday`.
+
+    >>> weekday(14249), weekday(np.array([0, 14250])).tolist()  # 5 January 2009 was a Monday
+    (0, [3, 1])
+    """
+    return (days + _EPOCH_WEEKDAY) % 7
 
 
 def day_number(value: object, position: int | None = None) -> int | None:
@@ -101,12 +117,15 @@ def day_number(value: object, position: int | None = None) -> int | None:
     if is_missing_scalar(value):
         return None
     if isinstance(value, _dt.datetime):
-        return value.date().toordinal() - _EPOCH_ORDINAL
+        return value.date().toordinal() - EPOCH_ORDINAL
     if isinstance(value, _dt.date):
-        return value.toordinal() - _EPOCH_ORDINAL
+        return value.toordinal() - EPOCH_ORDINAL
     if isinstance(value, np.datetime64):
         return int(value.astype("M8[D]").view("i8"))
     if isinstance(value, str):
+        quick = _iso_day(value)
+        if quick is not None:
+            return quick
         days, bad = parse_date_strings(np.array([value]), slash=None)
         if bad[0]:
             raise DateParseError(value, position)
@@ -114,25 +133,24 @@ def day_number(value: object, position: int | None = None) -> int | None:
     raise DateParseError(value, position, detail=f"unsupported type {type(value).__name__}")
 
 
-def _pandas_kind(value: object) -> str | None:
-    pd = sys.modules.get("pandas")
-    if pd is None:
+_DIGITS: Final = frozenset("0123456789")
+
+
+def _iso_day(text: str) -> int | None:
+    """The day number of a plain ``YYYY-MM-DD`` string without building an array; ``None`` for anything else.
+
+    Only the exact ten-character form is taken here (what :func:`parse_date_strings` reads the same
+    way); every other text, a bad date included, goes the general way.
+    """
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
         return None
-    if isinstance(value, pd.Series):
-        return "series"
-    if isinstance(value, (pd.Index, pd.api.extensions.ExtensionArray)):
-        return "index"
-    return None
-
-
-def _is_polars(value: object) -> bool:
-    pl = sys.modules.get("polars")
-    return pl is not None and isinstance(value, pl.Series)
-
-
-def _is_pyarrow(value: object) -> bool:
-    pa = sys.modules.get("pyarrow")
-    return pa is not None and isinstance(value, (pa.Array, pa.ChunkedArray))
+    year, month, day = text[:4], text[5:7], text[8:]
+    if not _DIGITS.issuperset(year + month + day) or year[0] == "0":
+        return None
+    try:
+        return _dt.date(int(year), int(month), int(day)).toordinal() - EPOCH_ORDINAL
+    except ValueError:
+        return None
 
 
 def is_array_like(value: object) -> bool:
@@ -148,7 +166,8 @@ def is_array_like(value: object) -> bool:
         return value.ndim > 0
     if isinstance(value, (list, tuple)):
         return True
-    return _pandas_kind(value) is not None or _is_polars(value) or _is_pyarrow(value)
+    kind = pandas_kind(value)
+    return (kind is not None and kind != "frame") or is_polars_series(value) or is_arrow_array(value)
 
 
 def to_day_numbers(values: Any) -> DayArray:
@@ -161,16 +180,16 @@ def to_day_numbers(values: Any) -> DayArray:
     >>> to_day_numbers(np.array(["2009-01-05T23:59"], dtype="M8[ns]")).tolist()
     [14249]
     """
-    kind = _pandas_kind(values)
-    if kind is not None:
+    kind = pandas_kind(values)
+    if kind is not None and kind != "frame":
         dtype = getattr(values, "dtype", None)
         if getattr(dtype, "kind", None) == "M" and getattr(dtype, "tz", None) is None:
             arr = np.asarray(values.to_numpy())
         else:
             arr = np.asarray(values.to_numpy(dtype=object, na_value=None))
-    elif _is_polars(values):
+    elif is_polars_series(values):
         arr = np.asarray(values.to_numpy())
-    elif _is_pyarrow(values):
+    elif is_arrow_array(values):
         arr = np.asarray(values.to_numpy(zero_copy_only=False))
     elif isinstance(values, np.ndarray):
         arr = values
@@ -240,7 +259,7 @@ def coerce_dates(values: Any) -> Coerced:
         if isinstance(values, np.ndarray):  # 0-d array
             values = values[()]
         return Coerced(day_number(values), True)
-    index = values.index if _pandas_kind(values) == "series" else None
+    index = values.index if pandas_kind(values) == "series" else None
     name = getattr(values, "name", None) if index is not None else None
     return Coerced(to_day_numbers(values), False, index, name)
 
@@ -301,7 +320,7 @@ def parse_date_strings(values: Any, *, slash: str | None = "dayfirst") -> tuple[
     ([14249, 14249], [False, False, False, True])
     """
     if slash not in (None, "dayfirst", "monthfirst"):
-        raise ValueError(f"slash must be 'dayfirst', 'monthfirst' or None, not {slash!r}")
+        raise CasetimeError(f"slash must be 'dayfirst', 'monthfirst' or None, not {slash!r}")
     arr = np.asarray(values)
     if arr.dtype.kind == "S":
         arr = np.char.decode(arr, "utf-8", errors="replace")

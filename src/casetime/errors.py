@@ -2,7 +2,8 @@
 
 Every error casetime raises on purpose subclasses :class:`CasetimeError`, which
 itself subclasses :class:`ValueError`, so ``except ValueError`` still works and
-the command line can print the message without a traceback.
+the command line can print the message without a traceback. A value of the wrong
+type raises :class:`CasetimeTypeError`, which is also a :class:`TypeError`.
 
 >>> issubclass(DateParseError, ValueError)
 True
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "CasetimeError",
+    "CasetimeTypeError",
     "DateParseError",
     "CalendarRangeError",
 ]
@@ -19,6 +21,17 @@ __all__ = [
 
 class CasetimeError(ValueError):
     """Base class of every domain error raised by casetime."""
+
+
+class CasetimeTypeError(CasetimeError, TypeError):
+    """A value of the wrong type (a number where a table belongs ...).
+
+    It is a :class:`TypeError` and, like every casetime error, a :class:`CasetimeError`, so
+    ``except TypeError`` and ``except CasetimeError`` both catch it.
+
+    >>> issubclass(CasetimeTypeError, TypeError), issubclass(CasetimeTypeError, ValueError)
+    (True, True)
+    """
 
 
 class DateParseError(CasetimeError):

@@ -24,102 +24,18 @@ Extract(initial_assessment: 3 rows, 1 valid, 2 with errors)
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from casetime.calendar import WorkingCalendar
 from casetime.errors import CasetimeError
-from casetime.io import ReadResult, RejectedRows, _combine, read_path, tables_from_frame
-from casetime.quality import QualityReport, Severity
+from casetime.io import read_inputs
+from casetime.quality import UNKNOWN_TYPE, QualityReport
 from casetime.schema import RECORD_TYPES, record_type_of
 from casetime.tables import Table
 
-__all__ = ["Extract", "ExtractQuality", "UNKNOWN_TYPE", "load"]
-
-#: The record type under which rows of an unknown type are counted.
-UNKNOWN_TYPE = "unknown"
-
-
-@dataclass(eq=False)
-class ExtractQuality(QualityReport):
-    """A :class:`~casetime.quality.QualityReport` that also counts rows belonging to no table.
-
-    ``rejected`` holds the rows of a combined input whose record type could
-    not be told. They appear in :meth:`reconciliation` (record type
-    ``"unknown"``, every row with an error), in :meth:`counts_by_rule`, in the
-    row-level issues and in the CSV export.
-    """
-
-    rejected: list[RejectedRows] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return super().__len__() + sum(len(r) for r in self.rejected)
-
-    @property
-    def has_errors(self) -> bool:
-        """Whether any row has an error (rejected rows are errors)."""
-        return super().has_errors or any(len(r) for r in self.rejected)
-
-    def counts_by_rule(self, severity: Severity | None = None) -> dict[str, int]:
-        """Issues per rule code, the rejected rows included (they are errors)."""
-        out = super().counts_by_rule(severity)
-        if severity in (None, "error"):
-            for r in self.rejected:
-                if len(r):
-                    out[r.rule] = out.get(r.rule, 0) + len(r)
-        return out
-
-    def reconciliation(self) -> list[dict[str, Any]]:
-        """Rows read, valid and with errors per record type and source, the rejected rows included."""
-        out = super().reconciliation()
-        by_source: dict[str, int] = {}
-        for r in self.rejected:
-            by_source[r.source] = by_source.get(r.source, 0) + len(r)
-        for source, count in by_source.items():
-            if count:
-                out.append(
-                    {
-                        "record_type": UNKNOWN_TYPE,
-                        "source": source,
-                        "rows_read": count,
-                        "rows_valid": 0,
-                        "rows_with_errors": count,
-                    }
-                )
-        return out
-
-    def issue_rows(self, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        """The row-level issues: the rejected rows first, then every rule's findings."""
-        emitted = 0
-        for r in self.rejected:
-            for row, value in zip(r.rows.tolist(), r.values.tolist(), strict=True):
-                if limit is not None and emitted >= limit:
-                    return
-                emitted += 1
-                yield {
-                    "record_type": UNKNOWN_TYPE,
-                    "source": r.source,
-                    "row": int(row),
-                    "child_id": None,
-                    "field": "record_type",
-                    "value": "" if value is None else str(value),
-                    "rule": r.rule,
-                    "severity": "error",
-                    "message": r.message,
-                }
-        yield from super().issue_rows(None if limit is None else limit - emitted)
-
-    def raise_if_errors(self, max_issues: int = 5) -> None:
-        """Raise :class:`~casetime.quality.ValidationError` summarising the first issues when there are errors."""
-        if self.has_errors:
-            from casetime.quality import ValidationError
-
-            total = sum(len(s) for s in self.issue_sets if s.severity == "error")
-            total += sum(len(r) for r in self.rejected)
-            raise ValidationError(f"{total} data-quality error(s)\n" + self.summary(max_issues))
+__all__ = ["Extract", "UNKNOWN_TYPE", "load"]
 
 
 @dataclass(eq=False)
@@ -169,20 +85,10 @@ class Extract:
             n = len(self.tables[kind])
             bad = int(self.quality.error_mask(kind).sum())
             parts.append(f"{kind}: {n:,} rows, {n - bad:,} valid, {bad:,} with errors")
-        rejected = sum(len(r) for r in getattr(self.quality, "rejected", []))
+        rejected = sum(len(r) for r in self.quality.rejected)
         if rejected:
             parts.append(f"{rejected:,} rows of unknown record type")
         return f"Extract({'; '.join(parts) or 'no records'})"
-
-
-def _is_frame(value: object) -> bool:
-    pd = sys.modules.get("pandas")
-    if pd is not None and isinstance(value, pd.DataFrame):
-        return True
-    pl = sys.modules.get("polars")
-    if pl is not None and isinstance(value, pl.DataFrame):
-        return True
-    return isinstance(value, Mapping)
 
 
 def load(
@@ -225,34 +131,8 @@ def load(
 
     if not inputs:
         raise CasetimeError("load() needs at least one input: a CSV file, a directory, a DataFrame or a Table")
-    results: list[ReadResult] = []
-    frames = 0
-    for item in inputs:
-        if isinstance(item, Table):
-            if record_type is not None and record_type_of(record_type) != item.record_type:
-                raise CasetimeError(f"record_type={record_type!r} but a Table of {item.record_type} records was given")
-            results.append(ReadResult({item.record_type: item}, [], []))
-        elif isinstance(item, (str, os.PathLike)):
-            results.append(
-                read_path(
-                    item,
-                    record_type,
-                    columns=columns,
-                    dayfirst=dayfirst,
-                    engine=engine,
-                    progress=progress,
-                )
-            )
-        elif _is_frame(item):
-            frames += 1
-            label = "<dataframe>" if frames == 1 and sum(map(_is_frame, inputs)) == 1 else f"<dataframe {frames}>"
-            results.append(tables_from_frame(item, record_type, columns=columns, source=label, dayfirst=dayfirst))
-        else:
-            raise CasetimeError(
-                f"cannot load a {type(item).__name__}: expected a path, a DataFrame, a dict of columns or a Table"
-            )
-    combined = results[0] if len(results) == 1 else _combine(results)
-    report = ExtractQuality(dict(combined.tables), list(combined.issues), list(combined.rejected))
+    combined = read_inputs(inputs, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
+    report = QualityReport(dict(combined.tables), list(combined.issues), list(combined.rejected))
     validate(combined.tables, calendar=calendar, as_at=as_at, into=report)
     extract = Extract(dict(report.tables), report)
     if strict:

@@ -4,9 +4,17 @@ Issues are held columnar (an :class:`IssueSet` is one rule's findings on one
 table: the positions of the rows it flagged, and the values it saw), so a
 10-million-row extract with many faults stays cheap; row-level lists are made
 only when asked for (:meth:`QualityReport.issue_rows`, :meth:`QualityReport.to_csv`).
+Rows of a combined input whose record type could not be told belong to no table;
+they are :class:`RejectedRows`, counted under the record type ``"unknown"``.
 
 Reconciliation always holds: for each record type and source,
-``rows read == rows valid + rows with errors``.
+``rows read == rows valid + rows with errors``. :meth:`QualityReport.counts` gives the
+reconciliation and the counts by rule as :class:`QualityCounts`, which add up exactly
+across the parts of an extract (files, councils, partitions).
+
+A :class:`Rule` is what a finding refers to: its code, the record types it applies to,
+what it checks and where it comes from, the message for each field, and (for the rules
+:func:`casetime.validation.validate` runs) the check itself.
 
 >>> from casetime.tables import Table
 >>> t = Table.from_columns("initial_assessment", {"child_id": ["A", "B"],
@@ -22,48 +30,92 @@ Reconciliation always holds: for each record type and source,
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
+from casetime.cells import csv_text, write_csv
 from casetime.errors import CasetimeError
+from casetime.schema import RECORD_TYPES, RecordType
 from casetime.tables import Table
 
 __all__ = [
     "Severity",
+    "SEVERITIES",
+    "Rule",
     "IssueSet",
+    "RejectedRows",
     "QualityReport",
+    "QualityCounts",
     "ValidationError",
-    "safe_cell",
     "ISSUE_COLUMNS",
+    "UNKNOWN_TYPE",
 ]
 
 Severity = Literal["error", "warning"]
+#: The severities a finding can have.
+SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
 
 #: The columns of the row-level issue list, in order.
-ISSUE_COLUMNS = ("record_type", "source", "row", "child_id", "field", "value", "rule", "severity", "message")
+ISSUE_COLUMNS: Final = ("record_type", "source", "row", "child_id", "field", "value", "rule", "severity", "message")
+
+#: The record type under which rows of an unknown type are counted.
+UNKNOWN_TYPE: Final = "unknown"
 
 
 class ValidationError(CasetimeError):
     """Raised in strict mode when an extract has errors; the message summarises the first ones."""
 
 
-def safe_cell(value: object) -> str:
-    """Text for a spreadsheet cell: a leading ``=``, ``+``, ``-`` or ``@`` is neutralised.
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """One data-quality rule: what it checks, where it comes from, how its findings read, and the check.
 
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-7"), safe_cell("ok")
-    ("'=HYPERLINK(1)", "'-7", 'ok')
+    ``messages`` holds a message per field the rule flags (``"*"``: any field); a message may name
+    ``{field}``, ``{title}`` (the record type in words) and whatever else the check's context
+    supplies (see :meth:`message`). ``source`` says where the rule comes from, with the DfE
+    specification year for the census rules. ``check`` is ``None`` for the rules found while
+    reading (an unreadable date, a malformed row), which the readers apply.
+
+    >>> rule = Rule(code="X1", record_types=("cpp",), description="plans need a start",
+    ...             messages={"start_date": "{field} is missing"}, source="an example")
+    >>> rule.message("start_date"), rule.describe()
+    ('start_date is missing', 'X1 (cpp): plans need a start')
     """
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+
+    code: str
+    record_types: tuple[RecordType, ...]
+    description: str
+    messages: Mapping[str, str]
+    source: str
+    check: Callable[..., Iterable[tuple[str, npt.NDArray[np.int64], npt.NDArray[np.object_]]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    #: whether the check reads the exact duplicates (so they are looked for before it runs)
+    needs_duplicates: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = [k for k in self.record_types if k not in RECORD_TYPES]
+        if not self.code or unknown or not self.record_types:
+            raise CasetimeError(f"rule {self.code!r}: record types must be some of {', '.join(RECORD_TYPES)}")
+        if not self.messages:
+            raise CasetimeError(f"rule {self.code}: needs a message for each field it flags (or '*')")
+
+    def message(self, field: str, **context: object) -> str:
+        """The message for a finding on ``field``, with ``{field}`` and the ``context`` names filled in."""
+        template = self.messages.get(field, self.messages.get("*"))
+        if template is None:
+            raise CasetimeError(f"rule {self.code} has no message for field {field!r}")
+        return template.format(field=field, **context)
+
+    def describe(self) -> str:
+        """One line: the code, the record types it applies to, and what it checks."""
+        kinds = "all record types" if set(self.record_types) == set(RECORD_TYPES) else ", ".join(self.record_types)
+        return f"{self.code} ({kinds}): {self.description}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,19 +140,87 @@ class IssueSet:
         object.__setattr__(self, "positions", np.asarray(self.positions, dtype=np.int64))
         values = np.asarray(self.values, dtype=object)
         if values.shape != self.positions.shape:
-            raise ValueError("an IssueSet needs one value per position")
+            raise CasetimeError("an IssueSet needs one value per position")
         object.__setattr__(self, "values", values)
 
     def __len__(self) -> int:
         return int(self.positions.shape[0])
 
 
+@dataclass(frozen=True, eq=False)
+class RejectedRows:
+    """Rows of one source that belong to no table (their record type could not be told).
+
+    ``rows`` are their row numbers in the source, ``values`` the record type
+    text each one had. They are reported and counted (record type ``"unknown"``,
+    every row with an error), never silently dropped.
+    """
+
+    source: str
+    rows: npt.NDArray[np.int64]
+    values: npt.NDArray[np.object_]
+    rule: str
+    message: str
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+
+@dataclass(frozen=True)
+class QualityCounts:
+    """The reconciliation and the counts by rule of a report, as plain numbers that add up exactly.
+
+    ``reconciliation`` maps ``(record_type, source)`` to ``(rows read, rows valid, rows with
+    errors)``; ``by_rule`` maps ``(rule, severity)`` to the number of findings. Adding the counts
+    of the parts of an extract (disjoint sources, or whole children per part) gives the counts
+    of the whole.
+
+    >>> a = QualityCounts({("cpp", "a.csv"): (3, 2, 1)}, {("8925", "error"): 1})
+    >>> b = QualityCounts({("cpp", "b.csv"): (2, 2, 0)}, {})
+    >>> (a + b).rows_read, (a + b).by_rule
+    (5, {('8925', 'error'): 1})
+    """
+
+    reconciliation: Mapping[tuple[str, str], tuple[int, int, int]]
+    by_rule: Mapping[tuple[str, str], int]
+
+    @property
+    def rows_read(self) -> int:
+        """Every row read, in every record type and source."""
+        return sum(read for read, _, _ in self.reconciliation.values())
+
+    def __add__(self, other: object) -> QualityCounts:
+        if not isinstance(other, QualityCounts):
+            return NotImplemented
+        rec = dict(self.reconciliation)
+        for key, (read, valid, bad) in other.reconciliation.items():
+            r0, v0, b0 = rec.get(key, (0, 0, 0))
+            rec[key] = (r0 + read, v0 + valid, b0 + bad)
+        rules = dict(self.by_rule)
+        for key, count in other.by_rule.items():
+            rules[key] = rules.get(key, 0) + count
+        return QualityCounts(rec, rules)
+
+    def __radd__(self, other: object) -> QualityCounts:
+        if other == 0:  # sum() starts from 0
+            return self
+        return NotImplemented
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The reconciliation as rows (as :meth:`QualityReport.reconciliation` gives them)."""
+        return [
+            {"record_type": kind, "source": source, "rows_read": r, "rows_valid": v, "rows_with_errors": b}
+            for (kind, source), (r, v, b) in self.reconciliation.items()
+        ]
+
+
 @dataclass(eq=False)
 class QualityReport:
-    """Counts per rule and the row-level issues of an extract's tables."""
+    """Counts per rule and the row-level issues of an extract's tables, and the rows that belong to none."""
 
     tables: Mapping[str, Table]
     issue_sets: list[IssueSet] = field(default_factory=list)
+    rejected: list[RejectedRows] = field(default_factory=list)
 
     def add(self, issues: IssueSet) -> None:
         """Record one rule's findings (empty sets are ignored)."""
@@ -108,7 +228,7 @@ class QualityReport:
             self.issue_sets.append(issues)
 
     def __len__(self) -> int:
-        return sum(len(s) for s in self.issue_sets)
+        return sum(len(s) for s in self.issue_sets) + sum(len(r) for r in self.rejected)
 
     def error_mask(self, record_type: str) -> npt.NDArray[np.bool_]:
         """True for the rows of ``record_type`` that have at least one error."""
@@ -120,44 +240,70 @@ class QualityReport:
 
     @property
     def has_errors(self) -> bool:
-        """Whether any row has an error."""
-        return any(s.severity == "error" for s in self.issue_sets)
+        """Whether any row has an error (rejected rows are errors)."""
+        return any(s.severity == "error" for s in self.issue_sets) or any(len(r) for r in self.rejected)
 
     def counts_by_rule(self, severity: Severity | None = None) -> dict[str, int]:
-        """Issues per rule code, in first-seen order."""
+        """Issues per rule code, in first-seen order; rejected rows are errors, counted last."""
         out: dict[str, int] = {}
         for s in self.issue_sets:
             if severity is None or s.severity == severity:
                 out[s.rule] = out.get(s.rule, 0) + len(s)
+        if severity in (None, "error"):
+            for r in self.rejected:
+                if len(r):
+                    out[r.rule] = out.get(r.rule, 0) + len(r)
         return out
 
     def reconciliation(self) -> list[dict[str, Any]]:
         """Per record type and source: rows read, rows valid, rows with errors (always adding up)."""
-        out = []
+        return self.counts().rows()
+
+    def counts(self) -> QualityCounts:
+        """The reconciliation and the counts by rule and severity, ready to add up across parts."""
+        rec: dict[tuple[str, str], tuple[int, int, int]] = {}
         for kind, table in self.tables.items():
             errors = self.error_mask(kind)
             assert table.source is not None
             codes = table.source.codes
+            read_by = np.bincount(codes, minlength=len(table.source.labels))
+            bad_by = np.bincount(codes[errors], minlength=len(table.source.labels))
             for code, label in enumerate(table.source.labels.tolist()):
-                in_source = codes == code
-                read = int(in_source.sum())
-                if not read:
-                    continue
-                bad = int((errors & in_source).sum())
-                out.append(
-                    {
-                        "record_type": kind,
-                        "source": label,
-                        "rows_read": read,
-                        "rows_valid": read - bad,
-                        "rows_with_errors": bad,
-                    }
-                )
-        return out
+                read = int(read_by[code])
+                if read:
+                    bad = int(bad_by[code])
+                    rec[(kind, label)] = (read, read - bad, bad)
+        for r in self.rejected:
+            if len(r):
+                r0, _, b0 = rec.get((UNKNOWN_TYPE, r.source), (0, 0, 0))
+                rec[(UNKNOWN_TYPE, r.source)] = (r0 + len(r), 0, b0 + len(r))
+        rules: dict[tuple[str, str], int] = {}
+        for s in self.issue_sets:
+            rules[(s.rule, s.severity)] = rules.get((s.rule, s.severity), 0) + len(s)
+        for r in self.rejected:
+            if len(r):
+                rules[(r.rule, "error")] = rules.get((r.rule, "error"), 0) + len(r)
+        return QualityCounts(rec, rules)
 
     def issue_rows(self, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        """The row-level issues (one dict per issue, keys :data:`ISSUE_COLUMNS`), in file order."""
+        """The row-level issues (one dict per issue, keys :data:`ISSUE_COLUMNS`): rejected rows, then findings."""
         emitted = 0
+        for r in self.rejected:
+            for row, value in zip(r.rows.tolist(), r.values.tolist(), strict=True):
+                if limit is not None and emitted >= limit:
+                    return
+                emitted += 1
+                yield {
+                    "record_type": UNKNOWN_TYPE,
+                    "source": r.source,
+                    "row": int(row),
+                    "child_id": None,
+                    "field": "record_type",
+                    "value": "" if value is None else str(value),
+                    "rule": r.rule,
+                    "severity": "error",
+                    "message": r.message,
+                }
         for s in self.issue_sets:
             table = self.tables[s.record_type]
             assert table.source is not None
@@ -183,15 +329,11 @@ class QualityReport:
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
         """Write the row-level issues as CSV (spreadsheet-safe cells); returns the text if no path."""
-        buffer = io.StringIO() if path is None else open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
-        try:
-            writer = csv.writer(buffer)
-            writer.writerow(ISSUE_COLUMNS)
-            for item in self.issue_rows():
-                writer.writerow([safe_cell(item[c]) for c in ISSUE_COLUMNS])
-            return buffer.getvalue() if isinstance(buffer, io.StringIO) else None
-        finally:
-            buffer.close() if path is not None else None
+        rows = ([item[c] for c in ISSUE_COLUMNS] for item in self.issue_rows())
+        if path is None:
+            return csv_text(ISSUE_COLUMNS, rows)
+        write_csv(path, ISSUE_COLUMNS, rows)
+        return None
 
     def summary(self, max_issues: int = 5) -> str:
         """A short human-readable summary: reconciliation, counts per rule, the first issues."""
@@ -215,4 +357,5 @@ class QualityReport:
         """Raise :class:`ValidationError` summarising the first issues when there are errors."""
         if self.has_errors:
             total = sum(len(s) for s in self.issue_sets if s.severity == "error")
+            total += sum(len(r) for r in self.rejected)
             raise ValidationError(f"{total} data-quality error(s)\n" + self.summary(max_issues))

@@ -24,7 +24,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from casetime.quality import safe_cell
+from casetime.cells import safe_cell
 
 __all__ = [
     "SCHEMA_ID",

@@ -49,10 +49,10 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from casetime.cells import safe_cell
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.periods import Period
-from casetime.quality import safe_cell
 from casetime.rag import RagRule, rag_status
 
 __all__ = [

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from casetime.errors import CasetimeError
 
@@ -42,14 +42,8 @@ RecordType = Literal[
     "s47",
     "cpp",
 ]
-RECORD_TYPES: Final[tuple[str, ...]] = (
-    "referral",
-    "initial_assessment",
-    "core_assessment",
-    "single_assessment",
-    "s47",
-    "cpp",
-)
+#: The record types, in their standard order.
+RECORD_TYPES: Final[tuple[RecordType, ...]] = get_args(RecordType)
 
 
 class ColumnError(CasetimeError):

@@ -52,9 +52,9 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import WorkingCalendar, england
+from casetime.cells import safe_cell
 from casetime.dates import MISSING
 from casetime.errors import CasetimeError
-from casetime.quality import safe_cell
 from casetime.schema import SCHEMAS
 from casetime.tables import Table
 

@@ -22,6 +22,7 @@ A :class:`Table` holds, for ``n`` records of one type:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, merge, strings
 from casetime.dates import MISSING, to_day_numbers
 from casetime.schema import SCHEMAS, record_type_of
 
@@ -37,7 +39,7 @@ __all__ = ["Labels", "Ragged", "Table"]
 
 @dataclass(frozen=True, eq=False)
 class Labels:
-    """A categorical column: ``codes`` (``int64``, ``-1`` = missing) into ``labels``.
+    """A categorical column: ``codes`` (``int64``, ``-1`` = missing) into ``labels``, sorted and distinct.
 
     >>> lab = Labels.from_values(["b", "a", None, "b"])
     >>> lab.codes.tolist(), lab.labels.tolist(), lab.values().tolist()
@@ -72,17 +74,46 @@ class Labels:
     def deferred(cls, codes: npt.NDArray[np.int64], make: Callable[[], npt.NDArray[np.object_]]) -> Labels:
         """Labels whose texts ``make()`` returns when ``labels`` is first read (once; the codes are ready now).
 
-        The pyarrow CSV reader uses it for child ids: millions of Python strings cost more than
-        sorting them, and counting by child needs only the codes. ``take`` keeps the deferral;
-        pickling or copying reads the labels first, so what travels is plain :class:`Labels`.
+        Millions of Python strings cost more than sorting them, and counting by child needs only
+        the codes. ``take`` keeps the deferral; pickling or copying reads the labels first, so what
+        travels is plain :class:`Labels`.
 
         >>> lab = Labels.deferred(np.array([1, 0, 1]), lambda: np.array(["a", "b"], dtype=object))
         >>> lab.values().tolist()
         ['b', 'a', 'b']
         """
+        return cls._made(codes, make=make)
+
+    @classmethod
+    def from_texts(cls, codes: npt.NDArray[np.int64], texts: npt.NDArray[Any]) -> Labels:
+        """Labels from codes into sorted distinct ``texts`` (``S`` holding UTF-8, or ``U``).
+
+        The Python strings are made when ``labels`` is first read (as with :meth:`deferred`); the
+        compact texts are kept, so that joining such columns (:meth:`concat`) never makes them.
+
+        >>> lab = Labels.from_texts(np.array([1, -1, 0]), np.array([b"A1", b"B2"]))
+        >>> "labels" in vars(lab), lab.values().tolist()
+        (False, ['B2', None, 'A1'])
+        """
+        return cls._made(codes, make=functools.partial(strings, texts), compact=texts)
+
+    @classmethod
+    def _made(
+        cls,
+        codes: npt.NDArray[np.int64],
+        *,
+        labels: npt.NDArray[np.object_] | None = None,
+        make: Callable[[], npt.NDArray[np.object_]] | None = None,
+        compact: npt.NDArray[Any] | None = None,
+    ) -> Labels:
         out = object.__new__(cls)
         object.__setattr__(out, "codes", codes)
-        object.__setattr__(out, "_make", make)
+        if labels is not None:
+            object.__setattr__(out, "labels", labels)
+        else:
+            object.__setattr__(out, "_make", make)
+        if compact is not None:
+            object.__setattr__(out, "_compact", compact)
         return out
 
     if not TYPE_CHECKING:  # (hidden from type checkers, so that a misspelt attribute is still an error)
@@ -96,6 +127,11 @@ class Labels:
             object.__setattr__(self, "labels", labels)
             self.__dict__.pop("_make", None)
             return labels
+
+    def compact(self) -> npt.NDArray[Any] | None:
+        """The sorted distinct texts as a compact numpy array (``S`` or ``U``), where the column was built from one."""
+        texts: npt.NDArray[Any] | None = self.__dict__.get("_compact")
+        return texts
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.codes, self.labels))
@@ -112,23 +148,38 @@ class Labels:
 
     def take(self, index: Any) -> Labels:
         """The rows ``index`` (an integer array or boolean mask), sharing the labels (deferred ones too)."""
-        if "labels" not in self.__dict__:
-            return Labels.deferred(self.codes[index], lambda: self.labels)
-        return Labels(self.codes[index], self.labels)
+        if "labels" in self.__dict__:
+            return Labels._made(self.codes[index], labels=self.labels, compact=self.compact())
+        return Labels._made(self.codes[index], make=lambda: self.labels, compact=self.compact())
 
     @staticmethod
     def concat(parts: Sequence[Labels]) -> Labels:
-        """Join columns whose labels may differ; the result's labels are sorted and unique."""
+        """Join columns whose labels may differ; the result's labels are sorted and unique.
+
+        Only the (few) distinct labels are sorted, never the rows. Columns that hold their texts
+        compactly (:meth:`from_texts`, as the readers make them) are joined without making Python
+        strings: the result is deferred too.
+        """
         if not parts:
             return Labels(np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
-        # only the (few) labels are sorted, never the rows: merge the parts' labels, then remap each part's codes
-        texts = [p.labels.astype(str) for p in parts]
-        merged = np.unique(np.concatenate(texts))
-        codes = []
-        for p, own in zip(parts, texts, strict=True):
-            remap = np.searchsorted(merged, own).astype(np.int64)
-            codes.append(np.where(p.codes >= 0, remap[np.maximum(p.codes, 0)] if remap.size else -1, -1))
-        return Labels(np.concatenate(codes).astype(np.int64), merged.astype(object))
+        pieces: list[Part] = []
+        for p in parts:
+            texts = p.compact()
+            if texts is not None and texts.dtype.kind == "S":
+                pieces.append(KeyPart(p.codes, *_keys_of(texts)))
+            else:
+                pieces.append(TextPart(p.codes, p.labels.astype(str) if len(p.labels) else np.empty(0, "<U1")))
+        codes, merged = merge(pieces)
+        if merged.dtype.kind == "S":
+            return Labels.from_texts(codes, merged)
+        return Labels(codes, merged.astype(object))
+
+
+def _keys_of(texts: npt.NDArray[np.bytes_]) -> tuple[npt.NDArray[np.uint64], Radix]:
+    """Sorted distinct texts as the keys of their own radix (sorted bytes give sorted keys)."""
+    grid = grid_of(texts)
+    radix = Radix.of(grid)
+    return radix.encode(grid), radix
 
 
 def _label(value: object) -> str | None:

@@ -1,0 +1,88 @@
+"""Telling the optional libraries' objects apart without importing the libraries.
+
+casetime never imports pandas, polars or pyarrow to find out what it was given: a value can only
+be one of their objects if the library is already imported (``sys.modules``), so every test here
+is a dictionary lookup when the library is absent.
+
+>>> pandas_kind([1, 2]) is None, is_polars_series("x"), is_arrow_array(3)
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+__all__ = [
+    "PandasKind",
+    "pandas_kind",
+    "is_pandas_series",
+    "is_pandas_frame",
+    "is_polars_series",
+    "is_polars_frame",
+    "is_arrow_array",
+    "is_dask_collection",
+    "frame_library",
+]
+
+PandasKind = Literal["series", "index", "frame"]
+
+
+def pandas_kind(value: object) -> PandasKind | None:
+    """``"series"``, ``"index"`` (an Index or an extension array) or ``"frame"`` for pandas objects, else ``None``."""
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return None
+    if isinstance(value, pd.Series):
+        return "series"
+    if isinstance(value, pd.DataFrame):
+        return "frame"
+    if isinstance(value, (pd.Index, pd.api.extensions.ExtensionArray)):
+        return "index"
+    return None
+
+
+def is_pandas_series(value: object) -> bool:
+    """Whether ``value`` is a ``pandas.Series``."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
+
+
+def is_pandas_frame(value: object) -> bool:
+    """Whether ``value`` is a ``pandas.DataFrame``."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.DataFrame)
+
+
+def is_polars_series(value: object) -> bool:
+    """Whether ``value`` is a ``polars.Series``."""
+    pl = sys.modules.get("polars")
+    return pl is not None and isinstance(value, pl.Series)
+
+
+def is_polars_frame(value: object) -> bool:
+    """Whether ``value`` is a ``polars.DataFrame``."""
+    pl = sys.modules.get("polars")
+    return pl is not None and isinstance(value, pl.DataFrame)
+
+
+def is_arrow_array(value: object) -> bool:
+    """Whether ``value`` is a ``pyarrow.Array`` or ``pyarrow.ChunkedArray``."""
+    pa = sys.modules.get("pyarrow")
+    return pa is not None and isinstance(value, (pa.Array, pa.ChunkedArray))
+
+
+def is_dask_collection(value: object) -> bool:
+    """Whether ``value`` is a dask collection (a dask DataFrame, Series or Array): work that has not run yet."""
+    if "dask" not in sys.modules:
+        return False
+    return callable(getattr(value, "__dask_graph__", None)) and callable(getattr(value, "compute", None))
+
+
+def frame_library(value: object) -> Literal["pandas", "polars"] | None:
+    """``"pandas"`` or ``"polars"`` for their DataFrames, else ``None``."""
+    if is_pandas_frame(value):
+        return "pandas"
+    if is_polars_frame(value):
+        return "polars"
+    return None

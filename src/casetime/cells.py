@@ -1,0 +1,109 @@
+"""Cells and tables as text: the one place a value becomes a spreadsheet cell, a terminal column or HTML.
+
+Everything casetime writes goes through these few functions: the report writers
+(:mod:`casetime.report`), the notebook views of results and cases, and the issue and case CSV
+files. They know nothing of indicators or records, only of cells, rows and columns.
+
+- :func:`safe_cell`: a cell a spreadsheet will not run as a formula;
+- :func:`csv_text` and :func:`write_csv`: rows as CSV, every cell through :func:`safe_cell`;
+- :func:`fixed_width`: rows as aligned text columns for a terminal;
+- :func:`html_row` and :func:`html_table`: rows as escaped HTML.
+
+>>> print(csv_text(["team", "value"], [["=cmd()", 1], ["North", None]]), end="")
+team,value
+'=cmd(),1
+North,
+>>> print("\\n".join(fixed_width(["team", "n"], [["North", "12"], ["S", "3"]], right={"n"})))
+team    n
+North  12
+S       3
+>>> html_row(["<b>", 5])
+'<tr><td>&lt;b&gt;</td><td>5</td></tr>'
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+from collections.abc import Collection, Iterable, Sequence
+
+__all__ = ["safe_cell", "csv_text", "write_csv", "fixed_width", "html_row", "html_table"]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """Text for a spreadsheet cell: a leading ``=``, ``+``, ``-`` or ``@`` (or tab, carriage return) is neutralised.
+
+    ``None`` is the empty cell.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-7"), safe_cell("ok"), safe_cell(None)
+    ("'=HYPERLINK(1)", "'-7", 'ok', '')
+    """
+    text = "" if value is None else str(value)
+    if text[:1] in _FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def _write(handle: io.TextIOBase | io.StringIO, header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
+    writer = csv.writer(handle)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+
+
+def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
+    """A header row and rows as CSV text (``\\r\\n`` line ends, as the csv module writes), every cell made safe."""
+    buffer = io.StringIO()
+    _write(buffer, header, rows)
+    return buffer.getvalue()
+
+
+def write_csv(path: str | os.PathLike[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
+    """:func:`csv_text` written to ``path`` (UTF-8), row by row."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        _write(handle, header, rows)
+
+
+def fixed_width(columns: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[str] = ()) -> list[str]:
+    """The header and rows as lines of aligned columns (two spaces apart; ``right`` names right-aligned ones).
+
+    Trailing spaces are cut from every line.
+    """
+    widths = [max([len(c), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+
+    def line(values: Sequence[str]) -> str:
+        cells = [
+            v.rjust(w) if columns[i] in right else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    return [line(columns), *(line(row) for row in rows)]
+
+
+def html_row(cells: Iterable[object], *, header: bool = False) -> str:
+    """One table row, every cell escaped (``<th>`` cells when ``header``)."""
+    tag = "th" if header else "td"
+    return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+
+
+def html_table(
+    columns: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: Sequence[str] = (),
+    attributes: str = "",
+    caption_attributes: str = "",
+) -> str:
+    """A whole ``<table>``: an escaped caption (its lines joined by ``<br>``), a header row and the rows.
+
+    >>> html_table(["a"], [[1]], caption=["x & y"])
+    '<table><caption>x &amp; y</caption><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    """
+    head = f"<caption{caption_attributes}>{'<br>'.join(html.escape(c) for c in caption)}</caption>" if caption else ""
+    body = "".join(html_row(r) for r in rows)
+    return f"<table{attributes}>{head}<thead>{html_row(columns, header=True)}</thead><tbody>{body}</tbody></table>"

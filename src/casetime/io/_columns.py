@@ -1,0 +1,316 @@
+"""The columns readers hand to the assembler: text, dates, lists, and pyarrow text, chunk by chunk.
+
+Every reader (CSV, frames, and the next ones) turns its input into these few forms; the
+assembler (:mod:`casetime.io.assemble`) never sees where a column came from.
+
+- :class:`Text`: row ``i`` holds ``uniq[codes[i]]`` (each distinct text once);
+- :class:`Days`: dates already typed as dates (day numbers);
+- :class:`Lists`: several values per row (plan reviews);
+- :class:`ArrowText`: a pyarrow string array, read from its buffers without a copy and
+  dictionary-encoded only when needed.
+
+>>> col = text_from_strs(["b", "a", "b"])
+>>> col.codes.tolist(), col.uniq.tolist(), blank(col).tolist()
+([0, 1, 0], ['b', 'a'], [False, False, False])
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.dates import MISSING
+from casetime.errors import CasetimeError
+
+__all__ = [
+    "Text",
+    "Days",
+    "Lists",
+    "ArrowText",
+    "Column",
+    "NulError",
+    "UNSAFE_BYTE",
+    "arrow_text",
+    "blank",
+    "blank_rows",
+    "days_to_text",
+    "length",
+    "lists_from_objects",
+    "ragged_index",
+    "scalar_text",
+    "take",
+    "text_array",
+    "text_from_numpy",
+    "text_from_objects",
+    "text_from_strs",
+]
+
+_I64 = npt.NDArray[np.int64]
+_Bool = npt.NDArray[np.bool_]
+_Obj = npt.NDArray[np.object_]
+_Str = npt.NDArray[np.str_]
+
+
+@dataclass(frozen=True, eq=False)
+class Text:
+    """A text column: row ``i`` holds ``uniq[codes[i]]``; ``missing`` marks None/NaN entries of ``uniq``."""
+
+    codes: _I64
+    uniq: _Str
+    missing: _Bool
+
+    @functools.cached_property
+    def stripped(self) -> _Str:
+        out: _Str = np.strings.strip(self.uniq)
+        return out
+
+    @functools.cached_property
+    def blank_uniq(self) -> _Bool:
+        out: _Bool = self.missing | (np.strings.str_len(self.stripped) == 0)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Days:
+    """A column of dates already typed as dates (day numbers)."""
+
+    days: _I64
+
+
+@dataclass(frozen=True, eq=False)
+class Lists:
+    """A list-valued column (plan reviews): row ``i`` holds ``pieces`` rows ``offsets[i]:offsets[i + 1]``."""
+
+    offsets: _I64
+    pieces: Text
+
+
+@dataclass(frozen=True, eq=False)
+class ArrowText:
+    """A text column of one pyarrow batch (a string array without nulls), dictionary-encoded only when needed.
+
+    ``offsets`` and ``data`` are its UTF-8 bytes (row ``i`` is ``data[offsets[i]:offsets[i + 1]]``),
+    read from the arrow buffers without a copy.
+    """
+
+    array: Any
+    offsets: _I64
+    data: npt.NDArray[np.uint8]
+
+    @classmethod
+    def of(cls, array: Any) -> ArrowText:
+        n = len(array)
+        buffers = array.buffers()
+        if n == 0 or buffers[1] is None:
+            return cls(array, np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.uint8))
+        wide = array.type.id == _large_string_id()
+        kind = np.int64 if wide else np.int32
+        raw = np.frombuffer(buffers[1], dtype=kind, count=n + 1, offset=array.offset * (8 if wide else 4))
+        offsets: _I64 = raw.astype(np.int64)
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.empty(0, np.uint8)
+        data = data[offsets[0] : offsets[-1]]
+        offsets -= offsets[0]
+        return cls(array, offsets, data)
+
+    @functools.cached_property
+    def text(self) -> Text:
+        return arrow_text(self.array)
+
+    @functools.cached_property
+    def edges(self) -> tuple[_I64, _Bool, _Bool]:
+        """Byte length of each cell, and whether its first / last byte may be (part of) white space."""
+        lengths = np.diff(self.offsets)
+        full = lengths > 0
+        if not self.data.size:
+            return lengths, full, full
+        last = self.data.shape[0] - 1
+        first = UNSAFE_BYTE[self.data[np.minimum(self.offsets[:-1], last)]] & full
+        end = UNSAFE_BYTE[self.data[np.maximum(self.offsets[1:] - 1, 0)]] & full
+        return lengths, first, end
+
+
+@functools.cache
+def _large_string_id() -> int:
+    import pyarrow as pa
+
+    return int(pa.large_string().id)
+
+
+# bytes that may start or end text which strip() would change: ASCII white space (as str.isspace
+# counts it, \x1c-\x1f included) and any byte of a non-ASCII character
+UNSAFE_BYTE: Final = np.array([chr(b).isspace() or b >= 128 for b in range(256)], dtype=bool)
+
+Column = Text | Days | Lists | ArrowText
+
+
+def length(col: Column) -> int:
+    if isinstance(col, Text):
+        return int(col.codes.shape[0])
+    if isinstance(col, Days):
+        return int(col.days.shape[0])
+    return int(col.offsets.shape[0] - 1)  # Lists and ArrowText
+
+
+def ragged_index(offsets: _I64, index: _I64) -> tuple[_I64, _I64]:
+    """New offsets and flat positions of the rows ``index`` of a ragged column."""
+    lengths = (offsets[1:] - offsets[:-1])[index]
+    new = np.zeros(index.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new[1:])
+    flat = np.repeat(offsets[:-1][index] - new[:-1], lengths) + np.arange(new[-1], dtype=np.int64)
+    return new, flat
+
+
+def take(col: Column, index: _I64) -> Column:
+    if isinstance(col, ArrowText):
+        return ArrowText.of(col.array.take(index))
+    if isinstance(col, Text):
+        return Text(col.codes[index], col.uniq, col.missing)
+    if isinstance(col, Days):
+        return Days(col.days[index])
+    offsets, flat = ragged_index(col.offsets, index)
+    return Lists(offsets, Text(col.pieces.codes[flat], col.pieces.uniq, col.pieces.missing))
+
+
+def blank(col: Column) -> _Bool:
+    """Rows where the cell is empty."""
+    if isinstance(col, Text):
+        out: _Bool = col.blank_uniq[col.codes]
+        return out
+    if isinstance(col, Days):
+        empty: _Bool = col.days == MISSING
+        return empty
+    if isinstance(col, ArrowText):
+        return blank(col.text)
+    none: _Bool = col.offsets[1:] == col.offsets[:-1]
+    return none
+
+
+def blank_rows(cols: Sequence[Column], n: int) -> _I64:
+    """The rows whose every cell is empty, narrowing the candidates column by column."""
+    rows = np.arange(n, dtype=np.int64)
+    for col in cols:
+        if not rows.size:
+            break
+        if isinstance(col, ArrowText):
+            empty = col.offsets[rows + 1] == col.offsets[rows]
+            if col.data.size:  # a cell that starts with white space may be blank: ask its stripped text
+                start = col.data[np.minimum(col.offsets[rows], col.data.shape[0] - 1)]
+                unsure = np.flatnonzero(~empty & UNSAFE_BYTE[start])
+                if unsure.size:
+                    empty[unsure] = col.text.blank_uniq[col.text.codes[rows[unsure]]]
+        else:
+            empty = blank(col)[rows]
+        rows = rows[empty]
+    return rows
+
+
+def text_array(values: Sequence[str]) -> _Str:
+    return np.array(values, dtype=str) if len(values) else np.empty(0, dtype="<U1")
+
+
+class NulError(Exception):
+    """A value holds a NUL character: the input is not a text file."""
+
+
+def text_from_strs(values: Sequence[str]) -> Text:
+    """Encode Python strings (a CSV column) by hashing: no sort, no Python-level loop."""
+    uniq = list(dict.fromkeys(values))
+    if len(uniq) == len(values):
+        codes = np.arange(len(values), dtype=np.int64)
+    else:
+        position = dict(zip(uniq, range(len(uniq)), strict=True))
+        codes = np.fromiter(map(position.__getitem__, values), dtype=np.int64, count=len(values))
+    if "\x00" in "".join(uniq):
+        raise NulError
+    return Text(codes, text_array(uniq), np.zeros(len(uniq), dtype=bool))
+
+
+def scalar_text(value: object) -> tuple[str, bool]:
+    """The text of one frame cell and whether it is missing."""
+    if value is None or type(value).__name__ in ("NaTType", "NAType"):
+        return "", True
+    if isinstance(value, (float, np.floating)):
+        if value != value:
+            return "", True
+        if float(value).is_integer() and abs(float(value)) < 2**53:
+            return str(int(value)), False
+        return str(value), False
+    if isinstance(value, np.datetime64) and np.isnat(value):
+        return "", True
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace"), False
+    if isinstance(value, np.str_):
+        return str(value), False
+    return str(value), False
+
+
+def text_from_objects(values: _Obj) -> Text:
+    """Encode an object column (a frame's strings, dates, numbers or None) by hashing."""
+    items: Sequence[Any] = values.tolist()
+    try:
+        uniq = list(dict.fromkeys(items))
+    except TypeError:  # unhashable cells (lists in a column that is not the reviews)
+        items = [scalar_text(v)[0] if not isinstance(v, (list, tuple, np.ndarray)) else repr(v) for v in items]
+        uniq = list(dict.fromkeys(items))
+    position = dict(zip(uniq, range(len(uniq)), strict=True))
+    codes = np.fromiter(map(position.__getitem__, items), dtype=np.int64, count=len(items))
+    pairs = [scalar_text(v) for v in uniq]
+    texts = [t for t, _ in pairs]
+    if "\x00" in "".join(texts):
+        raise CasetimeError("a value holds a NUL character; text columns cannot hold one")
+    return Text(codes, text_array(texts), np.array([m for _, m in pairs], dtype=bool))
+
+
+def text_from_numpy(arr: npt.NDArray[Any]) -> Text:
+    """Encode a numpy text or number column (sorting is cheap here: these come from frames)."""
+    if arr.dtype.kind == "S":
+        arr = np.strings.decode(arr, "utf-8", errors="replace")
+    uniq, inverse = np.unique(arr, return_inverse=True)
+    if arr.dtype.kind == "U":
+        return Text(inverse.astype(np.int64).ravel(), uniq, np.zeros(uniq.shape[0], dtype=bool))
+    pairs = [scalar_text(v) for v in uniq.tolist()]
+    texts = text_array([t for t, _ in pairs])
+    return Text(inverse.astype(np.int64).ravel(), texts, np.array([m for _, m in pairs], dtype=bool))
+
+
+def days_to_text(col: Days) -> Text:
+    uniq, inverse = np.unique(col.days, return_inverse=True)
+    text = np.datetime_as_string(uniq.view("M8[D]"), unit="D")
+    missing = uniq == MISSING
+    text[missing] = ""
+    return Text(inverse.astype(np.int64).ravel(), text.astype(str), missing)
+
+
+def lists_from_objects(values: Sequence[Any]) -> Lists:
+    """A list-valued column (each cell a list of dates, or ``None``)."""
+    lengths = np.zeros(len(values) + 1, dtype=np.int64)
+    flat: list[Any] = []
+    for i, cell in enumerate(values):  # cells are Python lists: one pass to flatten them
+        if cell is None or (isinstance(cell, float) and cell != cell):
+            continue
+        if isinstance(cell, str):
+            items: list[Any] = cell.split(";")
+        elif isinstance(cell, (list, tuple, np.ndarray)) or hasattr(cell, "to_list"):
+            items = list(cell)
+        else:
+            items = [cell]
+        flat.extend(items)
+        lengths[i + 1] = len(items)
+    pieces = np.empty(len(flat), dtype=object)
+    pieces[:] = flat
+    return Lists(np.cumsum(lengths), text_from_objects(pieces))
+
+
+def arrow_text(array: Any) -> Text:
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(array)  # NULs were ruled out by _arrow_column
+    dictionary = encoded.dictionary
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniq = dictionary.to_numpy(zero_copy_only=False).astype(str) if len(dictionary) else np.empty(0, "<U1")
+    return Text(codes, uniq, np.zeros(uniq.shape[0], dtype=bool))

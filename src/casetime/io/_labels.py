@@ -1,0 +1,107 @@
+"""Label columns (child ids, teams ...) chunk by chunk, joined into one :class:`~casetime.tables.Labels` at the end.
+
+Each chunk's column becomes a *part* (:mod:`casetime._keys`): its rows' codes into its own
+distinct texts held as integer keys. A pyarrow column whose cells need no stripping is keyed
+straight from its UTF-8 buffer, without making a Python string; other columns are stripped
+first. The parts of one column share a :class:`Column`'s radix from chunk to chunk, so that their
+keys merge without re-encoding.
+
+>>> from casetime.io._columns import text_from_strs
+>>> state = LabelColumn()
+>>> parts = [state.part(text_from_strs(["B", " A", ""])), state.part(text_from_strs(["C", "B"]))]
+>>> lab = merge_labels(parts)
+>>> lab.codes.tolist(), lab.labels.tolist()
+([1, 0, -1, 2, 1], ['A', 'B', 'C'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge
+from casetime.errors import CasetimeError
+from casetime.io._columns import ArrowText, Column, Days, Lists, Text, days_to_text
+from casetime.tables import Labels
+
+__all__ = ["LabelColumn", "MAX_KEY_BYTES", "empty_part", "merge_labels"]
+
+#: Texts longer than this many bytes are sorted as texts, not as keys (a free-text column).
+MAX_KEY_BYTES: Final = 64
+
+
+@dataclass
+class LabelColumn:
+    """One label column of one source, across its chunks: the radix its parts share so far."""
+
+    radix: Radix | None = field(default=None)
+
+    def part(self, col: Column) -> Part:
+        """This chunk's part of the column (blank or missing cells: code -1)."""
+        if isinstance(col, ArrowText):
+            fast = self._arrow(col)
+            if fast is not None:
+                return fast
+            col = col.text
+        if isinstance(col, Days):
+            col = days_to_text(col)
+        if isinstance(col, Lists):
+            raise CasetimeError("a list-valued column can only hold plan review dates")
+        return self._text(col)
+
+    def _keep(self, part: KeyPart) -> KeyPart:
+        self.radix = part.radix
+        return part
+
+    def _arrow(self, col: ArrowText) -> KeyPart | None:
+        """The part straight from the UTF-8 bytes, when no cell needs stripping; else ``None``."""
+        lengths, first, last = col.edges
+        n = lengths.shape[0]
+        if n == 0:
+            return None
+        width = int(lengths.max())
+        if width > MAX_KEY_BYTES or first.any() or last.any():
+            return None
+        if width and bool((lengths == width).all()):
+            grid = col.data.reshape(n, width)
+        else:
+            grid = np.zeros((n, width), dtype=np.uint8)
+            if col.data.size:
+                target = np.repeat(np.arange(0, n * width, width, dtype=np.int64) - col.offsets[:-1], lengths)
+                target += np.arange(col.data.shape[0], dtype=np.int64)
+                grid.reshape(-1)[target] = col.data
+        return self._keep(key_part(grid, lengths == 0, self.radix))
+
+    def _text(self, col: Text) -> Part:
+        """The part of a text column: its distinct texts stripped, keyed (or, when very long, as texts)."""
+        if col.uniq.size == 0:
+            return empty_part()
+        present = ~col.blank_uniq
+        stripped = col.stripped
+        encoded = np.strings.encode(np.where(present, stripped, ""), "utf-8")
+        if encoded.dtype.itemsize > MAX_KEY_BYTES:
+            remap = np.cumsum(present, dtype=np.int32) - 1
+            remap[~present] = -1
+            return TextPart(remap[col.codes], stripped[present])
+        uniq = self._keep(key_part(grid_of(encoded), ~present, self.radix))
+        return KeyPart(uniq.codes[col.codes], uniq.uniq, uniq.radix)
+
+
+def empty_part() -> KeyPart:
+    """The part of a column with no rows."""
+    return KeyPart(np.empty(0, dtype=np.int32), np.zeros((0, 1), dtype=np.uint64), Radix(np.zeros((0, 256), bool)))
+
+
+def merge_labels(parts: list[Part]) -> Labels:
+    """One :class:`~casetime.tables.Labels` from a column's parts (``parts`` is emptied as it goes).
+
+    Labels from keys make their Python strings when first read (:meth:`Labels.from_texts`).
+    """
+    codes, texts = merge(parts if parts else [empty_part()])
+    parts.clear()
+    if texts.dtype.kind == "S":
+        return Labels.from_texts(codes, texts)
+    return Labels(codes, texts.astype(object))

@@ -1,0 +1,534 @@
+"""The seam every reader feeds: columns of one chunk of rows in, tables and row-level issues out.
+
+A reader (CSV, frames, and the XML and Excel readers to come) does two things only: it works out
+a :class:`Layout` from its headings (:func:`layout_of`: which heading feeds which field of which
+record type), and it hands its rows, chunk by chunk, to an :class:`Assembler` as a :class:`Chunk`
+of columns (:mod:`casetime.io._columns`) with the rows' numbers in the source. The assembler
+does everything else, the same way for every reader: it skips blank rows, splits a combined
+input by its ``record_type`` column, parses dates, keys the label columns, records unreadable
+dates and malformed rows as issues and rows of an unknown type as rejected rows, and at the end
+builds one :class:`~casetime.tables.Table` per record type (:meth:`Assembler.finish`).
+
+The rules it applies are :data:`INPUT_RULES` (each a :class:`~casetime.quality.Rule`, registered
+with the validation rules in :data:`casetime.validation.RULES`).
+
+>>> from casetime.io._columns import text_from_strs
+>>> layout = layout_of(["child_id", "referral_date"], "ia", None, "<example>", None)
+>>> assembler = Assembler(layout, "<example>", "dayfirst")
+>>> assembler.add(Chunk([text_from_strs(["A", "B"]), text_from_strs(["05/01/2009", "31/02/2009"])],
+...                     np.arange(2, 4)))
+>>> result = assembler.finish()
+>>> result.tables["initial_assessment"].dates["referral_date"].tolist()
+[datetime.date(2009, 1, 5), None]
+>>> issue = result.issues[0]
+>>> issue.rule, issue.positions.tolist(), issue.values.tolist()
+('unparseable_date', [1], ['31/02/2009'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime._keys import Part
+from casetime.dates import MISSING, parse_date_strings
+from casetime.errors import CasetimeError
+from casetime.io._columns import (
+    ArrowText,
+    Column,
+    Days,
+    Lists,
+    Text,
+    blank_rows,
+    days_to_text,
+    length,
+    ragged_index,
+    take,
+    text_array,
+)
+from casetime.io._labels import LabelColumn, merge_labels
+from casetime.quality import IssueSet, RejectedRows, Rule
+from casetime.schema import RECORD_TYPES, SCHEMAS, ColumnError, normalise_heading, record_type_of, resolve_columns
+from casetime.tables import Labels, Ragged, Table
+
+__all__ = [
+    "INPUT_RULES",
+    "UNPARSEABLE_DATE",
+    "MALFORMED_ROW",
+    "UNKNOWN_RECORD_TYPE",
+    "ReadResult",
+    "Chunk",
+    "Plan",
+    "Layout",
+    "layout_of",
+    "unique_headings",
+    "Assembler",
+    "date_part",
+    "ragged_part",
+    "as_text",
+]
+
+_I64 = npt.NDArray[np.int64]
+_Bool = npt.NDArray[np.bool_]
+_Obj = npt.NDArray[np.object_]
+
+_TYPE_HEADING: Final = "recordtype"
+_READING: Final = "casetime: found while reading the input, before any rule runs"
+
+#: A cell that should hold a date and does not hold a real one.
+UNPARSEABLE_DATE: Final = Rule(
+    code="unparseable_date",
+    record_types=RECORD_TYPES,
+    description="a date cell that is not a real date (e.g. 31/02/2009 or text)",
+    messages={
+        "*": "{field} could not be read as a date (expected YYYY-MM-DD or {style}, a real calendar date); "
+        "it is left missing, never guessed"
+    },
+    source=_READING,
+)
+#: A CSV row with more or fewer fields than its header.
+MALFORMED_ROW: Final = Rule(
+    code="malformed_row",
+    record_types=RECORD_TYPES,
+    description="a CSV row with too few or too many fields",
+    messages={
+        "row": "the row has a different number of fields from the header; missing fields are left empty and "
+        "surplus ones dropped"
+    },
+    source=_READING,
+)
+#: A row of a combined input whose record type cannot be told.
+UNKNOWN_RECORD_TYPE: Final = Rule(
+    code="unknown_record_type",
+    record_types=RECORD_TYPES,
+    description="a combined-file row whose record_type is blank or unknown",
+    messages={
+        "record_type": "the record_type is not a known record type (" + ", ".join(RECORD_TYPES) + "); "
+        "the row is in no table"
+    },
+    source=_READING,
+)
+#: The rules the assembler applies while reading, in the order their issues are listed.
+INPUT_RULES: Final = (UNPARSEABLE_DATE, MALFORMED_ROW, UNKNOWN_RECORD_TYPE)
+
+
+class ReadResult(NamedTuple):
+    """What a reader returns: tables by record type, the row-level issues, the rejected rows."""
+
+    tables: dict[str, Table]
+    issues: list[IssueSet]
+    rejected: list[RejectedRows]
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """One batch of a reader's rows: a column per heading (in heading order) and each row's number.
+
+    ``rows`` are consecutive numbers in the source (a CSV's spreadsheet rows, a frame's
+    positions). ``malformed`` are the positions (in this chunk) of rows with the wrong number of
+    fields, with their text. ``parts`` holds label parts a reader already made (on a helper
+    thread: see :meth:`Assembler.prepare`), by column.
+    """
+
+    columns: Sequence[Column]
+    rows: _I64
+    malformed: _I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    malformed_text: _Obj = field(default_factory=lambda: np.empty(0, dtype=object))
+    parts: Mapping[int, Part] = field(default_factory=dict)
+
+
+def as_text(col: Column) -> Text:
+    """A column as :class:`~casetime.io._columns.Text` (dates as ISO text); a list column is refused."""
+    if isinstance(col, ArrowText):
+        return col.text
+    if isinstance(col, Days):
+        return days_to_text(col)
+    if isinstance(col, Lists):
+        raise CasetimeError("a list-valued column can only hold plan review dates")
+    return col
+
+
+def date_part(col: Column, slash: str) -> tuple[_I64, _I64, _Obj]:
+    """Day numbers, and the positions and original text of unparseable dates."""
+    if isinstance(col, Days):
+        return col.days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
+    col = as_text(col)
+    source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
+    days_u, bad_u = parse_date_strings(source, slash=slash)
+    days = days_u[col.codes]
+    bad = np.flatnonzero(bad_u[col.codes]).astype(np.int64)
+    return days, bad, col.uniq[col.codes[bad]].astype(object)
+
+
+def ragged_part(col: Column, slash: str) -> tuple[_I64, _I64, _I64, _Obj]:
+    """Plan reviews: (row lengths, day numbers, positions of rows with bad dates, their text)."""
+    n = length(col)
+    if isinstance(col, ArrowText):
+        col = col.text
+    if isinstance(col, Days):
+        present = col.days != MISSING
+        return present.astype(np.int64), col.days[present], np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
+    if isinstance(col, Lists):
+        days, bad, _ = date_part(col.pieces, slash)
+        piece_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(col.offsets))
+        keep = days != MISSING
+        lengths = np.bincount(piece_row[keep], minlength=n).astype(np.int64)
+        bad_rows = np.unique(piece_row[bad])
+        texts = col.pieces.uniq[col.pieces.codes].astype(object)
+        values = np.array(
+            [";".join(texts[col.offsets[r] : col.offsets[r + 1]].tolist()) for r in bad_rows.tolist()], dtype=object
+        )
+        return lengths, days[keep], bad_rows.astype(np.int64), values
+    # ";"-separated text: split each distinct text once, then gather per row
+    source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
+    counts = (np.strings.count(source, ";") + 1).astype(np.int64)
+    pieces = text_array(";".join(source.tolist()).split(";"))
+    days_p, bad_p = parse_date_strings(pieces, slash=slash)
+    bounds = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    good = days_p != MISSING
+    good_u = np.add.reduceat(good.astype(np.int64), bounds[:-1]) if counts.size else np.zeros(0, np.int64)
+    bad_u = np.logical_or.reduceat(bad_p, bounds[:-1]) if counts.size else np.zeros(0, bool)
+    good_bounds = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(good_u, out=good_bounds[1:])
+    _, flat = ragged_index(good_bounds, col.codes)
+    lengths = good_u[col.codes]
+    bad = np.flatnonzero(bad_u[col.codes]).astype(np.int64)
+    return lengths, days_p[good][flat], bad, col.uniq[col.codes[bad]].astype(object)
+
+
+# ---------------------------------------------------------------------------
+# which columns feed which fields
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """Which column (by position) feeds each field of one record type, and the other columns (extras)."""
+
+    kind: str
+    fields: dict[str, int]
+    extras: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """How the columns of an input map to tables."""
+
+    plans: dict[str, Plan]
+    fixed: str | None
+    type_col: int | None
+    failures: dict[str, ColumnError]
+
+
+def unique_headings(headings: Sequence[object]) -> list[str]:
+    """Headings as text, stripped; blank ones named ``column_<n>``; repeats get ``.1``, ``.2`` ..."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, heading in enumerate(headings):
+        name = str(heading).strip().lstrip("\ufeff").strip() or f"column_{i + 1}"
+        base, k = name, 0
+        while name in seen:
+            k += 1
+            name = f"{base}.{k}"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _plan(kind: str, headings: list[str], mapping: Mapping[str, str] | None, source: str, skip: int | None) -> Plan:
+    found = [h for i, h in enumerate(headings) if i != skip]
+    resolved = resolve_columns(kind, found, mapping, source=source)
+    fields = {name: headings.index(heading) for name, heading in resolved.items()}
+    used = set(fields.values())
+    extras = [(h, i) for i, h in enumerate(headings) if i not in used and i != skip]
+    return Plan(kind, fields, extras)
+
+
+def _type_column(headings: list[str], mapping: Mapping[str, str] | None) -> int | None:
+    given = (mapping or {}).get("record_type")
+    for i, heading in enumerate(headings):
+        if given is not None:
+            if heading == given or normalise_heading(heading) == normalise_heading(given):
+                return i
+        elif normalise_heading(heading) == _TYPE_HEADING:
+            return i
+    if given is not None:
+        raise ColumnError(f"mapping says 'record_type' is column {given!r}, which is not there")
+    return None
+
+
+def layout_of(
+    raw_headings: Sequence[object],
+    record_type: str | None,
+    mapping: Mapping[str, str] | None,
+    source: str,
+    stem: str | None,
+) -> Layout:
+    """How an input's headings map to tables.
+
+    The record type is ``record_type`` if given; else every row's own (a ``record_type``
+    column); else the one the name ``stem`` says (a file named ``ia.csv``); else the one type the
+    headings fit best. ``mapping`` (standard name -> heading) wins over the aliases.
+    """
+    headings = unique_headings(raw_headings)
+    type_col = _type_column(headings, mapping)
+    columns = {k: v for k, v in (mapping or {}).items() if k != "record_type"}
+    if record_type is not None:
+        kind = record_type_of(record_type)
+        return Layout({kind: _plan(kind, headings, columns, source, type_col)}, kind, None, {})
+    if type_col is not None:
+        known = {c for kind in RECORD_TYPES for c in SCHEMAS[kind].columns}
+        strange = [k for k in columns if k not in known]
+        if strange:
+            raise ColumnError(
+                f"{source}: mapping names {', '.join(map(repr, strange))}, not a column of any record type"
+            )
+        plans: dict[str, Plan] = {}
+        failures: dict[str, ColumnError] = {}
+        for kind in RECORD_TYPES:
+            own = {k: v for k, v in columns.items() if k in SCHEMAS[kind].columns}
+            try:
+                plans[kind] = _plan(kind, headings, own, f"{source} ({kind} rows)", type_col)
+            except ColumnError as exc:
+                failures[kind] = exc
+        used = {i for plan in plans.values() for i in plan.fields.values()}
+        extras = [(h, i) for i, h in enumerate(headings) if i not in used and i != type_col]
+        for plan in plans.values():
+            plan.extras = list(extras)
+        return Layout(plans, None, type_col, failures)
+    if stem is not None:
+        try:
+            kind = record_type_of(stem)
+        except CasetimeError:
+            pass
+        else:
+            return Layout({kind: _plan(kind, headings, columns, source, None)}, kind, None, {})
+    scored: list[tuple[int, str, Plan]] = []
+    for kind in RECORD_TYPES:
+        try:
+            plan = _plan(kind, headings, columns, source, None)
+        except ColumnError:
+            continue
+        scored.append((len(plan.fields), kind, plan))
+    best = max((s for s, _, _ in scored), default=0)
+    top = [(kind, plan) for s, kind, plan in scored if s == best]
+    if len(top) == 1:
+        kind, plan = top[0]
+        return Layout({kind: plan}, kind, None, {})
+    found = ", ".join(headings) or "no columns"
+    if not top:
+        needed = "; ".join(f"{kind}: {', '.join(SCHEMAS[kind].required)}" for kind in RECORD_TYPES)
+        raise ColumnError(
+            f"{source}: cannot tell the record type: the file name is not a record type and the columns found "
+            f"({found}) lack the required columns of every type (needed: {needed}); name the file after its "
+            "type (e.g. initial_assessment.csv) or give the type (record_type= in Python, --record-type on the "
+            "command line)"
+        )
+    raise CasetimeError(
+        f"{source}: cannot tell the record type from the columns ({found}): they fit "
+        f"{' and '.join(kind for kind, _ in top)} equally; give the type (record_type= in Python, "
+        "--record-type on the command line)"
+    )
+
+
+# ---------------------------------------------------------------------------
+# assembling tables from chunks
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Parts:
+    """What has been collected for one record type so far."""
+
+    n: int = 0
+    child: list[Part] = field(default_factory=list)
+    dates: dict[str, list[_I64]] = field(default_factory=dict)
+    extras: dict[str, list[Part]] = field(default_factory=dict)
+    review_lengths: list[_I64] = field(default_factory=list)
+    review_days: list[_I64] = field(default_factory=list)
+    rows: list[_I64 | range] = field(default_factory=list)
+    issues: dict[tuple[str, str], list[tuple[_I64, _Obj]]] = field(default_factory=dict)
+    labels: dict[int, LabelColumn] = field(default_factory=dict)
+
+    def label_column(self, index: int) -> LabelColumn:
+        return self.labels.setdefault(index, LabelColumn())
+
+
+class Assembler:
+    """Collects a reader's chunks into one table per record type, with their issues (see the module docstring).
+
+    ``source`` names the input in every issue (a file's path, ``<dataframe>``); ``slash`` is how
+    slash dates are read (``"dayfirst"`` or ``"monthfirst"``).
+    """
+
+    def __init__(self, layout: Layout, source: str, slash: str) -> None:
+        self.layout = layout
+        self.source = source
+        self.slash = slash
+        self.parts = {kind: _Parts() for kind in ([layout.fixed] if layout.fixed else [])}
+        self.rejected_rows: list[_I64] = []
+        self.rejected_values: list[_Obj] = []
+
+    def prepare(self, columns: Sequence[Column]) -> dict[int, Part]:
+        """The child-id part of a chunk, made ahead of :meth:`add` (a reader may call it on a helper thread).
+
+        Only for one record type (the ids of a combined input are split by type first); each
+        call must come in chunk order, and never at the same time as another ``prepare``.
+        """
+        kind = self.layout.fixed
+        if kind is None:
+            return {}
+        index = self.layout.plans[kind].fields["child_id"]
+        return {index: self.parts[kind].label_column(index).part(columns[index])}
+
+    def add(self, chunk: Chunk) -> None:
+        """One chunk: its columns, its row numbers (consecutive) and its malformed rows."""
+        cols, rows = chunk.columns, chunk.rows
+        n = rows.shape[0]
+        keep = np.ones(n, dtype=bool)
+        if cols:
+            keep[blank_rows(cols, n)] = False
+        keep[chunk.malformed] = True
+        bad_row = np.zeros(n, dtype=bool)
+        bad_row[chunk.malformed] = True
+        row_text = np.empty(n, dtype=object)
+        row_text[chunk.malformed] = chunk.malformed_text
+        layout = self.layout
+        if layout.fixed is not None:
+            groups = {layout.fixed: None if keep.all() else np.flatnonzero(keep).astype(np.int64)}
+        else:
+            assert layout.type_col is not None
+            groups = self._split(cols[layout.type_col], keep, rows)
+        failing = [
+            (int(index[0]), kind) for kind, index in groups.items() if kind in layout.failures and index is not None
+        ]
+        if failing:  # the first row (in file order) of a type whose columns are missing
+            raise layout.failures[min(failing)[1]]
+        for kind, index in groups.items():
+            self._add_kind(kind, chunk, index, bad_row, row_text)
+
+    def _split(self, col: Column, keep: _Bool, rows: _I64) -> dict[str, _I64 | None]:
+        text = as_text(col)
+        kinds: list[int] = []
+        for label, empty in zip(text.stripped.tolist(), text.blank_uniq.tolist(), strict=True):
+            try:
+                kinds.append(-1 if empty else RECORD_TYPES.index(record_type_of(label)))
+            except CasetimeError:
+                kinds.append(-1)
+        type_code = np.array(kinds, dtype=np.int64)[text.codes] if kinds else np.full(rows.shape[0], -1)
+        unknown = keep & (type_code < 0)
+        if unknown.any():
+            self.rejected_rows.append(rows[unknown])
+            self.rejected_values.append(text.uniq[text.codes[unknown]].astype(object))
+        groups: dict[str, _I64 | None] = {}
+        for t, kind in enumerate(RECORD_TYPES):
+            index = np.flatnonzero(keep & (type_code == t)).astype(np.int64)
+            if index.size:
+                groups[kind] = index
+        return groups
+
+    def _add_kind(self, kind: str, chunk: Chunk, index: _I64 | None, bad_row: _Bool, row_text: _Obj) -> None:
+        if kind in self.layout.failures:
+            raise self.layout.failures[kind]
+        plan = self.layout.plans[kind]
+        parts = self.parts.setdefault(kind, _Parts())
+        schema = SCHEMAS[kind]
+        cols, rows = chunk.columns, chunk.rows
+
+        def column(i: int) -> Column:
+            return cols[i] if index is None else take(cols[i], index)
+
+        def label(i: int) -> Part:
+            ready = chunk.parts.get(i) if index is None else None
+            return ready if ready is not None else parts.label_column(i).part(column(i))
+
+        base = parts.n
+        count = rows.shape[0] if index is None else index.shape[0]
+        if index is not None:
+            parts.rows.append(rows[index])
+        elif count:  # consecutive row numbers: keep the range, not an array
+            assert int(rows[-1]) - int(rows[0]) == count - 1
+            parts.rows.append(range(int(rows[0]), int(rows[-1]) + 1))
+        parts.child.append(label(plan.fields["child_id"]))
+        flagged = bad_row if index is None else bad_row[index]
+        if flagged.any():
+            at = np.flatnonzero(flagged).astype(np.int64)
+            text = row_text if index is None else row_text[index]
+            parts.issues.setdefault((MALFORMED_ROW.code, "row"), []).append((base + at, text[at]))
+        for name in schema.dates:
+            if name not in plan.fields:
+                continue
+            days, bad, values = date_part(column(plan.fields[name]), self.slash)
+            parts.dates.setdefault(name, []).append(days)
+            if bad.size:
+                parts.issues.setdefault((UNPARSEABLE_DATE.code, name), []).append((base + bad, values))
+        if "review_dates" in plan.fields:
+            lengths, days, bad, values = ragged_part(column(plan.fields["review_dates"]), self.slash)
+            parts.review_lengths.append(lengths)
+            parts.review_days.append(days)
+            if bad.size:
+                parts.issues.setdefault((UNPARSEABLE_DATE.code, "review_dates"), []).append((base + bad, values))
+        for name, i in plan.extras:
+            parts.extras.setdefault(name, []).append(label(i))
+        parts.n += count
+
+    def finish(self) -> ReadResult:
+        """The tables (in the standard order of record types), their issues and the rejected rows."""
+        tables: dict[str, Table] = {}
+        issues: list[IssueSet] = []
+        for kind in RECORD_TYPES:
+            if kind not in self.parts:
+                continue
+            parts = self.parts.pop(kind)
+            plan = self.layout.plans[kind]
+            n = parts.n
+            child = merge_labels(parts.child)
+            dates = {}
+            for name in SCHEMAS[kind].dates:
+                pieces = parts.dates.pop(name, [])
+                if pieces:
+                    dates[name] = np.concatenate(pieces).view("M8[D]")
+                else:
+                    dates[name] = np.full(n, MISSING, dtype=np.int64).view("M8[D]")
+            extras = {name: merge_labels(parts.extras.get(name, [])) for name, _ in plan.extras}
+            reviews = None
+            if "review_dates" in plan.fields:
+                offsets = np.zeros(n + 1, dtype=np.int64)
+                if parts.review_lengths:
+                    np.cumsum(np.concatenate(parts.review_lengths), out=offsets[1:])
+                values = np.concatenate(parts.review_days) if parts.review_days else np.empty(0, np.int64)
+                reviews = Ragged(offsets, values.view("M8[D]"))
+            rows = np.empty(n, dtype=np.int64)
+            at = 0
+            for piece in parts.rows:
+                size = len(piece)
+                rows[at : at + size] = np.arange(piece.start, piece.stop) if isinstance(piece, range) else piece
+                at += size
+            source = Labels(np.zeros(n, dtype=np.int64), np.array([self.source], dtype=object))
+            tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
+            issues.extend(_issue_sets(kind, parts.issues, self.slash))
+        rejected = []
+        if self.rejected_rows:
+            rule = UNKNOWN_RECORD_TYPE
+            rows_all, values_all = np.concatenate(self.rejected_rows), np.concatenate(self.rejected_values)
+            rejected.append(RejectedRows(self.source, rows_all, values_all, rule.code, rule.message("record_type")))
+        return ReadResult(tables, issues, rejected)
+
+
+def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]], slash: str) -> list[IssueSet]:
+    order = {name: i for i, name in enumerate(SCHEMAS[kind].columns)}
+    keys = sorted(found, key=lambda k: (k[0] != MALFORMED_ROW.code, order.get(k[1], -1)))
+    rules = {rule.code: rule for rule in INPUT_RULES}
+    style = "dd/mm/yyyy" if slash == "dayfirst" else "mm/dd/yyyy"
+    out = []
+    for code, name in keys:
+        pieces = found[code, name]
+        positions = np.concatenate([p for p, _ in pieces])
+        values = np.concatenate([v for _, v in pieces])
+        out.append(IssueSet(kind, code, name, positions, values, rules[code].message(name, style=style)))
+    return out

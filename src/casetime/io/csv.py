@@ -1,0 +1,368 @@
+"""CSV files: sniffing the encoding, the standard-library reader, the pyarrow reader and its read-ahead.
+
+Both readers feed the one assembler (:mod:`casetime.io.assemble`) and give identical tables and
+issues; ``engine="auto"`` takes pyarrow when it is installed and the file allows it (no row with
+the wrong number of fields, no NUL byte), falling back to the standard library otherwise.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "ia.csv").write_text("child_id,referral_date\\nA,05/01/2009\\n", encoding="utf-8")
+>>> read_csv(folder / "ia.csv").tables["initial_assessment"].row.tolist()
+[2]
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import gc
+import io as _io
+import os
+import queue
+import sys
+import threading
+from collections.abc import Callable, Generator, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime._keys import Part
+from casetime.errors import CasetimeError
+from casetime.io._columns import ArrowText, Column, NulError, length, text_from_strs
+from casetime.io.assemble import Assembler, Chunk, ReadResult, layout_of
+
+__all__ = ["ENGINES", "read_csv"]
+
+_T = TypeVar("_T")
+_I64 = npt.NDArray[np.int64]
+_Obj = npt.NDArray[np.object_]
+
+_SAMPLE_BYTES: Final = 1 << 16
+#: The CSV readers ``engine=`` chooses from.
+ENGINES: Final = ("auto", "python", "pyarrow")
+
+
+class _Undecodable(Exception):
+    """The file is not in the encoding tried."""
+
+
+class _Fallback(Exception):
+    """The fast reader cannot give the exact answer for this file: use the stdlib reader."""
+
+
+_CONTROL: Final = bytes(c for c in range(32) if c not in (9, 10, 13)) + b"\x7f"
+
+
+def _sniff(path: str) -> list[str]:
+    """Check the file looks like text and give the encodings to try, in order."""
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(_SAMPLE_BYTES)
+    except IsADirectoryError:
+        raise CasetimeError(f"{path}: is a directory; use read_path for a directory of CSV files") from None
+    except OSError as exc:
+        raise CasetimeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    body = sample.removeprefix(codecs.BOM_UTF8)
+    if not body.strip():
+        raise CasetimeError(f"{path}: the file is empty; expected a header row then one row per record")
+    controls = len(body) - len(body.translate(None, _CONTROL))
+    if b"\x00" in body or controls > max(len(body) // 100, 0):
+        raise CasetimeError(f"{path}: not a CSV file (it holds binary data, not text)")
+    return ["utf-8-sig", "cp1252"]
+
+
+def _check_header(header: list[str] | None, path: str) -> list[str]:
+    if header is None:
+        raise CasetimeError(f"{path}: the file is empty; expected a header row then one row per record")
+    if not any(h.strip() for h in header):
+        raise CasetimeError(f"{path}: row 1 is empty; the first row must hold the column headings")
+    if any("\x00" in h for h in header):
+        raise CasetimeError(f"{path}: not a CSV file (it holds binary data, not text)")
+    return header
+
+
+def _rows_to_columns(rows: list[list[str]], width: int) -> tuple[list[Column], _I64, _Obj]:
+    """A chunk of CSV rows as columns; rows of the wrong length are padded or cut and reported."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    odd = np.flatnonzero(lengths != width)
+    at: list[int] = []
+    text: list[str] = []
+    for i in odd.tolist():  # only the rows with the wrong number of fields
+        row = rows[i]
+        if any(cell.strip() for cell in row):
+            at.append(i)
+            text.append(",".join(row))
+        rows[i] = (row + [""] * width)[:width]
+    columns: list[Column] = [text_from_strs(c) for c in zip(*rows, strict=True)] if rows else []
+    return columns, np.array(at, dtype=np.int64), np.array(text, dtype=object)
+
+
+def _stem(path: str) -> str:
+    return Path(path).stem
+
+
+def _read_python(
+    path: str,
+    encoding: str,
+    record_type: str | None,
+    columns: Mapping[str, str] | None,
+    slash: str,
+    chunk_rows: int,
+    progress: Callable[[int], object] | None,
+) -> ReadResult:
+    try:
+        with open(path, encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle)
+            try:
+                header = _check_header(next(reader, None), path)
+                layout = layout_of(header, record_type, columns, path, _stem(path))
+                assembler = Assembler(layout, path, slash)
+                width, done = len(header), 1
+                while True:
+                    collecting = gc.isenabled()
+                    gc.disable()  # the chunk's many small lists would trigger needless collections
+                    try:
+                        rows = list(islice(reader, chunk_rows))
+                        if not rows:
+                            break
+                        cols, malformed, text = _rows_to_columns(rows, width)
+                        del rows
+                    finally:
+                        if collecting:
+                            gc.enable()
+                    count = length(cols[0]) if cols else 0
+                    rows_here = np.arange(done + 1, done + 1 + count, dtype=np.int64)
+                    assembler.add(Chunk(cols, rows_here, malformed, text))
+                    done += count
+                    if progress is not None:
+                        progress(done - 1)
+            except csv.Error as exc:
+                raise CasetimeError(f"{path}: not a readable CSV file near line {reader.line_num}: {exc}") from None
+            except NulError:
+                raise CasetimeError(f"{path}: not a CSV file (it holds binary data, not text)") from None
+    except UnicodeError:
+        raise _Undecodable from None
+    except OSError as exc:
+        raise CasetimeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return assembler.finish()
+
+
+class _Limited(_io.RawIOBase):
+    """The first ``limit`` bytes of a binary file."""
+
+    def __init__(self, handle: Any, limit: int) -> None:
+        self.handle = handle
+        self.left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        size = min(len(view), self.left)
+        if size <= 0:
+            return 0
+        got = int(self.handle.readinto(view[:size]) or 0)
+        self.left -= got
+        return got
+
+
+def _content_end(path: str) -> int:
+    """Where the file's content ends (trailing line breaks left out)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - _SAMPLE_BYTES))
+        tail = handle.read()
+    return size - (len(tail) - len(tail.rstrip(b"\r\n")))
+
+
+def _read_ahead(reader: Iterable[Any], prepare: Callable[[Any], _T]) -> Generator[_T, None, None]:
+    """``prepare(batch)`` for the reader's batches, off the caller's thread, in order.
+
+    One thread pulls batches from the reader (pyarrow parses without holding the GIL) and hands each
+    to a second thread that prepares it (dictionary encoding, also without the GIL), so parsing,
+    preparing and the caller's work on successive batches overlap. Only one batch waits between the
+    stages, which keeps the memory in flight small beside the tables (see benchmarks/README.md for
+    the peaks measured). Where no thread can start, the work runs in turn.
+    """
+    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casetime-csv-prepare")
+
+    def work() -> None:
+        try:
+            for batch in reader:
+                if stop.is_set():
+                    return
+                box.put((0, pool.submit(prepare, batch)))
+            box.put((1, None))
+        except BaseException as exc:  # handed to the consumer, who raises it
+            box.put((2, exc))
+
+    thread = threading.Thread(target=work, name="casetime-csv-read-ahead", daemon=True)
+    try:
+        pool.submit(int).result()  # starts the preparing thread (or finds that none can start)
+        thread.start()
+    except RuntimeError:  # no threads here (Pyodide): the same work, in turn
+        pool.shutdown(wait=False)
+        yield from map(prepare, reader)
+        return
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == 1:
+                return
+            if kind == 2:
+                raise item
+            yield item.result()
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a blocked put finish so the thread can end
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.01)
+        thread.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _arrow_column(array: Any) -> ArrowText:
+    col = ArrowText.of(array)
+    if col.data.size and not col.data.all():  # a NUL: not text; the python reader says so
+        raise _Fallback
+    return col
+
+
+def _read_arrow(
+    path: str,
+    record_type: str | None,
+    columns: Mapping[str, str] | None,
+    slash: str,
+    chunk_rows: int,
+    progress: Callable[[int], object] | None,
+) -> ReadResult:
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        raise _Fallback from None
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = _check_header(next(csv.reader(handle), None), path)
+            sample = handle.read(_SAMPLE_BYTES)
+    except (UnicodeError, csv.Error):
+        raise _Fallback from None
+    layout = layout_of(header, record_type, columns, path, _stem(path))
+    line_bytes = max(len(sample.encode("utf-8")) / max(sample.count("\n"), 1), 8.0)
+    block = int(min(max(chunk_rows * line_bytes, 1 << 20), 1 << 26))
+    invalid: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(1)
+        return "skip"
+
+    end = _content_end(path)
+    assembler = Assembler(layout, path, slash)
+
+    def prepare(batch: Any) -> tuple[list[Column], dict[int, Part], int]:
+        """A batch's columns, with the work the assembler will want done first (off the main thread)."""
+        cols: list[Column] = [_arrow_column(batch.column(i)) for i in range(batch.num_columns)]
+        parts = assembler.prepare(cols)
+        for i, col in enumerate(cols):
+            if i not in parts:
+                assert isinstance(col, ArrowText)
+                col.text  # noqa: B018 (computes the cached property)
+        return cols, parts, int(batch.num_rows)
+
+    done = 1
+    try:
+        with open(path, "rb") as raw:
+            reader = pacsv.open_csv(
+                _io.BufferedReader(_Limited(raw, end), buffer_size=1 << 20),
+                read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.string() for name in header},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            if reader.schema.names != header:
+                raise _Fallback
+            with contextlib.closing(_read_ahead(reader, prepare)) as batches:
+                for cols, parts, count in batches:
+                    if invalid:
+                        raise _Fallback
+                    rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
+                    assembler.add(Chunk(cols, rows, parts=parts))
+                    done += count
+                    if progress is not None:
+                        progress(done - 1)
+                    del cols
+    except pa.ArrowException:
+        raise _Fallback from None
+    if invalid:
+        raise _Fallback
+    del reader
+    pa.default_memory_pool().release_unused()  # the parse buffers: give them back before the arrays are joined
+    return assembler.finish()
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+    record_type: str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    dayfirst: bool = True,
+    chunk_rows: int = 100_000,
+    engine: str = "auto",
+    progress: Callable[[int], object] | None = None,
+) -> ReadResult:
+    """Read one CSV file into tables, chunk by chunk (memory bounded by ``chunk_rows``).
+
+    The record type is ``record_type`` if given; otherwise, if the file has a
+    ``record_type`` column, every row says its own type (a combined file, split
+    into one table per type); otherwise it comes from the file name (for
+    example ``initial_assessments.csv`` or ``ia.csv``), or from the columns when
+    only one type fits them.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1, the
+    first record row 2; blank rows count in the numbering but make no record.
+    UTF-8 (with or without a BOM) is read first, then Windows-1252; UTF-16 with
+    a BOM is read too. ``engine="auto"`` uses pyarrow when it is installed and
+    the file allows it, falling back to the standard library reader (for
+    example on a row with the wrong number of fields); both give identical
+    tables. ``progress`` is called after each chunk with the rows read so far.
+
+    Returns :class:`ReadResult` ``(tables, issues, rejected)``.
+    """
+    if engine not in ENGINES:
+        raise CasetimeError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if int(chunk_rows) < 1:
+        raise CasetimeError(f"chunk_rows must be at least 1, not {chunk_rows!r}")
+    source = os.fspath(path)
+    slash = "dayfirst" if dayfirst else "monthfirst"
+    encodings = _sniff(source)
+    if engine == "pyarrow" and "pyarrow" not in sys.modules:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise CasetimeError("engine='pyarrow' needs pyarrow installed (pip install casetime[interop])") from None
+    if engine != "python" and encodings[0] == "utf-8-sig":
+        try:
+            return _read_arrow(source, record_type, columns, slash, int(chunk_rows), progress)
+        except _Fallback:
+            pass
+    for encoding in encodings:
+        try:
+            return _read_python(source, encoding, record_type, columns, slash, int(chunk_rows), progress)
+        except _Undecodable:
+            continue
+    raise CasetimeError(f"{source}: cannot read the file as text: it is neither UTF-8 nor Windows-1252")

@@ -1,0 +1,158 @@
+"""Files and directories, and several inputs joined into one result.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "ia.csv").write_text("child_id,referral_date\\nA,05/01/2009\\n", encoding="utf-8")
+>>> _ = (folder / "cpp.csv").write_text("child_id,start_date\\nA,2009-02-01\\n", encoding="utf-8")
+>>> sorted(read_path(folder).tables)
+['cpp', 'initial_assessment']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.errors import CasetimeError, CasetimeTypeError
+from casetime.io.assemble import ReadResult
+from casetime.io.csv import read_csv
+from casetime.io.frames import is_frame, tables_from_frame
+from casetime.quality import IssueSet, RejectedRows, Severity
+from casetime.schema import RECORD_TYPES, record_type_of
+from casetime.tables import Table
+
+__all__ = ["join_results", "read_inputs", "read_path"]
+
+_I64 = npt.NDArray[np.int64]
+_Obj = npt.NDArray[np.object_]
+
+
+def join_results(results: Iterable[ReadResult]) -> ReadResult:
+    """Join the results of several sources: tables of one type are concatenated, issues shifted.
+
+    Label columns are joined without making their Python strings (:meth:`Labels.concat`).
+    """
+    tables: dict[str, list[Table]] = {}
+    found: dict[tuple[str, str, str, str, Severity], list[tuple[_I64, _Obj]]] = {}
+    rejected: list[RejectedRows] = []
+    for result in results:
+        offsets = {kind: sum(len(t) for t in tables.get(kind, [])) for kind in result.tables}
+        for kind, table in result.tables.items():
+            tables.setdefault(kind, []).append(table)
+        for issue in result.issues:
+            key = (issue.record_type, issue.rule, issue.field, issue.message, issue.severity)
+            found.setdefault(key, []).append((issue.positions + offsets[issue.record_type], issue.values))
+        rejected.extend(result.rejected)
+    joined = {kind: parts[0] if len(parts) == 1 else Table.concat(parts) for kind, parts in tables.items()}
+    issues = []
+    for (kind, rule, name, message, severity), pieces in found.items():
+        positions = np.concatenate([p for p, _ in pieces])
+        values = np.concatenate([v for _, v in pieces])
+        issues.append(IssueSet(kind, rule, name, positions, values, message, severity))
+    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected)
+
+
+def read_path(
+    path: str | os.PathLike[str],
+    record_type: str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    dayfirst: bool = True,
+    chunk_rows: int = 100_000,
+    engine: str = "auto",
+    progress: Callable[[int], object] | None = None,
+) -> ReadResult:
+    """Read a CSV file, or every ``*.csv`` file of a directory (in name order), into tables.
+
+    Files of the same record type are joined into one table; each row keeps
+    its file as ``table.source`` and its row number in that file.
+    """
+    source = os.fspath(path)
+    if not os.path.isdir(source):
+        return read_csv(
+            source,
+            record_type,
+            columns=columns,
+            dayfirst=dayfirst,
+            chunk_rows=chunk_rows,
+            engine=engine,
+            progress=progress,
+        )
+    files = sorted(p for p in Path(source).iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    if not files:
+        raise CasetimeError(f"{source}: the directory holds no .csv files")
+    done = 0
+
+    def chained(count: int) -> None:
+        if progress is not None:
+            progress(done + count)
+
+    results = []
+    for file in files:
+        counted: list[int] = [0]
+
+        def seen(count: int, counted: list[int] = counted) -> None:
+            counted[0] = count
+            chained(count)
+
+        results.append(
+            read_csv(
+                str(file),
+                record_type,
+                columns=columns,
+                dayfirst=dayfirst,
+                chunk_rows=chunk_rows,
+                engine=engine,
+                progress=seen,
+            )
+        )
+        done += counted[0]
+    return join_results(results)
+
+
+def read_inputs(
+    inputs: Sequence[Any],
+    record_type: str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    dayfirst: bool = True,
+    engine: str = "auto",
+    progress: Callable[[int], object] | None = None,
+) -> ReadResult:
+    """Read every input (files, directories, frames, dicts of columns, ready-made tables) and join them.
+
+    Frames are labelled ``<dataframe>`` (``<dataframe 1>``, ``<dataframe 2>`` ... when there are
+    several); a :class:`~casetime.tables.Table` is taken as it is.
+
+    >>> result = read_inputs([{"child_id": ["A"], "start_date": ["2009-01-05"]}], "cpp")
+    >>> sorted(result.tables), result.tables["cpp"].source.labels.tolist()
+    (['cpp'], ['<dataframe>'])
+    """
+    if not inputs:
+        raise CasetimeError("nothing to read: give a CSV file, a directory, a DataFrame or a Table")
+    results: list[ReadResult] = []
+    frames = sum(map(is_frame, inputs))
+    seen = 0
+    for item in inputs:
+        if isinstance(item, Table):
+            if record_type is not None and record_type_of(record_type) != item.record_type:
+                raise CasetimeError(f"record_type={record_type!r} but a Table of {item.record_type} records was given")
+            results.append(ReadResult({item.record_type: item}, [], []))
+        elif isinstance(item, (str, os.PathLike)):
+            results.append(
+                read_path(item, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
+            )
+        elif is_frame(item):
+            seen += 1
+            label = "<dataframe>" if frames == 1 else f"<dataframe {seen}>"
+            results.append(tables_from_frame(item, record_type, columns=columns, source=label, dayfirst=dayfirst))
+        else:
+            raise CasetimeTypeError(
+                f"cannot load a {type(item).__name__}: expected a path, a DataFrame, a dict of columns or a Table"
+            )
+    return results[0] if len(results) == 1 else join_results(results)
