@@ -25,7 +25,8 @@ FIND = settings(max_examples=2000, database=None, deadline=None)
 
 def test_public_api() -> None:
     assert sorted(testing.__all__) == [
-        "Broken", "Extract", "Fault", "breaking", "dates", "extracts", "records", "tables",
+        "BREAKERS", "Breaker", "Broken", "Extract", "Fault", "breaking", "breaks", "dates", "extracts", "records",
+        "tables",
     ]  # fmt: skip
 
 
@@ -202,7 +203,7 @@ def test_breaking_argument_errors() -> None:
         breaking("1103", min_value="2009-01-05", max_value="2009-01-05")
 
 
-PAIRS = [(rule, kind) for rule, (kinds, _) in RULES.items() for kind in kinds]
+PAIRS = [(code, kind) for code, rule in RULES.items() for kind in rule.record_types]
 
 
 @pytest.mark.parametrize(("rule", "kind"), PAIRS, ids=[f"{r}-{k}" for r, k in PAIRS])

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 import casetime.validation as validation
+import casetime.validation.duplicates as duplicates_module
+import casetime.validation.run as run_module
 from casetime.calendar import WorkingCalendar
 from casetime.errors import CasetimeError, DateParseError
 from casetime.quality import ISSUE_COLUMNS, IssueSet, QualityReport, ValidationError
@@ -302,7 +304,7 @@ def test_duplicates_and_plan_rules_agree_with_and_without_a_helper_thread(
 ) -> None:
     # the duplicate screen runs on a helper thread (from _THREAD_ROWS rows) while the other rules run;
     # without threads, in turn
-    request.getfixturevalue("monkeypatch").setattr(validation, "_THREAD_ROWS", 0)
+    request.getfixturevalue("monkeypatch").setattr(run_module, "_THREAD_ROWS", 0)
     if not threads:
         request.getfixturevalue("no_threads")
     t = Table.from_columns(
@@ -338,7 +340,7 @@ def test_duplicates_are_decided_exactly(collide: bool) -> None:
     )
     with pytest.MonkeyPatch.context() as patch:
         if collide:
-            patch.setattr(validation, "_mix", lambda x: np.zeros_like(x))
+            patch.setattr(duplicates_module, "mix", lambda x: np.zeros_like(x))
         found = issues(validate({"cpp": t}, rules=["duplicate"]))
     assert found == [
         ("duplicate", 2, "record", "same as <input> row 0"),
@@ -439,7 +441,8 @@ def test_into_adds_to_an_existing_report() -> None:
 
 def test_rules_catalogue_and_describe_rule() -> None:
     assert list(RULES)[:3] == ["missing_date", "out_of_coverage", "after_as_at"]
-    for code, (kinds, text) in RULES.items():
+    for code, rule in RULES.items():
+        kinds, text = rule.record_types, rule.description
         assert set(kinds) <= set(RECORD_TYPES) and text
         assert describe_rule(code).startswith(f"{code} (") and text in describe_rule(code)
     assert describe_rule("missing_date").startswith("missing_date (all record types)")
@@ -448,7 +451,15 @@ def test_rules_catalogue_and_describe_rule() -> None:
 
 
 def test_public_api() -> None:
-    assert sorted(validation.__all__) == ["INPUT_RULES", "RULES", "Rule", "describe_rule", "validate"]
+    assert sorted(validation.__all__) == [
+        "Context",
+        "INPUT_RULES",
+        "RULES",
+        "Rule",
+        "describe_rule",
+        "get_rule",
+        "validate",
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -32,8 +32,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final
 
 try:
@@ -48,17 +49,20 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import WorkingCalendar, england
-from casetime.dates import date_from_day, day_number
+from casetime.dates import EPOCH_ORDINAL, date_from_day, day_number, weekday
 from casetime.errors import CasetimeError
 from casetime.schema import RECORD_TYPES, SCHEMAS, record_type_of
 from casetime.tables import Table
 from casetime.validation import RULES
 
 __all__ = [
+    "BREAKERS",
+    "Breaker",
     "Broken",
     "Extract",
     "Fault",
     "breaking",
+    "breaks",
     "dates",
     "extracts",
     "records",
@@ -69,7 +73,6 @@ __all__ = [
 #: "2 years or more" is reached).
 _MAX_GAP: Final = 800
 _SHORT_GAP: Final = 60
-_EPOCH: Final = _dt.date(1970, 1, 1).toordinal()  # day number 0
 
 _DrawFn = st.DrawFn
 _Days = dict[str, Any]  # field -> day number (int) or None; "review_dates" -> list of ints; "child_id" -> str | None
@@ -182,7 +185,7 @@ def _special_days(calendar: WorkingCalendar, lo: int, hi: int) -> npt.NDArray[np
             month_ends,
             month_starts[month_no == 3],  # 1 April: a financial year starts
             month_starts[month_no == 2] + 28,  # 29 February (or 1 March in a common year)
-            np.array([d.toordinal() - _EPOCH for d in days], dtype=np.int64),
+            np.array([d.toordinal() - EPOCH_ORDINAL for d in days], dtype=np.int64),
         )
     )
     pool = np.unique(extra.astype(np.int64))
@@ -203,7 +206,7 @@ def _day(draw: _DrawFn, w: _Window, a: int, b: int, *, near: bool = True) -> int
     if branch == 1:  # a weekend
         d = draw(st.integers(a, b))
         target = draw(st.sampled_from((5, 6)))
-        moved = d + (target - (d + 3) % 7) % 7
+        moved = d + (target - int(weekday(d))) % 7
         if moved > b:
             moved -= 7
         if moved >= a:
@@ -471,7 +474,49 @@ def _record_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
 # records that break a rule
 # ---------------------------------------------------------------------------
 
-_NEEDS_TWO: Final = frozenset({"8935", "8940", "duplicate"})
+
+@dataclass(frozen=True)
+class Breaker:
+    """How to build records that break one or more rules (registered against the rule codes with :func:`breaks`).
+
+    ``make(draw, rule, record_type, window, as_at, child, extra)`` draws a :class:`Broken`;
+    ``rows`` is how many records a case holds; ``room(window, as_at)`` says why no case can be
+    built in a date window (or ``None`` when one can).
+    """
+
+    codes: tuple[str, ...]
+    make: Callable[..., Broken]
+    rows: int
+    room: Callable[[_Window, int | None], str | None]
+
+
+_BREAKERS: dict[str, Breaker] = {}
+#: The breaker of every rule code, read-only (``tests/test_rules_registry.py`` checks that every rule has one).
+BREAKERS: Final[Mapping[str, Breaker]] = MappingProxyType(_BREAKERS)
+
+
+def _three_days(w: _Window, cut: int | None) -> str | None:
+    return None if w.hi - w.lo >= 2 else "the date window is too short to break it"
+
+
+def _any_window(w: _Window, cut: int | None) -> str | None:
+    return None
+
+
+def breaks(
+    *codes: str, rows: int = 1, room: Callable[[_Window, int | None], str | None] = _three_days
+) -> Callable[[Callable[..., Broken]], Callable[..., Broken]]:
+    """Register the decorated function as the breaker of rule(s) ``codes`` (it is returned unchanged)."""
+
+    def register(make: Callable[..., Broken]) -> Callable[..., Broken]:
+        made = Breaker(codes, make, rows, room)
+        for code in codes:
+            if code in _BREAKERS:
+                raise CasetimeError(f"rule {code} already has a breaker")
+            _BREAKERS[code] = made
+        return make
+
+    return register
 
 
 def _record_types_for(rule: str, record_type: str | None) -> tuple[str, ...]:
@@ -484,6 +529,13 @@ def _record_types_for(rule: str, record_type: str | None) -> tuple[str, ...]:
     if kind not in kinds:
         raise CasetimeError(f"rule {rule} does not apply to {kind} records (it applies to {', '.join(kinds)})")
     return (kind,)
+
+
+def _breaker(rule: str) -> Breaker:
+    found = _BREAKERS.get(rule)
+    if found is None:  # pragma: no cover - tests/test_rules_registry.py checks every rule has one
+        raise CasetimeError(f"rule {rule} has no breaker in casetime.testing; register one with @breaks({rule!r})")
+    return found
 
 
 def breaking(
@@ -518,7 +570,9 @@ def breaking(
     kinds = _record_types_for(rule, record_type)
     w = _window(calendar, min_value, max_value, as_at)
     cut = None if as_at is None else _day_or_fail(as_at, "as_at")
-    _check_breakable(rule, w, cut)
+    why = _breaker(rule).room(w, cut)
+    if why is not None:
+        raise CasetimeError(f"cannot break rule {rule}: {why}")
     ids = _default_child_ids() if child_ids is None else child_ids
 
     @st.composite
@@ -529,23 +583,11 @@ def breaking(
     return draw_broken()
 
 
-def _check_breakable(rule: str, w: _Window, cut: int | None) -> None:
-    if rule == "after_as_at":
-        if cut is None:
-            raise CasetimeError("breaking('after_as_at') needs as_at= (the date later passed to validate)")
-        if cut >= w.cov_hi:
-            raise CasetimeError(f"no date after as_at {date_from_day(cut)} inside the calendar's coverage")
-    if rule == "out_of_coverage" and not _outside_room(w, cut):
-        raise CasetimeError("no room outside the calendar's coverage to put a date in")
-    if rule not in ("missing_date", "out_of_coverage", "after_as_at", "8840", "duplicate") and w.hi - w.lo < 2:
-        raise CasetimeError(f"the date window is too short to break rule {rule}")
-
-
 def _outside_room(w: _Window, cut: int | None) -> tuple[str, ...]:
     sides = []
-    if w.cov_lo - 1 >= _dt.date.min.toordinal() - _EPOCH + 3650:
+    if w.cov_lo - 1 >= _dt.date.min.toordinal() - EPOCH_ORDINAL + 3650:
         sides.append("early")
-    if cut is None and w.cov_hi + 1 <= _dt.date.max.toordinal() - _EPOCH - 3650:
+    if cut is None and w.cov_hi + 1 <= _dt.date.max.toordinal() - EPOCH_ORDINAL - 3650:
         sides.append("late")
     return tuple(sides)
 
@@ -554,97 +596,169 @@ def _broken(
     draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
 ) -> Broken:
     """Draw one :class:`Broken` for ``rule`` and ``kind`` with the given child."""
-    lo, hi = w.lo, w.hi
-    flagged: tuple[tuple[int, str], ...]
-    if rule in ("1103", "2889", "1105"):
-        r = _day(draw, w, lo + 1, hi)
-        s = _day(draw, w, max(lo, r - _SHORT_GAP), r - 1)
-        days: _Days = {"referral_date": r, "start_date": s}
-        if kind == "cpp":
-            days.update(_plan_tail(draw, w, s))
-        elif kind == "s47":
-            days["conference_date"] = _after(draw, w, r, 90) if _maybe(draw) else None
-        else:
-            days["completion_date"] = _after(draw, w, r) if _maybe(draw) else None
-        found = [days]
-        flagged = ((0, "start_date"),)
-    elif rule == "8608":
-        clock = _day(draw, w, lo + 1, hi)
-        if kind == "core_assessment":
-            days = {
-                "start_date": clock,
-                "referral_date": _day(draw, w, max(lo, clock - 30), clock) if _maybe(draw) else None,
-            }
-        else:
-            r = _day(draw, w, max(lo + 1, clock - 30), clock) if _maybe(draw) else clock
-            days = {"referral_date": r, "start_date": clock if clock != r or _maybe(draw) else None}
-        days["completion_date"] = _day(draw, w, max(lo, clock - _SHORT_GAP), clock - 1)
-        found, flagged = [days], ((0, "completion_date"),)
-    elif rule == "8615":
-        s = _day(draw, w, lo + 1, hi)
-        ref = _day(draw, w, max(lo, s - 30), s) if _maybe(draw) else None
-        found = [{"referral_date": ref, "start_date": s, "conference_date": _day(draw, w, max(lo, s - 30), s - 1)}]
-        flagged = ((0, "conference_date"),)
-    elif rule == "8925":
-        s = _day(draw, w, lo + 1, hi)
-        ref = _day(draw, w, max(lo, s - 30), s) if _maybe(draw) else None
-        end = _day(draw, w, max(lo, s - _MAX_GAP), s - 1)
-        found = [{"referral_date": ref, "start_date": s, "end_date": end, "review_dates": []}]
-        flagged = ((0, "end_date"),)
-    elif rule == "8840":
-        s = _day(draw, w, lo, hi)
-        ref = _day(draw, w, max(lo, s - 30), s) if _maybe(draw) else None
-        found = [{"referral_date": ref, "start_date": s, "end_date": s, "review_dates": []}]
-        flagged = ((0, "end_date"),)
-    elif rule == "8841":
-        s = _day(draw, w, lo + 1, hi)
-        days = {"referral_date": _day(draw, w, max(lo, s - 30), s) if _maybe(draw) else None, "start_date": s}
+    return _breaker(rule).make(draw, rule, kind, w, cut, child, extra)
+
+
+@breaks("1103", "2889", "1105")
+def _start_before_referral(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    r = _day(draw, w, w.lo + 1, w.hi)
+    s = _day(draw, w, max(w.lo, r - _SHORT_GAP), r - 1)
+    days: _Days = {"referral_date": r, "start_date": s}
+    if kind == "cpp":
         days.update(_plan_tail(draw, w, s))
-        bad = [_day(draw, w, max(lo, s - 90), s) for _ in range(draw(st.integers(1, 2)))]
-        days["review_dates"] = sorted(days["review_dates"] + bad)
-        found, flagged = [days], ((0, "review_dates"),)
-    elif rule == "8630":
-        r = _day(draw, w, lo + 1, hi)
-        found = [{"referral_date": r, "closure_date": _day(draw, w, max(lo, r - _MAX_GAP), r - 1)}]
-        flagged = ((0, "closure_date"),)
-    elif rule == "8935":
-        s1 = _day(draw, w, lo, hi)
-        s2 = _day(draw, w, lo, hi)
-        if s2 == s1:
-            s2 = s1 + 1 if s1 < hi else s1 - 1
-        found = [{"referral_date": None, "start_date": s, "end_date": None, "review_dates": []} for s in (s1, s2)]
-        flagged = ((0, "end_date"), (1, "end_date"))
-    elif rule == "8940":
-        s1 = _day(draw, w, lo, hi - 1)
-        e1 = _day(draw, w, s1 + 1, min(s1 + _MAX_GAP, hi))
-        s2 = _day(draw, w, s1, e1)
-        e2 = _day(draw, w, s2 + 1, min(s2 + _MAX_GAP, hi)) if s2 < hi and _maybe(draw) else None
-        if s2 == s1 and e2 == e1:
-            e2 = None
-        found = [
-            {"referral_date": None, "start_date": s, "end_date": e, "review_dates": []} for s, e in ((s1, e1), (s2, e2))
-        ]
-        flagged = _overlaps(found)
-    elif rule == "missing_date":
-        days = _valid_days(draw, kind, w)
-        field = draw(st.sampled_from(SCHEMAS[kind].required))
-        if field == "child_id":
-            child_value: str | None = None
-        else:
-            child_value = child
-            days[field] = None
-            if kind == "s47":
-                days["conference_date"] = None  # an ICPC without an s47 start also breaks 8615
-        return _made(rule, kind, [days], ((0, field),), child_value, extra)
-    elif rule in ("out_of_coverage", "after_as_at"):
-        days = _valid_days(draw, kind, w)
-        found, flagged = [days], ((0, _move_extreme(draw, rule, kind, days, w, cut)),)
-    elif rule == "duplicate":
-        days = _valid_days(draw, kind, w)
-        found, flagged = [days, dict(days)], ((1, "record"),)
-    else:  # pragma: no cover - every rule is handled above
-        raise CasetimeError(f"cannot break rule {rule!r}")
-    return _made(rule, kind, found, flagged, child, extra)
+    elif kind == "s47":
+        days["conference_date"] = _after(draw, w, r, 90) if _maybe(draw) else None
+    else:
+        days["completion_date"] = _after(draw, w, r) if _maybe(draw) else None
+    return _made(rule, kind, [days], ((0, "start_date"),), child, extra)
+
+
+@breaks("8608")
+def _completed_before_start(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    lo, hi = w.lo, w.hi
+    clock = _day(draw, w, lo + 1, hi)
+    if kind == "core_assessment":
+        days: _Days = {
+            "start_date": clock,
+            "referral_date": _day(draw, w, max(lo, clock - 30), clock) if _maybe(draw) else None,
+        }
+    else:
+        r = _day(draw, w, max(lo + 1, clock - 30), clock) if _maybe(draw) else clock
+        days = {"referral_date": r, "start_date": clock if clock != r or _maybe(draw) else None}
+    days["completion_date"] = _day(draw, w, max(lo, clock - _SHORT_GAP), clock - 1)
+    return _made(rule, kind, [days], ((0, "completion_date"),), child, extra)
+
+
+@breaks("8615")
+def _conference_before_s47(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    s = _day(draw, w, w.lo + 1, w.hi)
+    ref = _day(draw, w, max(w.lo, s - 30), s) if _maybe(draw) else None
+    days: _Days = {"referral_date": ref, "start_date": s, "conference_date": _day(draw, w, max(w.lo, s - 30), s - 1)}
+    return _made(rule, kind, [days], ((0, "conference_date"),), child, extra)
+
+
+@breaks("8925")
+def _plan_ends_before_start(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    s = _day(draw, w, w.lo + 1, w.hi)
+    ref = _day(draw, w, max(w.lo, s - 30), s) if _maybe(draw) else None
+    end = _day(draw, w, max(w.lo, s - _MAX_GAP), s - 1)
+    days: _Days = {"referral_date": ref, "start_date": s, "end_date": end, "review_dates": []}
+    return _made(rule, kind, [days], ((0, "end_date"),), child, extra)
+
+
+@breaks("8840", room=_any_window)
+def _plan_of_one_day(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    s = _day(draw, w, w.lo, w.hi)
+    ref = _day(draw, w, max(w.lo, s - 30), s) if _maybe(draw) else None
+    days: _Days = {"referral_date": ref, "start_date": s, "end_date": s, "review_dates": []}
+    return _made(rule, kind, [days], ((0, "end_date"),), child, extra)
+
+
+@breaks("8841")
+def _review_before_start(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    s = _day(draw, w, w.lo + 1, w.hi)
+    days: _Days = {"referral_date": _day(draw, w, max(w.lo, s - 30), s) if _maybe(draw) else None, "start_date": s}
+    days.update(_plan_tail(draw, w, s))
+    bad = [_day(draw, w, max(w.lo, s - 90), s) for _ in range(draw(st.integers(1, 2)))]
+    days["review_dates"] = sorted(days["review_dates"] + bad)
+    return _made(rule, kind, [days], ((0, "review_dates"),), child, extra)
+
+
+@breaks("8630")
+def _closed_before_referral(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    r = _day(draw, w, w.lo + 1, w.hi)
+    days = {"referral_date": r, "closure_date": _day(draw, w, max(w.lo, r - _MAX_GAP), r - 1)}
+    return _made(rule, kind, [days], ((0, "closure_date"),), child, extra)
+
+
+@breaks("8935", rows=2)
+def _two_open_plans(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    s1 = _day(draw, w, w.lo, w.hi)
+    s2 = _day(draw, w, w.lo, w.hi)
+    if s2 == s1:
+        s2 = s1 + 1 if s1 < w.hi else s1 - 1
+    found: list[_Days] = [
+        {"referral_date": None, "start_date": s, "end_date": None, "review_dates": []} for s in (s1, s2)
+    ]
+    return _made(rule, kind, found, ((0, "end_date"), (1, "end_date")), child, extra)
+
+
+@breaks("8940", rows=2)
+def _overlapping_plans(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    s1 = _day(draw, w, w.lo, w.hi - 1)
+    e1 = _day(draw, w, s1 + 1, min(s1 + _MAX_GAP, w.hi))
+    s2 = _day(draw, w, s1, e1)
+    e2 = _day(draw, w, s2 + 1, min(s2 + _MAX_GAP, w.hi)) if s2 < w.hi and _maybe(draw) else None
+    if s2 == s1 and e2 == e1:
+        e2 = None
+    found: list[_Days] = [
+        {"referral_date": None, "start_date": s, "end_date": e, "review_dates": []} for s, e in ((s1, e1), (s2, e2))
+    ]
+    return _made(rule, kind, found, _overlaps(found), child, extra)
+
+
+@breaks("missing_date", room=_any_window)
+def _missing_required(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    days = _valid_days(draw, kind, w)
+    field = draw(st.sampled_from(SCHEMAS[kind].required))
+    if field == "child_id":
+        child_value: str | None = None
+    else:
+        child_value = child
+        days[field] = None
+        if kind == "s47":
+            days["conference_date"] = None  # an ICPC without an s47 start also breaks 8615
+    return _made(rule, kind, [days], ((0, field),), child_value, extra)
+
+
+def _coverage_room(w: _Window, cut: int | None) -> str | None:
+    return None if _outside_room(w, cut) else "no room outside the calendar's coverage to put a date in"
+
+
+def _as_at_room(w: _Window, cut: int | None) -> str | None:
+    if cut is None:
+        return "breaking('after_as_at') needs as_at= (the date later passed to validate)"
+    if cut >= w.cov_hi:
+        return f"no date after as_at {date_from_day(cut)} inside the calendar's coverage"
+    return None
+
+
+@breaks("out_of_coverage", room=_coverage_room)
+@breaks("after_as_at", room=_as_at_room)
+def _date_too_far(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    days = _valid_days(draw, kind, w)
+    field = _move_extreme(draw, rule, kind, days, w, cut)
+    return _made(rule, kind, [days], ((0, field),), child, extra)
+
+
+@breaks("duplicate", rows=2, room=_any_window)
+def _two_copies(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    days = _valid_days(draw, kind, w)
+    return _made(rule, kind, [days, dict(days)], ((1, "record"),), child, extra)
 
 
 def _overlaps(plans: Sequence[_Days]) -> tuple[tuple[int, str], ...]:
@@ -770,11 +884,7 @@ def extracts(
 
 
 def _usable(rule: str, w: _Window, cut: int | None) -> bool:
-    try:
-        _check_breakable(rule, w, cut)
-    except CasetimeError:
-        return False
-    return True
+    return _breaker(rule).room(w, cut) is None
 
 
 def _draw_extract_table(
@@ -796,7 +906,7 @@ def _draw_extract_table(
         child = f"{kind[:3].upper()}{unit:06d}"
         unit += 1
         room = size - rows
-        choices = [r for r in applicable if room >= 2 or r not in _NEEDS_TWO]
+        choices = [r for r in applicable if _breaker(r).rows <= room]
         if choices and draw(st.floats(0.0, 1.0, exclude_max=True)) < fault_rate:
             rule = draw(st.sampled_from(choices))
             case = _broken(draw, rule, kind, w, cut, child, _draw_extra(draw, extra_columns))

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import casetime.validation as validation_module
+import casetime.validation.duplicates as duplicates_module
 from casetime.calendar import WorkingCalendar
 from casetime.schema import RECORD_TYPES, SCHEMAS
 from casetime.tables import Table
@@ -294,6 +294,6 @@ def test_vectorised_rules_equal_the_reference_on_generated_extracts(ex: Any) -> 
 def test_duplicates_stay_exact_when_every_row_hash_collides(tabs: dict[str, Table]) -> None:
     """The row hash only picks candidates: with a hash that maps everything to 0 the answers are unchanged."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(validation_module, "_mix", lambda x: np.zeros_like(x))
+        patch.setattr(duplicates_module, "mix", lambda x: np.zeros_like(x))
         report = validate(tabs, calendar=NARROW)
     assert vectorised(report) == reference(tabs, *NARROW.coverage, None)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge
 from casetime.errors import CasetimeError
