@@ -47,6 +47,7 @@ __all__ = [
     "parse_date_strings",
     "to_day_numbers",
     "weekday",
+    "add_years",
 ]
 
 DayArray = npt.NDArray[np.int64]
@@ -89,6 +90,26 @@ def date_from_day(day: int) -> _dt.date:
     datetime.date(2009, 1, 5)
     """
     return _dt.date.fromordinal(day + EPOCH_ORDINAL)
+
+
+def add_years(days: DayArray, years: Any) -> DayArray:
+    """``days`` plus whole calendar ``years`` (29 February + 1 year = 28 February), exactly; missing stays missing.
+
+    ``years`` may be an array (one per day). This is ``dateutil.relativedelta(years=...)``,
+    vectorised: the day of the month is kept, or the month's last day when it is shorter.
+
+    >>> days_to_dates(add_years(np.array([13938, MISSING]), 2)).tolist()  # 29 February 2008
+    [datetime.date(2010, 2, 28), None]
+    """
+    missing = days == MISSING
+    safe = np.where(missing, 0, days).view("M8[D]")
+    month = safe.astype("M8[M]")
+    dom = (safe - month.astype("M8[D]")).view(np.int64)
+    target = month + np.asarray(years, dtype=np.int64) * 12
+    length = ((target + 1).astype("M8[D]") - target.astype("M8[D]")).view(np.int64)
+    out = target.astype("M8[D]").view(np.int64) + np.minimum(dom, length - 1)
+    result: DayArray = np.where(missing, MISSING, out)
+    return result
 
 
 def weekday(days: Any) -> Any:

@@ -24,11 +24,13 @@ Extract(initial_assessment: 3 rows, 1 valid, 2 with errors)
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from casetime.calendar import WorkingCalendar
+from casetime.calendar import WorkingCalendar, england
+from casetime.dates import date_from_day, day_number
 from casetime.errors import CasetimeError
 from casetime.io import read_inputs
 from casetime.quality import UNKNOWN_TYPE, QualityReport
@@ -40,15 +42,18 @@ __all__ = ["Extract", "UNKNOWN_TYPE", "load"]
 
 @dataclass(eq=False)
 class Extract:
-    """Tables by record type and their data-quality report.
+    """Tables by record type, their data-quality report, and the calendar and 'as at' date they were checked with.
 
     ``extract["ia"]`` (any name :func:`~casetime.schema.record_type_of`
     knows) is the whole table; :meth:`valid` keeps only the rows without
-    errors, the ones every indicator counts.
+    errors, the ones every indicator counts. :func:`casetime.compute` and
+    :func:`casetime.open_cases` use ``calendar`` (and ``as_at``) unless told otherwise.
     """
 
     tables: dict[str, Table]
     quality: QualityReport
+    calendar: WorkingCalendar = field(default_factory=england)
+    as_at: _dt.date | None = None
 
     @property
     def record_types(self) -> tuple[str, ...]:
@@ -120,7 +125,8 @@ def load(
         Slash dates are ``dd/mm/yyyy`` (default, as in English exports) or, if
         ``False``, ``mm/dd/yyyy``.
     calendar, as_at:
-        Passed to :func:`casetime.validation.validate` (coverage and "as at" checks).
+        Passed to :func:`casetime.validation.validate` (coverage and "as at" checks) and kept on the
+        extract, where :func:`casetime.compute` and :func:`casetime.open_cases` find them.
     strict:
         Raise :class:`~casetime.quality.ValidationError` if any row has an error.
     engine, progress:
@@ -133,8 +139,10 @@ def load(
         raise CasetimeError("load() needs at least one input: a CSV file, a directory, a DataFrame or a Table")
     combined = read_inputs(inputs, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
     report = QualityReport(dict(combined.tables), list(combined.issues), list(combined.rejected))
-    validate(combined.tables, calendar=calendar, as_at=as_at, into=report)
-    extract = Extract(dict(report.tables), report)
+    cal = england() if calendar is None else calendar
+    validate(combined.tables, calendar=cal, as_at=as_at, into=report)
+    cut = day_number(as_at) if as_at is not None else None
+    extract = Extract(dict(report.tables), report, cal, None if cut is None else date_from_day(cut))
     if strict:
         report.raise_if_errors()
     return extract

@@ -11,8 +11,9 @@ computed on another chunk of the same extract.
 >>> display_percentage(41, 65), display_percentage(1, 16), display_percentage(0, 0)
 ('63.1', '6.3', None)
 >>> from casetime.periods import Month
->>> r = Result("NI59", "initial assessments ...", Month(2009, 1), (("month", "2009-01"),), 41, 65,
-...            {"invalid": 0}, Fraction(70), "higher", "record")
+>>> r = Result(indicator="NI59", title="initial assessments ...", period=Month(2009, 1), key=(("month", "2009-01"),),
+...            numerator=41, denominator=65, left_out={"invalid": 0}, target=Fraction(70), polarity="higher",
+...            counting="record")
 >>> r.value, r.display, r.status
 (Fraction(820, 13), '63.1', 'red')
 
@@ -36,9 +37,6 @@ indicator counts children.
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +47,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from casetime.cells import safe_cell
+from casetime.cells import csv_text, fixed_width, html_table, write_csv
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.periods import Period
@@ -120,7 +118,7 @@ def _key_text(value: Any) -> str:
     return "(missing)" if value is None else str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Result:
     """One line of a report (see the module docstring).
 
@@ -365,16 +363,16 @@ class ResultTable:
             den_labels, num_labels = _union_sets([self._children], [r.key for r in self.rows])
             dens, nums = int(den_labels.size), int(num_labels.size)
         return Result(
-            self.indicator.id,
-            self.indicator.heading,
-            self.period,
-            (),
-            nums,
-            dens,
-            left,
-            self.target,
-            self.indicator.polarity,
-            self.indicator.counting,
+            indicator=self.indicator.id,
+            title=self.indicator.heading,
+            period=self.period,
+            key=(),
+            numerator=nums,
+            denominator=dens,
+            left_out=left,
+            target=self.target,
+            polarity=self.indicator.polarity,
+            counting=self.indicator.counting,
             rule=self.rule,
         )
 
@@ -428,8 +426,9 @@ class ResultTable:
             first = parts[0]
             rows.append(
                 Result(
-                    first.indicator, first.title, first.period, key, num, den, left, self.target,
-                    first.polarity, first.counting, rule=self.rule,
+                    indicator=first.indicator, title=first.title, period=first.period, key=key, numerator=num,
+                    denominator=den, left_out=left, target=self.target, polarity=first.polarity,
+                    counting=first.counting, rule=self.rule,
                 )
             )  # fmt: skip
         children = _sets_from_labels(per_key) if child_level else None
@@ -508,9 +507,14 @@ class ResultTable:
                 "title": ind.heading,
                 "record_type": ind.record_type,
                 "clock": [ind.clock_start, ind.clock_stop],
-                "limit": ind.limit,
+                "kind": ind.kind,
+                "limit": ind.limit if isinstance(ind.limit, int) else str(ind.limit),
+                "limits": [
+                    {"from": None if r.start is None else r.start.isoformat(), "limit": r.limit, "source": r.source}
+                    for r in ind.schedule.rows
+                ],
                 "unit": ind.unit,
-                "numerator_rule": ind.numerator,
+                "comparison": ind.comparison,
                 "population": ind.population,
                 "counting": ind.counting,
                 "polarity": ind.polarity,
@@ -545,36 +549,19 @@ class ResultTable:
         return lines
 
     def __repr__(self) -> str:
-        columns = self._columns()
         cells = [self._cells(r) for r in self.rows]
-        widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
-        numeric = {"numerator", "denominator", "value"}
-
-        def fmt(values: list[str]) -> str:
-            parts = [
-                v.rjust(w) if columns[i] in numeric else v.ljust(w)
-                for i, (v, w) in enumerate(zip(values, widths, strict=True))
-            ]
-            return "  ".join(parts).rstrip()
-
-        lines = self._header()
-        lines.append(fmt(columns))
-        lines.extend(fmt(row) for row in cells)
+        lines = self._header() + fixed_width(self._columns(), cells, right={"numerator", "denominator", "value"})
         if not cells:
             lines.append("(no rows)")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._columns())
-        body = []
-        for row in self.rows:
-            cells = self._cells(row)
-            tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-            body.append(f"<tr>{tds}</tr>")
-        caption = "<br>".join(html.escape(line) for line in self._header())
-        return (
-            f"<table class='casetime-result'><caption style='text-align:left'>{caption}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        return html_table(
+            self._columns(),
+            [self._cells(row) for row in self.rows],
+            caption=self._header(),
+            attributes=" class='casetime-result'",
+            caption_attributes=" style='text-align:left'",
         )
 
     def to_pandas(self) -> Any:
@@ -642,7 +629,7 @@ class CaseTable:
         self.columns = dict(columns)
         lengths = {len(v) for v in self.columns.values()}
         if len(lengths) > 1:
-            raise ValueError(f"columns have different lengths: {sorted(lengths)}")
+            raise CasetimeError(f"columns have different lengths: {sorted(lengths)}")
         self.title = title
 
     def __len__(self) -> int:
@@ -704,16 +691,10 @@ class CaseTable:
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
         """Write the cases as CSV with spreadsheet-safe cells; returns the text when no path is given."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(self.names)
-        for rec in self.to_dict()["rows"]:
-            writer.writerow([safe_cell(rec[n]) for n in self.names])
-        text = buffer.getvalue()
+        rows = [[rec[n] for n in self.names] for rec in self.to_dict()["rows"]]
         if path is None:
-            return text
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            handle.write(text)
+            return csv_text(self.names, rows)
+        write_csv(path, self.names, rows)
         return None
 
     def _text_rows(self, limit: int) -> tuple[list[str], list[list[str]]]:
@@ -725,18 +706,13 @@ class CaseTable:
 
     def __repr__(self) -> str:
         names, rows = self._text_rows(20)
-        widths = [max(len(n), *(len(r[i]) for r in rows)) if rows else len(n) for i, n in enumerate(names)]
         lines = [f"{self.title}: {len(self)} case(s)" if self.title else f"{len(self)} case(s)"]
-        lines.append("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
-        lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+        lines += fixed_width(names, rows)
         if len(self) > len(rows):
             lines.append(f"... {len(self) - len(rows)} more")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         names, rows = self._text_rows(200)
-        head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows)
         more = f"<p>... {len(self) - len(rows)} more</p>" if len(self) > len(rows) else ""
-        caption = html.escape(f"{self.title}: {len(self)} case(s)")
-        return f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+        return html_table(names, rows, caption=[f"{self.title}: {len(self)} case(s)"]) + more

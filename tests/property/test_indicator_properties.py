@@ -20,10 +20,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casetime import engine
 from casetime.calendar import WorkingCalendar, england
-from casetime.engine import compute
-from casetime.indicators import ICPC15, NI59, NI60, NI64, SA45, Indicator
+from casetime.engine import compute, counting
+from casetime.indicators import ICPC15, NI59, NI60, NI64, SA45, Indicator, Limit, LimitSchedule
 from casetime.periods import FinancialYear, Month, Period, Quarter, Rolling12, YearToDate
 from casetime.tables import Table
 
@@ -33,22 +32,23 @@ CAL_FIRST = dt.date(2006, 1, 1)
 STOP_FROM = dt.date(2008, 2, 1)  # random stop dates run from here for 640 days
 
 STARTED = Indicator(
-    "START7",
-    "assessments started in the period and completed within {limit} working days",
-    "initial_assessment",
-    "referral_date",
-    "completion_date",
+    id="START7",
+    title="assessments started in the period and completed within {limit} working days",
+    record_type="initial_assessment",
+    clock_start="referral_date",
+    clock_stop="completion_date",
     limit=7,
     unit="working_days",
     population="started_in_period",
 )
 LONG_CA = Indicator(
-    "CA20+", "core assessments lasting at least {limit} working days", "core_assessment", "start_date",
-    "completion_date", limit=20, unit="working_days", numerator="at_least", polarity="lower",
+    id="CA20+", title="core assessments lasting at least {limit} working days", record_type="core_assessment",
+    clock_start="start_date", clock_stop="completion_date", limit=20, unit="working_days", comparison="at_least",
+    polarity="lower",
 )  # fmt: skip
 SHORT_PLAN = Indicator(
-    "CPP1", "plans ending within {limit} year", "cpp", "start_date", "end_date", limit=1, unit="years",
-    population="ended_in_period", counting="child",
+    id="CPP1", title="plans ending within {limit} year", record_type="cpp", clock_start="start_date",
+    clock_stop="end_date", limit=1, unit="years", population="ended_in_period", counting="child",
 )  # fmt: skip
 
 DEFINITIONS: list[tuple[Indicator, str]] = [
@@ -64,6 +64,10 @@ DEFINITIONS: list[tuple[Indicator, str]] = [
     (STARTED, "day0"),
     (LONG_CA, "inclusive"),
     (SHORT_PLAN, "day0"),
+    # limits that change with the era, looked up per record by its clock start
+    (NI59.with_limit(LimitSchedule("eras", (Limit(None, 7), Limit("2008-10-01", 10), Limit("2009-03-02", 3)))), "day0"),
+    (LONG_CA.with_limit(LimitSchedule("eras", (Limit(None, 20), Limit("2008-12-25", 5)))), "inclusive"),
+    (NI64.with_limit(LimitSchedule("eras", (Limit(None, 2), Limit("2008-06-01", 1)))), "day0"),
 ]
 
 PERIODS: list[Period] = [
@@ -205,12 +209,13 @@ def reference(
             row["left"][reason] = row["left"].get(reason, 0) + 1
             continue
         assert r.start is not None and r.stop is not None
+        limit = indicator.schedule.limit_on(r.start)  # the limit in force on the clock start
         if indicator.unit == "working_days":
             elapsed = ref_elapsed(CAL, r.start, r.stop, convention)
-            hit = elapsed <= indicator.limit if indicator.numerator == "within" else elapsed >= indicator.limit
+            hit = elapsed <= limit if indicator.comparison == "within" else elapsed >= limit
         else:
-            anniversary = r.start + relativedelta(years=indicator.limit)
-            hit = r.stop >= anniversary if indicator.numerator == "at_least" else r.stop <= anniversary
+            anniversary = r.start + relativedelta(years=limit)
+            hit = r.stop >= anniversary if indicator.comparison == "at_least" else r.stop <= anniversary
         who = r.child if indicator.counting == "child" else i
         row["den"].add(who)
         row["drec"] += 1
@@ -287,7 +292,7 @@ def test_chunked_counting_equals_one_pass(
     extract = Extract({indicator.record_type: to_table(indicator, recs)}, {indicator.record_type: mask})
     kw: dict[str, Any] = {"by": by, "calendar": CAL, "convention": convention}
     one_pass = compute(indicator, extract, period, **kw)
-    with mock.patch.object(engine, "_CHUNK", chunk):
+    with mock.patch.object(counting, "CHUNK", chunk):
         chunked = compute(indicator, extract, period, **kw)
     assert engine_rows(chunked) == engine_rows(one_pass)
     assert chunked.total().denominator == one_pass.total().denominator
@@ -404,3 +409,33 @@ def test_an_invalid_record_changes_only_the_count_left_out(
     assert sum(r.left_out_total for r in after) == sum(r.left_out_total for r in before) + 1
     expected_reason = {"flagged": "invalid", "outside_calendar": "invalid"}.get(kind, kind)
     assert after.total().left_out[expected_reason] == before.total().left_out[expected_reason] + 1
+
+
+SCHEDULED = [(ind, conv) for ind, conv in DEFINITIONS if isinstance(ind.limit, LimitSchedule)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SCHEDULED), st.data())
+def test_each_record_is_judged_against_the_limit_in_force_on_its_clock_start(
+    definition: tuple[Indicator, str], data: st.DataObject
+) -> None:
+    """Records on both sides of each change of a schedule, elapsed times near each limit: engine == reference."""
+    indicator, convention = definition
+    assert isinstance(indicator.limit, LimitSchedule)
+    changes = [r.start for r in indicator.limit.rows[1:] if r.start is not None]
+    recs = []
+    for _ in range(data.draw(st.integers(1, 25))):
+        change = data.draw(st.sampled_from(changes))
+        start = change + dt.timedelta(days=data.draw(st.integers(-10, 10)))
+        if indicator.unit == "years":
+            span = data.draw(st.integers(360, 370)) if data.draw(st.booleans()) else data.draw(st.integers(725, 735))
+        else:
+            span = data.draw(st.integers(0, 30))
+        recs.append(Record(data.draw(st.sampled_from(["c0", "c1", "c2"])), start, start + dt.timedelta(days=span),
+                           "North"))  # fmt: skip
+    extract = Extract(
+        {indicator.record_type: to_table(indicator, recs)}, {indicator.record_type: np.zeros(len(recs), bool)}
+    )
+    period = Period("2006-01-01", "2011-12-31")
+    result = compute(indicator, extract, period, calendar=CAL, convention=convention)  # type: ignore[arg-type]
+    assert drop_empty(engine_rows(result)) == reference(indicator, recs, period, (), convention, set())

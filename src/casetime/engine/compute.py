@@ -1,0 +1,211 @@
+"""compute and compute_all: one definition (or several) over one period, optionally grouped, as exact results.
+
+>>> from casetime.tables import Table
+>>> from casetime.indicators import NI59
+>>> from casetime.periods import Month
+>>> ia = Table.from_columns("initial_assessment", {
+...     "child_id": ["A", "B", "C", "D"],
+...     "referral_date":   ["2009-01-05", "2009-01-05", "2009-01-09", "2009-01-20"],
+...     "completion_date": ["2009-01-14", "2009-01-15", None,         "2009-01-19"]})
+>>> result = compute(NI59, ia, Month(2009, 1))
+>>> r = result.get()
+>>> r.numerator, r.denominator, r.display, r.status, r.left_out["still_open"], r.left_out["completed_before_start"]
+(1, 2, '50.0', 'red', 1, 1)
+>>> result.breaches().records()[0]["child_id"], result.breaches().records()[0]["elapsed"]
+('B', 8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Final
+
+import numpy as np
+
+from casetime.calendar import Convention, WorkingCalendar, check_convention, england
+from casetime.engine.cases import Cases
+from casetime.engine.counting import KeyedSets, bucket_table, count, groups, label_order
+from casetime.engine.inputs import has_record_type_column, is_frame_input, records_of, split_by
+from casetime.engine.kinds import Classifier, classifier_for
+from casetime.errors import CalendarRangeError, CasetimeError, CasetimeTypeError
+from casetime.indicators import NI59, NI60, NI64, Indicator, get_indicator
+from casetime.periods import Period, as_period, bucket_lookup
+from casetime.rag import RagRule, as_fraction
+from casetime.results import ChildSets, Key, Result, ResultTable
+
+__all__ = ["DEFAULT_TARGET", "compute", "compute_all"]
+
+
+class _DefaultTarget:
+    def __repr__(self) -> str:
+        return "DEFAULT_TARGET"
+
+
+#: Use the definition's own target (the default of ``target=``).
+DEFAULT_TARGET: Final = _DefaultTarget()
+
+
+def _calendar_for(
+    indicator: Indicator, calendar: WorkingCalendar | None, held: WorkingCalendar | None, period: Period
+) -> WorkingCalendar:
+    cal = calendar if calendar is not None else held if held is not None else england()
+    if not isinstance(cal, WorkingCalendar):
+        raise CasetimeTypeError(f"calendar must be a WorkingCalendar, not {type(cal).__name__}")
+    if indicator.unit == "working_days":
+        lo, hi = cal.coverage
+        if period.start < lo or period.end > hi:
+            raise CalendarRangeError(f"{period.label} ({period.start}..{period.end})", cal.coverage, what="period")
+    return cal
+
+
+def _target_of(indicator: Indicator, target: object) -> Fraction | None:
+    if target is DEFAULT_TARGET:
+        return indicator.target
+    return None if target is None else as_fraction(target, "target")
+
+
+def _settings(classifier: Classifier) -> dict[str, str]:
+    """What a result depends on beyond its definition and period (compared when merging)."""
+    cal = classifier.calendar
+    lo, hi = cal.coverage
+    closures = len(cal.closure_days())
+    return {
+        "calendar": f"{cal.name} ({lo}..{hi}, {closures} closure days)",
+        "calendar_days": cal.fingerprint,
+        "convention": classifier.convention,
+    }
+
+
+def compute(
+    indicator: Indicator | str,
+    data: Any,
+    period: Period | str,
+    *,
+    by: str | Sequence[str] = (),
+    target: object = DEFAULT_TARGET,
+    rag: RagRule | None = None,
+    calendar: WorkingCalendar | None = None,
+    convention: Convention = "day0",
+) -> ResultTable:
+    """Compute one indicator over one period, optionally grouped.
+
+    Parameters
+    ----------
+    indicator:
+        A definition (``NI59``) or its id (``"NI59"``).
+    data:
+        An extract (:func:`casetime.load`: rows with data-quality errors are left out as
+        ``invalid``), a :class:`~casetime.tables.Table`, a mapping of record type to table, or a
+        pandas or polars DataFrame or a dict of columns, read exactly as :func:`casetime.load`
+        reads it (``compute(df)`` is ``compute(load(df))``).
+    period:
+        A :class:`~casetime.periods.Period` or text (``"2008/09"``, ``"ytd:2008-12"``).
+    by:
+        Grouping: at most one of ``"month"``, ``"quarter"``, ``"year"``, and any
+        extra columns (``"team"``), alone or combined. The time key comes
+        first in each row's key. Without a time key each row covers the period.
+    target:
+        A percentage; by default the definition's; ``None`` for no target (and no RAG).
+    rag:
+        A RAG rule (see :mod:`casetime.rag`); default amber within 5 points.
+    calendar, convention:
+        How working days are counted: by default the calendar an extract was validated with
+        (England and Wales otherwise) and ``"day0"``.
+
+    Every month (quarter, year) of the period has a row, with a missing value
+    when nothing is in its denominator; each group combination that has at
+    least one record placed in the period has a row in every time window.
+    """
+    ind = get_indicator(indicator)
+    per = as_period(period)
+    check_convention(convention)
+    records = records_of(data, ind.record_type)
+    table, errors = records.table, records.errors
+    time_unit, extras = split_by(by, table)
+    cal = _calendar_for(ind, calendar, records.calendar, per)
+    classifier = classifier_for(ind, cal, convention)
+    outcomes = classifier.outcomes
+    k = outcomes.size
+    goal = _target_of(ind, target)
+
+    n_time = len(bucket_lookup(per, time_unit)[1])
+    group_set = groups(table, extras, (n_time + 1) * k)
+    lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
+    counts, child_sets = count(classifier, table, errors, lut, lut_offset, group_set, n_time)
+    if child_sets is None:
+        den = counts[:, :, list(outcomes.counted)].sum(axis=2)
+        num = counts[:, :, list(outcomes.numerator)].sum(axis=2)
+    else:
+        den = child_sets[0].counts.reshape(n_time, group_set.count)
+        num = child_sets[1].counts.reshape(n_time, group_set.count)
+
+    present = [0] if group_set.codes is None else np.flatnonzero(counts.sum(axis=(0, 2)) > 0).tolist()
+    group_labels = {g: group_set.labels(g) for g in present}
+    order = label_order(group_labels)
+    rows: list[Result] = []
+    row_of_key: dict[Key, int] = {}
+    for t, window in enumerate(buckets):
+        for g in order:
+            key: Key = ((time_unit, window.label),) if time_unit else ()
+            key += tuple(zip(extras, group_labels[g], strict=True))
+            left = {reason: int(counts[t, g, cls]) for cls, reason in outcomes.left_out.items()}
+            rows.append(
+                Result(
+                    indicator=ind.id, title=ind.heading, period=window, key=key, numerator=int(num[t, g]),
+                    denominator=int(den[t, g]), left_out=left, target=goal, polarity=ind.polarity,
+                    counting=ind.counting, rule=rag,
+                )
+            )  # fmt: skip
+            row_of_key[key] = t * group_set.count + g
+    children = None
+    if child_sets is not None:
+        den_sets, num_sets = (KeyedSets(sets, row_of_key) for sets in child_sets)
+        children = ChildSets(table.child.labels, den_sets, num_sets)
+    source = Cases(classifier, table, errors, per, time_unit, extras)
+    by_names = ((time_unit,) if time_unit else ()) + extras
+    return ResultTable(
+        ind, per, by_names, rows, target=goal, rule=rag, settings=_settings(classifier), children=children,
+        sources=[source],
+    )  # fmt: skip
+
+
+def compute_all(
+    data: Any,
+    period: Period | str,
+    *,
+    indicators: Sequence[Indicator | str] | None = None,
+    by: str | Sequence[str] = (),
+    targets: Mapping[str, object] | None = None,
+    rag: RagRule | None = None,
+    calendar: WorkingCalendar | None = None,
+    convention: Convention = "day0",
+) -> dict[str, ResultTable]:
+    """Compute several indicators on one extract: ``{id: ResultTable}``.
+
+    By default NI59, NI60 and NI64, those whose records the extract holds (at
+    least one must be there); a list given in ``indicators`` must all be
+    computable. ``targets`` maps ids to targets (others keep their default).
+    A frame is read once (with its ``record_type`` column) or once per record type.
+    """
+    explicit = indicators is not None
+    chosen = [get_indicator(i) for i in (indicators if indicators is not None else (NI59, NI60, NI64))]
+    if is_frame_input(data) and has_record_type_column(data):
+        from casetime.extract import load
+
+        data = load(data)
+    out: dict[str, ResultTable] = {}
+    skipped = []
+    for ind in chosen:
+        try:
+            records_of(data, ind.record_type)
+        except CasetimeError:
+            if explicit:
+                raise
+            skipped.append(ind.id)
+            continue
+        goal = (targets or {}).get(ind.id, DEFAULT_TARGET)
+        out[ind.id] = compute(ind, data, period, by=by, target=goal, rag=rag, calendar=calendar, convention=convention)
+    if not out:
+        raise CasetimeError(f"none of {', '.join(skipped)} can be computed: the data has none of their records")
+    return out

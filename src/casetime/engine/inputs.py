@@ -1,0 +1,131 @@
+"""What compute reads: a table of one record type, its rows with errors, and the calendar it was checked with.
+
+Every input comes down to the same three things. An extract (:func:`casetime.load`) gives its
+table, its quality report's error mask, and the calendar and 'as at' date it was validated with;
+a bare :class:`~casetime.tables.Table` is taken as it is; a DataFrame or a dict of columns is read
+exactly as :func:`casetime.load` reads it (the one frame path: same parsing, same validation, same
+rows left out), so ``compute(df) == compute(load(df))``.
+
+>>> from casetime.tables import Table
+>>> t = Table.from_columns("ia", {"child_id": ["A"], "referral_date": ["2009-01-05"]})
+>>> records_of(t, "initial_assessment").errors is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime._compat import frame_library, is_dask_collection
+from casetime.calendar import WorkingCalendar
+from casetime.errors import CasetimeError, CasetimeTypeError
+from casetime.periods import TIME_UNITS
+from casetime.schema import normalise_heading
+from casetime.tables import Table
+
+__all__ = ["Records", "records_of", "as_table", "split_by", "is_frame_input", "has_record_type_column"]
+
+
+@dataclass(frozen=True, eq=False)
+class Records:
+    """The records an indicator is computed on: the table, the rows with errors (or ``None``) and the
+    calendar and 'as at' date the rows were validated with (``None`` when not known)."""
+
+    table: Table
+    errors: npt.NDArray[np.bool_] | None
+    calendar: WorkingCalendar | None = None
+    as_at: _dt.date | None = None
+
+
+def is_frame_input(data: object) -> bool:
+    """Whether ``data`` is a frame or a dict of columns (not a dict of tables)."""
+    if frame_library(data) is not None:
+        return True
+    return isinstance(data, Mapping) and not all(isinstance(v, Table) for v in data.values())
+
+
+def has_record_type_column(data: Any) -> bool:
+    """Whether a frame (or dict of columns) says each row's record type (a ``record_type`` column)."""
+    headings = list(data.keys()) if isinstance(data, Mapping) else list(data.columns)
+    return any(normalise_heading(str(h)) == "recordtype" for h in headings)
+
+
+def records_of(data: Any, record_type: str) -> Records:
+    """The records of ``record_type`` in ``data`` (see the module docstring).
+
+    ``data`` may be a :class:`~casetime.tables.Table`, an extract (anything with ``.tables`` and
+    optionally ``.quality`` with ``error_mask(record_type)``, ``.calendar`` and ``.as_at``), a
+    mapping of record type to table, or a pandas or polars DataFrame or a dict of columns.
+    """
+    if isinstance(data, Table):
+        if data.record_type != record_type:
+            raise CasetimeError(f"this indicator needs {record_type} records, but the table holds {data.record_type}")
+        return Records(data, None)
+    if is_dask_collection(data):
+        raise CasetimeTypeError(
+            "casetime reads a dask collection only as a whole: compute it first (df.compute()) on one machine"
+        )
+    if is_frame_input(data):
+        from casetime.extract import load
+
+        extract = load(data) if has_record_type_column(data) else load(data, record_type=record_type)
+        return records_of(extract, record_type)
+    tables = getattr(data, "tables", None)
+    if tables is None and isinstance(data, Mapping):
+        tables = data
+    if tables is None:
+        raise CasetimeTypeError(
+            f"cannot read records from {type(data).__name__}: give a Table, an extract or a data frame"
+        )
+    table = tables.get(record_type) if isinstance(tables, Mapping) else None
+    if not isinstance(table, Table):
+        found = ", ".join(sorted(tables)) if isinstance(tables, Mapping) else "none"
+        raise CasetimeError(f"the extract has no {record_type} records (it has: {found or 'none'})")
+    quality = getattr(data, "quality", None)
+    mask = None
+    if quality is not None and hasattr(quality, "error_mask"):
+        mask = np.asarray(quality.error_mask(record_type), dtype=bool)
+        if mask.shape != (len(table),):
+            raise CasetimeError(f"the quality report's {record_type} mask has {mask.shape} rows, not {len(table)}")
+    calendar = getattr(data, "calendar", None)
+    as_at = getattr(data, "as_at", None)
+    return Records(
+        table,
+        mask,
+        calendar if isinstance(calendar, WorkingCalendar) else None,
+        as_at if isinstance(as_at, _dt.date) else None,
+    )
+
+
+def as_table(data: Any, record_type: str) -> tuple[Table, npt.NDArray[np.bool_] | None]:
+    """The table of ``record_type`` in ``data``, and its data-quality error mask (or ``None``).
+
+    ``data`` is anything :func:`records_of` reads.
+    """
+    found = records_of(data, record_type)
+    return found.table, found.errors
+
+
+def split_by(by: str | Sequence[str], table: Table) -> tuple[str | None, tuple[str, ...]]:
+    """The time unit (or ``None``) and the extra columns of a grouping, checked against the table."""
+    names = (by,) if isinstance(by, str) else tuple(by)
+    time = [n for n in names if n in TIME_UNITS]
+    if len(time) > 1:
+        raise CasetimeError(f"group by at most one of month, quarter, year (got {', '.join(time)})")
+    extras = tuple(n for n in names if n not in TIME_UNITS)
+    if len(set(extras)) != len(extras):
+        raise CasetimeError(f"a column is named twice in by={names}")
+    missing = [n for n in extras if n not in table.extra]
+    if missing:
+        available = ", ".join(sorted(table.extra)) or "none"
+        raise CasetimeError(
+            f"cannot group by {', '.join(missing)}: no such column (columns to group by: month, quarter, year, "
+            f"{available})"
+        )
+    return (time[0] if time else None), extras

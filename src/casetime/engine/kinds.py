@@ -1,0 +1,109 @@
+"""What every kind of measure gives the shared counting: outcome classes per record, and the details behind them.
+
+A *classifier* sorts each record of a definition into one of a few outcome classes (the last
+axis of the count tensor of :mod:`casetime.engine.counting`), and says which classes are in the
+denominator and the numerator and why the others are left out. Everything else (placing
+records in months and groups, counting children once, merging exactly) is shared. One
+classifier per kind (:data:`casetime.indicators.KINDS`) is registered in :data:`CLASSIFIERS`.
+
+>>> from casetime.calendar import england
+>>> from casetime.indicators import NI59
+>>> classifier = classifier_for(NI59, england(), "day0")
+>>> classifier.outcomes.counted, classifier.outcomes.numerator
+((1, 2), (1,))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.calendar import Convention, WorkingCalendar
+from casetime.errors import CasetimeError
+from casetime.indicators import Indicator
+
+__all__ = ["Outcomes", "Details", "Classifier", "CLASSIFIERS", "register_kind", "classifier_for"]
+
+_I64 = npt.NDArray[np.int64]
+_F64 = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """The outcome classes of a kind: ``size`` classes, the ones counted (in the denominator), in the numerator,
+    and the reason (one of :data:`casetime.results.REASONS`) of each class left out."""
+
+    size: int
+    counted: tuple[int, ...]
+    numerator: tuple[int, ...]
+    left_out: Mapping[int, str]
+
+
+@dataclass(frozen=True)
+class Details:
+    """Per record, what a case list shows: time elapsed (NaN where unknown) in ``unit``, due day, time over."""
+
+    elapsed: _F64
+    unit: str
+    due: _I64
+    over: _F64
+
+
+class Classifier(Protocol):
+    """Sorts the records of one definition into outcome classes (see the module docstring)."""
+
+    indicator: Indicator
+    calendar: WorkingCalendar
+    convention: Convention
+    outcomes: Outcomes
+
+    def classify(
+        self,
+        start: _I64,
+        stop: _I64,
+        child: _I64 | None,
+        errors: npt.NDArray[np.bool_] | None,
+    ) -> tuple[npt.NDArray[np.int8], _I64]:
+        """The class of each record (clock ``start`` and ``stop`` as day numbers), and the rows still open.
+
+        ``child`` (child codes, when children are counted) and ``errors`` (rows with data-quality
+        errors) may be ``None``. Open rows are placed by their clock start when the population is
+        anchored on the stop.
+        """
+        ...
+
+    def details(self, start: _I64, stop: _I64) -> Details:
+        """Elapsed time, due day and time over the limit, per record."""
+        ...
+
+
+_CLASSIFIERS: dict[str, Callable[[Indicator, WorkingCalendar, Convention], Classifier]] = {}
+#: The classifier of each kind, by kind (read-only; :func:`register_kind` adds one).
+CLASSIFIERS: Final[Mapping[str, Callable[[Indicator, WorkingCalendar, Convention], Classifier]]] = MappingProxyType(
+    _CLASSIFIERS
+)
+
+
+def register_kind(kind: str) -> Callable[[Any], Any]:
+    """Register the decorated class (built from ``(indicator, calendar, convention)``) as the classifier of ``kind``."""
+
+    def register(cls: Any) -> Any:
+        if kind in _CLASSIFIERS:
+            raise CasetimeError(f"kind {kind!r} already has a classifier")
+        _CLASSIFIERS[kind] = cls
+        return cls
+
+    return register
+
+
+def classifier_for(indicator: Indicator, calendar: WorkingCalendar, convention: Convention) -> Classifier:
+    """The classifier of the definition's kind, set up for one calendar and counting convention."""
+    make = _CLASSIFIERS.get(indicator.kind)
+    if make is None:
+        raise CasetimeError(f"indicator {indicator.id}: no classifier for kind {indicator.kind!r}")
+    return make(indicator, calendar, convention)

@@ -1,0 +1,193 @@
+"""The timeliness kind: did the clock run within (or for at least) the limit in force on its start?
+
+NI59, NI60, NI64, SA45 and ICPC15 are all of this kind. A record is sorted, with the first
+reason that applies, into: a data-quality error (an extract's quality report), or no child id
+when children are counted: ``invalid``; no stop date: ``still_open``; no clock start:
+``missing_start``; a start the calendar does not cover: ``invalid``; a stop before the start:
+``completed_before_start``; otherwise counted, and in the numerator when the elapsed time is
+within the limit (``comparison="within"``: working days elapsed ``<= limit``) or reaches it
+(``comparison="at_least"``: for NI64, ``end >= start + 2 years``). The limit is looked up per
+record by its clock start (:class:`~casetime.indicators.LimitSchedule`).
+
+How it is fast: the calendar's combined per-day table (:class:`~casetime.calendar.DayTables`)
+gives, with one gather per date and one subtraction, both the working days elapsed and the order
+of the two dates; year limits use a per-day table of anniversaries.
+
+>>> from casetime.calendar import england
+>>> from casetime.indicators import NI59
+>>> t = Timeliness(NI59, england(), "day0")
+>>> days = np.array([14249, 14249, 14249], dtype=np.int64)  # 5 January 2009
+>>> classes, still_open = t.classify(days, days + np.array([9, 10, -1]), None, None)
+>>> classes.tolist(), still_open.tolist()  # within 7 working days; 8 days; stopped before it started
+([1, 2, 0], [])
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.calendar import Convention, WorkingCalendar
+from casetime.dates import EPOCH_ORDINAL, MISSING, add_years
+from casetime.engine.kinds import Details, Outcomes, register_kind
+from casetime.indicators import Indicator
+
+__all__ = [
+    "Timeliness",
+    "COMPLETED_BEFORE_START",
+    "SHORT",
+    "LONG",
+    "INVALID",
+    "MISSING_START",
+    "STILL_OPEN",
+]
+
+_I64 = npt.NDArray[np.int64]
+
+# the outcome classes (the last axis of the count tensor)
+COMPLETED_BEFORE_START: Final = 0
+SHORT: Final = 1  # elapsed below the threshold: within the limit (or under it, for "at least")
+LONG: Final = 2  # elapsed beyond the threshold
+INVALID: Final = 3
+MISSING_START: Final = 4
+STILL_OPEN: Final = 5
+_LEFT_OUT: Final = {
+    COMPLETED_BEFORE_START: "completed_before_start",
+    INVALID: "invalid",
+    MISSING_START: "missing_start",
+    STILL_OPEN: "still_open",
+}
+
+_ANNIV_SENTINEL: Final = 1 << 60
+_ANNIV_LO: Final = _dt.date(1900, 1, 1)
+_ANNIV_HI: Final = _dt.date(2199, 12, 31)
+
+
+@functools.lru_cache(maxsize=8)
+def _anniversary_table(years: int) -> tuple[int, _I64]:
+    """``(offset, table)``: ``table[d + offset]`` is the anniversary of day ``d``; sentinels at both ends."""
+    lo = _ANNIV_LO.toordinal() - EPOCH_ORDINAL
+    hi = _ANNIV_HI.toordinal() - EPOCH_ORDINAL
+    offset = 1 - lo
+    table = np.full(hi + offset + 2, _ANNIV_SENTINEL, dtype=np.int64)
+    table[1 : hi + offset + 1] = add_years(np.arange(lo, hi + 1, dtype=np.int64), years)
+    table.flags.writeable = False
+    return offset, table
+
+
+def _gather(table: npt.NDArray[Any], days: _I64, offset: int) -> npt.NDArray[Any]:
+    return np.take(table, days if offset == 0 else days + offset, mode="clip")
+
+
+@register_kind("timeliness")
+class Timeliness:
+    """The classifier of the ``"timeliness"`` kind (see the module docstring)."""
+
+    def __init__(self, indicator: Indicator, calendar: WorkingCalendar, convention: Convention) -> None:
+        self.indicator = indicator
+        self.calendar = calendar
+        self.convention = convention
+        self.numerator_class = SHORT if indicator.comparison == "within" else LONG
+        self.outcomes = Outcomes(6, (SHORT, LONG), (self.numerator_class,), _LEFT_OUT)
+
+    def _anniversaries(self, start: _I64) -> _I64:
+        """Each record's anniversary ``start + limit years`` (the sentinel where the table ends)."""
+        schedule = self.indicator.schedule
+        if len(schedule.rows) == 1:
+            offset, table = _anniversary_table(schedule.rows[0].limit)
+            return _gather(table, start, offset)
+        rows = schedule.row_of(start)
+        out = np.empty(start.shape[0], dtype=np.int64)
+        for r, row in enumerate(schedule.rows):
+            chosen = rows == r
+            offset, table = _anniversary_table(row.limit)
+            out[chosen] = _gather(table, start[chosen], offset)
+        return out
+
+    def classify(
+        self,
+        start: _I64,
+        stop: _I64,
+        child: _I64 | None,
+        errors: npt.NDArray[np.bool_] | None,
+    ) -> tuple[npt.NDArray[np.int8], _I64]:
+        """The outcome class of each record and the rows still open (see :class:`~casetime.engine.kinds.Classifier`)."""
+        ind = self.indicator
+        s, e = start, stop
+        if ind.unit == "working_days":
+            tables = self.calendar.day_tables()
+            diff = tables.gather(tables.stop, e)
+            np.subtract(diff, tables.gather(tables.start_table(self.convention), s), out=diff)
+            classes = (diff >= 0).view(np.int8)
+            classes += diff >= tables.threshold(ind.schedule.limits_for(s), ind.comparison)
+            classes += diff >= tables.sentinel // 2
+            del diff
+            odd = np.flatnonzero(classes == INVALID)
+            if odd.size:
+                # missing starts and starts outside the calendar; stops are in coverage for placed rows
+                classes[odd[s[odd] == MISSING]] = MISSING_START
+        else:
+            anniv = self._anniversaries(s)
+            classes = (e >= s).view(np.int8)
+            classes += (e >= anniv) if ind.comparison == "at_least" else (e > anniv)
+            odd = np.flatnonzero(anniv == _ANNIV_SENTINEL)
+            del anniv
+            if odd.size:
+                so, eo = s[odd], e[odd]
+                limits = ind.schedule.limits_for(so)
+                exact = add_years(so, limits)
+                long = (eo >= exact) if ind.comparison == "at_least" else (eo > exact)
+                fixed = np.where(eo < so, COMPLETED_BEFORE_START, np.where(long, LONG, SHORT)).astype(np.int8)
+                classes[odd] = np.where(so == MISSING, MISSING_START, fixed)
+        # no stop date: every comparison above came out "stopped before it started"
+        before = np.flatnonzero(classes == COMPLETED_BEFORE_START)
+        open_rows = before[e[before] == MISSING]
+        classes[open_rows] = STILL_OPEN
+        if child is not None:
+            classes[child < 0] = INVALID
+        if errors is not None:
+            classes[errors] = INVALID
+        return classes, open_rows
+
+    def details(self, start: _I64, stop: _I64) -> Details:
+        """Per record: elapsed (working days, or calendar days for years; NaN if unknown), due day, over the limit."""
+        ind = self.indicator
+        s, e = start, stop
+        limits = ind.schedule.limits_for(s)
+        both = (s != MISSING) & (e != MISSING)
+        if ind.unit == "working_days":
+            elapsed = self.calendar.elapsed(s, e, self.convention)
+            due = self.calendar.due(s, limits, self.convention)
+            over = elapsed - limits
+            unit = "working days"
+        else:
+            due = add_years(s, limits)
+            elapsed = np.where(both, e - np.where(s != MISSING, s, 0), 0).astype(np.float64)
+            elapsed[~both] = np.nan
+            over = np.where(both & (due != MISSING), e - np.where(due != MISSING, due, 0), 0).astype(np.float64)
+            over[~both] = np.nan
+            unit = "days"
+        over = np.where(over > 0, over, np.where(np.isnan(over), np.nan, 0.0))
+        return Details(elapsed, unit, due, over)
+
+    def overdue(self, start: _I64, day: int, details: Details) -> npt.NDArray[np.bool_]:
+        """Which open records (clock ``start``) are past the limit as at ``day`` (``details`` measured to ``day``).
+
+        For an "at least" measure such as NI64, past the limit means it has been reached.
+        """
+        ind = self.indicator
+        if ind.unit == "working_days":
+            known = ~np.isnan(details.elapsed)
+            limits = ind.schedule.limits_for(start)
+            reached = (details.elapsed > limits) if ind.comparison == "within" else (details.elapsed >= limits)
+            out: npt.NDArray[np.bool_] = known & reached
+            return out
+        known = details.due != MISSING
+        passed: npt.NDArray[np.bool_] = known & (
+            (day > details.due) if ind.comparison == "within" else (day >= details.due)
+        )
+        return passed

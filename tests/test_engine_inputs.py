@@ -1,0 +1,155 @@
+"""What compute reads: one frame path (compute(df) == compute(load(df))), the extract's calendar and 'as at',
+and limits that change with the era, each record judged against the limit in force on its clock start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import casetime
+from casetime.engine import compute, compute_all, open_cases
+from casetime.errors import CasetimeError
+from casetime.extract import load
+from casetime.indicators import IA_WORKING_TOGETHER_2010, NI59, NI64, Limit, LimitSchedule
+from casetime.results import ResultTable
+
+# UK dates, an impossible date (31/02), an exact duplicate (rows 0 and 3), a missing completion, a team
+COLUMNS: dict[str, list[Any]] = {
+    "Child ID": ["A", "B", "C", "A", "D", "E"],
+    "Date of referral": ["05/01/2009", "05/01/2009", "31/02/2009", "05/01/2009", "12/01/2009", "13/01/2009"],
+    "Date completed": ["14/01/2009", "15/01/2009", "20/02/2009", "14/01/2009", None, "12/01/2009"],
+    "Team": ["North", "South", "North", "North", "South", "North"],
+}
+
+
+def rows(result: ResultTable) -> list[tuple[Any, ...]]:
+    return [(r.key, r.numerator, r.denominator, tuple(sorted(r.left_out.items()))) for r in result]
+
+
+def frames() -> list[Any]:
+    import polars as pl
+
+    return [pd.DataFrame(COLUMNS), pl.DataFrame(COLUMNS), dict(COLUMNS)]
+
+
+@pytest.mark.parametrize("frame", frames(), ids=["pandas", "polars", "dict"])
+@pytest.mark.parametrize("by", [(), ("month",), ("month", "Team")])
+def test_compute_on_a_frame_is_compute_on_its_load(frame: Any, by: tuple[str, ...]) -> None:
+    direct = compute(NI59, frame, "2008/09", by=by)
+    loaded = compute(NI59, load(frame, record_type="ia"), "2008/09", by=by)
+    assert rows(direct) == rows(loaded)
+    total = direct.total()
+    # A within 7 (14 Jan), B 8 days (15 Jan); C's referral is unreadable and E completed before its
+    # referral (8608); the second A is a duplicate; D is still open
+    assert (total.numerator, total.denominator) == (1, 2)
+    assert total.left_out == {"invalid": 3, "completed_before_start": 0, "missing_start": 0, "still_open": 1}
+    assert direct.cases().to_dict()["rows"] == loaded.cases().to_dict()["rows"]
+
+
+def test_a_combined_frame_is_read_once_for_every_indicator() -> None:
+    frame = pd.DataFrame(
+        {
+            "record_type": ["ia", "ia", "cpp", "cpp"],
+            "child_id": ["A", "B", "C", "C"],
+            "referral_date": ["05/01/2009", "05/01/2009", None, None],
+            "completion_date": ["14/01/2009", "15/01/2009", None, None],
+            "start_date": [None, None, "01/02/2007", "01/02/2007"],
+            "end_date": [None, None, "02/03/2009", "02/03/2009"],
+        }
+    )
+    direct = compute_all(frame, "2008/09")
+    loaded = compute_all(load(frame), "2008/09")
+    assert sorted(direct) == sorted(loaded) == ["NI59", "NI64"]
+    for key in direct:
+        assert rows(direct[key]) == rows(loaded[key])
+    assert direct["NI64"].total().left_out["invalid"] == 1  # the duplicate plan
+
+
+def test_compute_uses_the_calendar_the_extract_was_validated_with() -> None:
+    frame = {"child_id": ["A"], "referral_date": ["2008-12-19"], "completion_date": ["2009-01-05"]}
+    plain = load(frame, record_type="ia")
+    closed = casetime.england().with_closures(["2008-12-24", "2008-12-31"])
+    local = load(frame, record_type="ia", calendar=closed)
+    assert local.calendar is closed and plain.calendar is casetime.england()
+    # 19 Dec 2008 -> 5 Jan 2009: 22, 23, 24, 29, 30, 31 Dec, 2, 5 Jan = 8 working days; 6 with the closures
+    assert compute(NI59, plain, "2008/09").total().numerator == 0
+    assert compute(NI59, local, "2008/09").total().numerator == 1
+    assert compute(NI59, local, "2008/09", calendar=casetime.england()).total().numerator == 0  # explicit wins
+    assert compute(NI59, local, "2008/09").settings["calendar_days"] == closed.fingerprint
+
+
+def test_open_cases_default_to_the_extracts_as_at_date() -> None:
+    frame = {"child_id": ["A", "B"], "referral_date": ["2009-01-05", "2009-01-12"], "completion_date": [None, None]}
+    extract = load(frame, record_type="ia", as_at="2009-01-20")
+    assert extract.as_at == dt.date(2009, 1, 20)
+    late = open_cases(NI59, extract)
+    assert [(r["child_id"], r["status"]) for r in late.records()] == [("A", "overdue")]
+    assert late.title == "NI59 open at 2009-01-20"
+    with pytest.raises(CasetimeError, match="as_at is missing"):
+        open_cases(NI59, load(frame, record_type="ia"))
+
+
+# ---------------------------------------------------------------------------
+# limits across eras
+# ---------------------------------------------------------------------------
+
+# Two initial assessments of 8 working days each, either side of 1 April 2010 (Easter: 2 and 5 April):
+# 31 Mar -> 14 Apr is 1, 6, 7, 8, 9, 12, 13, 14 April; 1 Apr -> 15 Apr is 6, 7, 8, 9, 12, 13, 14, 15 April.
+ERAS = {
+    "child_id": ["A", "B"],
+    "referral_date": ["2010-03-31", "2010-04-01"],
+    "completion_date": ["2010-04-14", "2010-04-15"],
+}
+
+
+def test_each_record_is_judged_against_the_limit_of_its_own_era() -> None:
+    assert [casetime.working_days_between(a, b) for a, b in zip(ERAS["referral_date"], ERAS["completion_date"])] == [
+        8,
+        8,
+    ]
+    extract = load(ERAS, record_type="ia")
+    for limit, within in ((7, 0), (10, 2), (IA_WORKING_TOGETHER_2010, 1)):
+        total = compute(NI59.with_limit(limit), extract, "2010/11").total()
+        assert (total.numerator, total.denominator) == (within, 2), limit
+    cases = compute(NI59.with_limit(IA_WORKING_TOGETHER_2010), extract, "2010/11").cases().records()
+    assert [(c["child_id"], c["due_date"], c["in_numerator"]) for c in cases] == [
+        ("A", dt.date(2010, 4, 13), False),  # 7 working days from 31 March
+        ("B", dt.date(2010, 4, 19), True),  # 10 working days from 1 April: 6, 7, 8, 9, 12, 13, 14, 15, 16, 19
+    ]
+    assert cases[0]["over_limit"] == 1 and cases[1]["over_limit"] == 0
+
+
+def test_the_schedule_is_named_in_the_heading_and_the_results() -> None:
+    ind = NI59.with_limit(IA_WORKING_TOGETHER_2010)
+    assert ind.heading == "initial assessments carried out within 7 (10 from 2010-04-01) working days of referral"
+    data = compute(ind, load(ERAS, record_type="ia"), "2010/11").to_dict()["indicator"]
+    assert data["limit"] == "7 (10 from 2010-04-01)"
+    assert [(r["from"], r["limit"]) for r in data["limits"]] == [(None, 7), ("2010-04-01", 10)]
+
+
+def test_open_work_is_due_by_the_limit_of_its_own_era() -> None:
+    frame = {"child_id": ["A", "B"], "referral_date": ["2010-03-31", "2010-04-01"], "completion_date": [None, None]}
+    late = open_cases(NI59.with_limit(IA_WORKING_TOGETHER_2010), load(frame, record_type="ia"), "2010-04-16")
+    assert [(r["child_id"], r["due_date"], r["status"]) for r in late.records()] == [
+        ("A", dt.date(2010, 4, 13), "overdue")
+    ]
+
+
+def test_a_plan_schedule_in_years() -> None:
+    plans = {"child_id": ["A", "B"], "start_date": ["2008-05-01", "2008-06-01"], "end_date": ["2009-06-10"] * 2}
+    schedule = LimitSchedule("plans", (Limit(None, 2), Limit("2008-06-01", 1)))
+    total = compute(NI64.with_limit(schedule).with_counting("record"), load(plans, record_type="cpp"), "2009/10")
+    assert (total.total().numerator, total.total().denominator) == (1, 2)  # only B reached its (one year) limit
+
+
+def test_a_schedule_must_start_from_the_beginning_and_go_forward() -> None:
+    with pytest.raises(CasetimeError, match="from the beginning"):
+        LimitSchedule("x", (Limit("2010-04-01", 10),))
+    with pytest.raises(CasetimeError, match="increasing start dates"):
+        LimitSchedule("x", (Limit(None, 7), Limit("2010-04-01", 10), Limit("2010-04-01", 12)))
+    with pytest.raises(CasetimeError, match="whole number"):
+        Limit(None, -1)
+    assert IA_WORKING_TOGETHER_2010.limit_on("2010-03-31") == 7 and IA_WORKING_TOGETHER_2010.limit_on(None) == 7
