@@ -106,10 +106,8 @@ ERAS = {
 
 
 def test_each_record_is_judged_against_the_limit_of_its_own_era() -> None:
-    assert [casetime.working_days_between(a, b) for a, b in zip(ERAS["referral_date"], ERAS["completion_date"])] == [
-        8,
-        8,
-    ]
+    pairs = zip(ERAS["referral_date"], ERAS["completion_date"], strict=True)
+    assert [casetime.working_days_between(a, b) for a, b in pairs] == [8, 8]
     extract = load(ERAS, record_type="ia")
     for limit, within in ((7, 0), (10, 2), (IA_WORKING_TOGETHER_2010, 1)):
         total = compute(NI59.with_limit(limit), extract, "2010/11").total()
