@@ -28,7 +28,8 @@ from casetime.extract import Extract, load
 from casetime.indicators import NI59, NI60, NI64
 from casetime.periods import Period
 from casetime.results import ResultTable
-from casetime.synth import generate, sample_path, write_csv
+from casetime.sample import sample_path
+from casetime.synth import generate, write_csv
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "report-schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)

@@ -81,6 +81,7 @@ PUBLIC_MODULES = [
     "casetime.periods",
     "casetime.quality",
     "casetime.rag",
+    "casetime.sample",
     "casetime.records",
     "casetime.report",
     "casetime.results",

@@ -18,15 +18,15 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 import casetime
+from casetime.cli import main as cli_main
 from casetime.errors import CasetimeError
+from casetime.sample import sample_path
 from casetime.schema import SCHEMAS
 from casetime.synth import (
     DEFAULT_TEAMS,
     SAMPLE_PARAMETERS,
     SyntheticExtract,
     generate,
-    main,
-    sample_path,
     to_tables,
     write_csv,
     write_sample,
@@ -404,7 +404,7 @@ def test_bundled_sample_is_small_parses_and_says_it_is_synthetic() -> None:
     assert 3000 <= n <= 5000 and n <= received <= n * 1.01
     readme = (folder / "README.txt").read_text(encoding="utf-8")
     assert "SYNTHETIC" in readme and f"Seed:             {SAMPLE_PARAMETERS['seed']}" in readme
-    assert "python -m casetime.synth --sample" in readme
+    assert "casetime synth --sample" in readme
 
 
 def test_regenerating_the_sample_reproduces_it_byte_for_byte(tmp_path: Path) -> None:
@@ -441,12 +441,12 @@ def test_bad_arguments_raise_a_domain_error(kwargs: dict[str, Any], message: str
 
 
 def test_command_line_writes_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--out", str(tmp_path), "-n", "200", "--seed", "4", "--teams", "X, Y"]) == 0
+    assert cli_main(["synth", "--out", str(tmp_path), "-n", "200", "--seed", "4", "--teams", "X, Y"]) == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(tmp_path / f"{k}.csv") for k in IA_ERA]
     _, rows = read_csv(tmp_path / "referral.csv")
     assert {r["team"] for r in rows} <= {"X", "Y"}
-    assert main(["--out", str(tmp_path), "-n", "-5"]) == 2
+    assert cli_main(["synth", "--out", str(tmp_path), "-n", "-5"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "n_referrals" in err
 

@@ -735,6 +735,8 @@ def england(start: object = DEFAULT_START, end: object = DEFAULT_END) -> Working
     >>> england().is_working_day("2023-05-08")  # the coronation
     False
     """
+    if start is DEFAULT_START and end is DEFAULT_END:
+        return _england(DEFAULT_START, DEFAULT_END)  # (the default, without reading the dates again)
     return _england(_to_date(start, "calendar start"), _to_date(end, "calendar end"))
 
 

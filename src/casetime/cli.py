@@ -169,6 +169,21 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
     p.set_defaults(func=_cmd_validate)
 
+    p = sub.add_parser(
+        "synth",
+        help="write a SYNTHETIC case extract as CSV files (or rewrite the bundled sample)",
+        description="Write a synthetic extract (made up by casetime.synth: no record describes a real child) as "
+        "one CSV file per record type.",
+    )
+    p.add_argument("--sample", action="store_true", help="(re)write the bundled sample extract")
+    p.add_argument("-o", "--out", help="output directory (required unless --sample)")
+    p.add_argument("-n", "--referrals", type=int, default=4000, help="referrals in the year (default 4000)")
+    p.add_argument("--year", type=int, default=2008, help="financial year, 2008 for 2008/09 (default)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="share of faulty records (default 0)")
+    p.add_argument("--teams", default="North,South,East,West", help="comma-separated team names")
+    p.set_defaults(func=_cmd_synth)
+
 
 def _progress() -> Any:
     """A progress callback printing to stderr, only when stderr is a terminal."""
@@ -250,7 +265,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         paths = list(args.paths)
         source = ", ".join(paths)
     else:
-        from casetime.synth import sample_path
+        from casetime.sample import sample_path
 
         paths = [str(sample_path())]
         source = "bundled synthetic sample (2008/09)"
@@ -293,6 +308,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         quality.to_csv(args.output)
         print(f"wrote {len(quality)} issue(s) to {args.output}", file=sys.stderr)
     return EXIT_DATA_ERRORS if quality.has_errors else EXIT_OK
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from casetime.synth import generate, write_csv, write_sample
+
+    if args.sample:
+        paths = write_sample(args.out)
+    elif args.out is None:
+        raise CasetimeError("synth: give --out DIRECTORY (or --sample)")
+    else:
+        teams = [t.strip() for t in args.teams.split(",")]
+        extract = generate(
+            args.referrals, financial_year=args.year, seed=args.seed, fault_rate=args.fault_rate, teams=teams
+        )
+        paths = write_csv(extract, args.out)
+    for path in paths:
+        print(path)
+    return EXIT_OK
 
 
 def console() -> None:

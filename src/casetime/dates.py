@@ -135,6 +135,10 @@ def day_number(value: object, position: int | None = None) -> int | None:
     ...
     casetime.errors.DateParseError: not a date: '31/02/2009'; expected an ISO date such as 2009-01-05
     """
+    if type(value) is str:
+        quick = _iso_day(value)
+        if quick is not None:
+            return quick
     if is_missing_scalar(value):
         return None
     if isinstance(value, _dt.datetime):
@@ -144,9 +148,6 @@ def day_number(value: object, position: int | None = None) -> int | None:
     if isinstance(value, np.datetime64):
         return int(value.astype("M8[D]").view("i8"))
     if isinstance(value, str):
-        quick = _iso_day(value)
-        if quick is not None:
-            return quick
         days, bad = parse_date_strings(np.array([value]), slash=None)
         if bad[0]:
             raise DateParseError(value, position)
@@ -154,22 +155,17 @@ def day_number(value: object, position: int | None = None) -> int | None:
     raise DateParseError(value, position, detail=f"unsupported type {type(value).__name__}")
 
 
-_DIGITS: Final = frozenset("0123456789")
-
-
 def _iso_day(text: str) -> int | None:
     """The day number of a plain ``YYYY-MM-DD`` string without building an array; ``None`` for anything else.
 
-    Only the exact ten-character form is taken here (what :func:`parse_date_strings` reads the same
-    way); every other text, a bad date included, goes the general way.
+    Only the exact ten-character ASCII form with a year from 1000 is taken here (what
+    :func:`parse_date_strings` reads the same way); every other text, a bad date included, goes the
+    general way.
     """
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        return None
-    year, month, day = text[:4], text[5:7], text[8:]
-    if not _DIGITS.issuperset(year + month + day) or year[0] == "0":
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or text[0] not in "123456789" or not text.isascii():
         return None
     try:
-        return _dt.date(int(year), int(month), int(day)).toordinal() - EPOCH_ORDINAL
+        return _dt.date.fromisoformat(text).toordinal() - EPOCH_ORDINAL
     except ValueError:
         return None
 
@@ -276,6 +272,8 @@ def coerce_dates(values: Any) -> Coerced:
     >>> coerce_dates("2009-01-05")
     Coerced(days=14249, scalar=True, index=None, name=None)
     """
+    if type(values) is str or isinstance(values, _dt.date):  # the common scalars, before the array tests
+        return Coerced(day_number(values), True)
     if not is_array_like(values):
         if isinstance(values, np.ndarray):  # 0-d array
             values = values[()]

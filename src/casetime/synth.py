@@ -35,15 +35,8 @@ True
 
 from __future__ import annotations
 
-import argparse
-import atexit
 import csv
 import datetime as _dt
-import functools
-import importlib.resources
-import shutil
-import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -55,6 +48,7 @@ from casetime.calendar import WorkingCalendar, england
 from casetime.cells import safe_cell
 from casetime.dates import MISSING
 from casetime.errors import CasetimeError
+from casetime.sample import SAMPLE_COMMAND, package_sample_dir
 from casetime.schema import SCHEMAS
 from casetime.tables import Table
 
@@ -64,8 +58,6 @@ __all__ = [
     "SINGLE_ASSESSMENT_FROM",
     "SyntheticExtract",
     "generate",
-    "main",
-    "sample_path",
     "to_tables",
     "write_csv",
     "write_sample",
@@ -741,8 +733,6 @@ def write_csv(
 # the bundled sample
 # ---------------------------------------------------------------------------
 
-_SAMPLE_COMMAND: Final = "python -m casetime.synth --sample"
-
 
 def _sample_readme(extract: SyntheticExtract, paths: Sequence[Path]) -> str:
     fy = extract.financial_year
@@ -763,7 +753,7 @@ Files (one per record type; header row of standard column names, ISO dates, blan
 {files}
 
 Made with:
-  {_SAMPLE_COMMAND}
+  {SAMPLE_COMMAND}
 which runs casetime.synth.write_sample(), that is
   extract = generate({extract.n_referrals}, financial_year={fy}, seed={extract.seed}, fault_rate={extract.fault_rate})
   write_csv(extract, directory)
@@ -772,17 +762,13 @@ See docs/synthetic.md for the model behind the numbers.
 """
 
 
-def _default_sample_dir() -> Path:
-    return Path(__file__).resolve().parent / "data" / "sample"
-
-
 def write_sample(directory: str | Path | None = None) -> list[Path]:
     """Write the bundled sample extract (:data:`SAMPLE_PARAMETERS`) and its README.txt; return the paths.
 
     ``directory`` defaults to the package's own ``data/sample`` folder (for
     maintainers regenerating the sample after changing the generator).
     """
-    folder = _default_sample_dir() if directory is None else Path(directory)
+    folder = package_sample_dir() if directory is None else Path(directory)
     params = dict(SAMPLE_PARAMETERS)
     extract = generate(
         params["n_referrals"],
@@ -794,72 +780,3 @@ def write_sample(directory: str | Path | None = None) -> list[Path]:
     readme = folder / "README.txt"
     readme.write_text(_sample_readme(extract, paths), encoding="utf-8", newline="\n")
     return [*paths, readme]
-
-
-@functools.cache
-def _unpacked_sample() -> Path:
-    """A copy of the sample on disk, for installations where the package is not a folder (a zip)."""
-    source = importlib.resources.files("casetime") / "data" / "sample"
-    target = Path(tempfile.mkdtemp(prefix="casetime-sample-"))
-    atexit.register(shutil.rmtree, target, True)
-    for item in source.iterdir():
-        if item.is_file():
-            (target / item.name).write_bytes(item.read_bytes())
-    return target
-
-
-def sample_path() -> Path:
-    """The folder holding the bundled sample extract (synthetic, financial year 2008/09).
-
-    >>> sorted(p.name for p in sample_path().glob("*.csv"))
-    ['core_assessment.csv', 'cpp.csv', 'initial_assessment.csv', 'referral.csv', 's47.csv']
-    """
-    resource = importlib.resources.files("casetime") / "data" / "sample"
-    folder = resource if isinstance(resource, Path) else _unpacked_sample()
-    if not (folder / "referral.csv").is_file():
-        raise CasetimeError(
-            f"the bundled sample extract is missing from this installation (looked in {folder}); "
-            f"reinstall casetime, or run {_SAMPLE_COMMAND} in a source checkout"
-        )
-    return folder
-
-
-# ---------------------------------------------------------------------------
-# python -m casetime.synth
-# ---------------------------------------------------------------------------
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m casetime.synth``: write a synthetic extract as CSV files (or the bundled sample)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m casetime.synth", description="Write a SYNTHETIC case extract as CSV files."
-    )
-    parser.add_argument("--sample", action="store_true", help="(re)write the bundled sample extract")
-    parser.add_argument("-o", "--out", help="output directory (required unless --sample)")
-    parser.add_argument("-n", "--referrals", type=int, default=4000, help="referrals in the year (default 4000)")
-    parser.add_argument("--year", type=int, default=2008, help="financial year, 2008 for 2008/09 (default)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of faulty records (default 0)")
-    parser.add_argument("--teams", default=",".join(DEFAULT_TEAMS), help="comma-separated team names")
-    args = parser.parse_args(argv)
-    try:
-        if args.sample:
-            paths = write_sample(args.out)
-        elif args.out is None:
-            parser.error("give --out DIRECTORY (or --sample)")
-        else:
-            teams = [t.strip() for t in args.teams.split(",")]
-            extract = generate(
-                args.referrals, financial_year=args.year, seed=args.seed, fault_rate=args.fault_rate, teams=teams
-            )
-            paths = write_csv(extract, args.out)
-    except CasetimeError as exc:
-        print(f"python -m casetime.synth: {exc}", file=sys.stderr)
-        return 2
-    for path in paths:
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -50,7 +50,7 @@ def run(name: str, scratch: Path) -> str:
     today's date ``<today>``; for ``-o`` commands the output is the written file.
     """
     from casetime.cli import main
-    from casetime.synth import sample_path
+    from casetime.sample import sample_path
 
     sample = str(sample_path())
     out = scratch / f"out-{name}"

@@ -1,0 +1,165 @@
+"""The report model: what one report shows, as plain data (numbers already computed), and building it.
+
+:func:`build_report` turns computed results (``{id: ResultTable}``) and a quality report into a
+:class:`Report`; the writers (:mod:`~casetime.report.text`, :mod:`~casetime.report.csv`,
+:mod:`~casetime.report.json`, :mod:`~casetime.report.html`) only present it.
+
+>>> row = Row("2008/09", 59, 100, 59.0, "59.0", "red")
+>>> ind = IndicatorSummary("NI59", "Initial assessments within 7 working days", "higher", 70.0,
+...                        row, [Row("Apr 2008", 5, 8, 62.5, "62.5", "red")], {"still_open": 3})
+>>> Report("Sample", "2008/09", "sample", [ind], {"reconciliation": [], "counts_by_rule": {}}).indicators[0].id
+'NI59'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = ["SCHEMA_ID", "FORMATS", "Row", "IndicatorSummary", "Report", "build_report"]
+
+#: Identifies the JSON layout; it changes only when the layout changes incompatibly.
+SCHEMA_ID: Final = "casetime.report/1"
+#: Output formats the writers support.
+FORMATS: Final = ("table", "csv", "json", "html")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure: a label (period or group), exact counts, value and display text."""
+
+    label: str
+    numerator: int
+    denominator: int
+    value: float | None
+    display: str
+    rag: str | None
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """One indicator over the report period: the overall figure and its rows (months, teams ...)."""
+
+    id: str
+    title: str
+    polarity: str
+    target: float | None
+    overall: Row
+    rows: list[Row]
+    left_out: dict[str, int]
+    late_cases: list[dict[str, Any]] | None = None
+    group_by: str = "month"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows."""
+
+    title: str
+    period: str
+    source: str
+    indicators: list[IndicatorSummary]
+    quality: dict[str, Any]
+    calendar: str = "England and Wales"
+    convention: str = "day0"
+    generated: str = field(default_factory=lambda: _dt.date.today().isoformat())
+
+
+# ---------------------------------------------------------------------------
+# building a report from computed results
+# ---------------------------------------------------------------------------
+
+_LATE_COLUMNS = (
+    "source",
+    "row",
+    "child_id",
+    "clock_start",
+    "clock_stop",
+    "elapsed",
+    "elapsed_unit",
+    "due_date",
+    "over_limit",
+)
+
+
+def _row_label(result: Any) -> str:
+    if not result.key:
+        return str(result.period.label)
+    return " / ".join(str(value) for _, value in result.key)
+
+
+def _as_row(result: Any) -> Row:
+    value = result.value
+    return Row(
+        _row_label(result),
+        int(result.numerator),
+        int(result.denominator),
+        None if value is None else float(value),
+        result.display or "-",
+        result.status,
+    )
+
+
+def build_report(
+    results: Any,
+    quality: Any,
+    *,
+    title: str = "Safeguarding timeliness",
+    source: str = "",
+    late_cases: bool = False,
+    convention: str = "day0",
+) -> Report:
+    """A :class:`Report` from ``{id: ResultTable}`` (``casetime.engine.compute_all``) and a quality report.
+
+    Record-level late cases (child ids) are included only with ``late_cases=True``.
+    """
+    indicators = []
+    period_label = ""
+    calendar = "England and Wales"
+    for ind_id, table in results.items():
+        total = table.total()
+        period_label = str(table.period.label)
+        calendar = table.settings.get("calendar", calendar)
+        late = None
+        if late_cases:
+            cases = table.breaches()
+            late = [{k: _plain(rec.get(k)) for k in _LATE_COLUMNS} for rec in cases.records()]
+        target = None if table.target is None else float(table.target)
+        indicators.append(
+            IndicatorSummary(
+                ind_id,
+                table.indicator.heading,
+                table.indicator.polarity,
+                target,
+                Row(
+                    period_label,
+                    total.numerator,
+                    total.denominator,
+                    None if total.value is None else float(total.value),
+                    total.display or "-",
+                    total.status,
+                ),
+                [_as_row(r) for r in table.rows],
+                dict(total.left_out),
+                late,
+                " / ".join(table.by) or "period",
+            )
+        )
+    q = {
+        "reconciliation": [
+            {k: (v if isinstance(v, int) else str(v)) for k, v in rec.items()} for rec in quality.reconciliation()
+        ],
+        "counts_by_rule": dict(quality.counts_by_rule()),
+    }
+    return Report(title, period_label, source, indicators, q, calendar=calendar, convention=convention)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else (int(value) if value.is_integer() else value)
+    if isinstance(value, (_dt.date,)):
+        return value.isoformat()
+    return str(value)
