@@ -272,7 +272,7 @@ def merge(parts: Sequence[Part]) -> tuple[_I64, npt.NDArray[Any]]:
     """Every row's code (``int64``, -1 for blank) into the sorted distinct texts of all the parts.
 
     The texts are an ``S`` array (UTF-8 bytes) when every part has keys, else a ``U`` array; a
-    distinct text no row uses is dropped.
+    distinct text no row uses is dropped, so the result depends only on the rows' texts.
     """
     if not parts:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype="S1")
@@ -321,7 +321,7 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
         np.take(remap, part.codes, out=codes[at : at + size])  # code -1 takes the -1 at the end
         lo, hi, at = lo + cut, hi + count - cut, at + size
     keys = np.concatenate((low_uniq, high_uniq))[:, None]
-    return codes, _as_bytes(radix.decode(keys))
+    return _drop_unused(codes, keys, radix)
 
 
 def _widen(grid: _U8, width: int) -> _U8:
@@ -342,7 +342,17 @@ def _merge_rows(parts: list[KeyPart], every: list[_U64], radix: Radix) -> tuple[
         np.take(remap, part.codes, out=codes[at : at + part.codes.shape[0]])
         start += keys.shape[0]
         at += part.codes.shape[0]
-    return codes, _as_bytes(radix.decode(uniq))
+    return _drop_unused(codes, uniq, radix)
+
+
+def _drop_unused(codes: _I64, keys: _U64, radix: Radix) -> tuple[_I64, npt.NDArray[np.bytes_]]:
+    """The texts of the keys some row uses (a part may hold texts of rows it no longer has), codes renumbered."""
+    used = np.bincount(codes + 1, minlength=keys.shape[0] + 1)[1:] > 0
+    if not used.all():
+        renumber = np.append(np.cumsum(used, dtype=np.int64) - 1, -1)
+        codes = renumber[codes]
+        keys = keys[used]
+    return codes, _as_bytes(radix.decode(keys))
 
 
 def _merge_texts(parts: list[TextPart]) -> tuple[_I64, npt.NDArray[Any]]:
