@@ -688,3 +688,21 @@ def test_child_ids_from_the_pyarrow_reader_become_text_when_first_read(tmp_path:
     assert copied.child.labels.tolist() == ["C0000001", "C0000002"]
     assert copied.child.codes.tolist() == [1, 0, -1, 1]
     assert table.child.values().tolist() == ["C0000002", "C0000001", None, "C0000002"]
+
+
+def test_joining_two_files_of_one_type_keeps_the_child_ids_deferred(tmp_path: Path) -> None:
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    first = [f"A{n:012d}" for n in (5, 3, 5)]  # 13-character ids (UPN-like)
+    second = [f"A{n:012d}" for n in (9, 3)] + ["E09000003-0000012345"]
+    _write_ids(folder / "ia_1.csv", first)
+    _write_ids(folder / "ia_2.csv", second)
+    table = read_path(folder, "ia", engine="pyarrow").tables["initial_assessment"]
+    assert "labels" not in vars(table.child)  # joined without making the ids' Python strings
+    codes, labels = _reference_labels(first + second)
+    assert table.child.codes.tolist() == codes
+    assert table.child.labels.tolist() == labels
+    assert (
+        table.source is not None
+        and table.source.values().tolist() == [str(folder / "ia_1.csv")] * 3 + [str(folder / "ia_2.csv")] * 3
+    )

@@ -106,3 +106,23 @@ def test_deferred_labels_pickle_and_copy_as_plain_labels() -> None:
     plain = Labels(np.array([0]), np.array(["z"], dtype=object))
     with pytest.raises(AttributeError, match="no attribute 'texts'"):
         plain.texts  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_joining_compact_labels_makes_no_python_strings() -> None:
+    a = Labels.from_texts(np.array([1, 0, -1, 1]), np.array([b"C0000000001", b"C0000000007"]))
+    b = Labels.from_texts(np.array([0, 1]), np.array([b"A12345678901234", b"C0000000007"]))
+    joined = Labels.concat([a, b])
+    for lab in (a, b, joined):
+        assert "labels" not in vars(lab)  # still deferred: only the codes and the compact texts
+    assert joined.compact() is not None
+    assert joined.values().tolist() == ["C0000000007", "C0000000001", None, "C0000000007", "A12345678901234",
+                                        "C0000000007"]  # fmt: skip
+    assert joined.labels.tolist() == ["A12345678901234", "C0000000001", "C0000000007"]
+
+
+def test_joining_plain_and_compact_labels_gives_the_same_labels() -> None:
+    compact = Labels.from_texts(np.array([0, 1]), np.array([b"B", b"D"]))
+    plain = Labels.from_values(["C", "A", None, "B"])
+    joined = Labels.concat([compact, plain])
+    assert joined.labels.tolist() == ["A", "B", "C", "D"]
+    assert joined.values().tolist() == ["B", "D", "C", "A", None, "B"]

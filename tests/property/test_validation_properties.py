@@ -297,3 +297,27 @@ def test_duplicates_stay_exact_when_every_row_hash_collides(tabs: dict[str, Tabl
         patch.setattr(duplicates_module, "mix", lambda x: np.zeros_like(x))
         report = validate(tabs, calendar=NARROW)
     assert vectorised(report) == reference(tabs, *NARROW.coverage, None)
+
+
+# ---------------------------------------------------------------------------
+# quality counts add up across partitions
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(extracts(size=24, fault_rate=0.3, as_at="2030-12-31", sources=2), st.integers(2, 4))
+def test_quality_counts_of_partitions_by_child_add_up_to_the_whole(ex: Any, parts: int) -> None:
+    """Partitions holding whole children: per-rule counts and reconciliation rows merge exactly."""
+    whole = validate(ex.tables, as_at="2030-12-31").counts()
+    pieces = []
+    for k in range(parts):
+        own = {}
+        for kind, table in ex.tables.items():
+            child = table.child.values()
+            part = np.array([hash(c) % parts == k for c in child.tolist()], dtype=bool)
+            own[kind] = table.take(part)
+        pieces.append(validate(own, as_at="2030-12-31").counts())
+    merged = sum(pieces[1:], pieces[0])
+    assert merged.by_rule == whole.by_rule
+    assert dict(merged.reconciliation) == dict(whole.reconciliation)
+    assert merged.rows_read == sum(len(t) for t in ex.tables.values())
