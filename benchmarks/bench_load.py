@@ -1,35 +1,43 @@
-"""Loading benchmark (issue 3): casetime.load / read_csv against pandas.read_csv on the same file.
+"""Loading benchmark (issue 9): casetime.load against pandas.read_csv and polars.read_csv on the same files.
 
-Generates initial-assessment CSVs (child_id, referral_date, completion_date, team) with ISO or
-dd/mm/yyyy dates and a small fault rate (impossible dates, blank completions), then times, each in
-a fresh subprocess so that peak memory is its own:
+Generates initial-assessment CSVs (child_id, referral_date, completion_date, team) with realistic
+child ids of 6, 10, 13 and 20 characters, ISO or dd/mm/yyyy dates and a small fault rate
+(impossible dates, blank completions), then times, each in a fresh subprocess so that its peak
+memory is its own:
 
-- ``load``: ``casetime.load(path, record_type="ia")`` (read, parse, validate; engine "auto")
-- ``load+texts``: the same, then every label column's texts read once. Child ids read by pyarrow
-  become Python strings only when first read (``Labels.deferred``); this row includes that cost
-- ``read_csv``: ``casetime.io.read_csv(path, "ia")`` with engine "pyarrow", and with engine
-  "python" (unchecked, run once and only at the smaller size: it is several times slower)
-- ``pandas``: ``pandas.read_csv(path, parse_dates=[...], dayfirst=...)``
+- ``pandas``: ``pandas.read_csv(path, parse_dates=[...], dayfirst=...)`` (the C engine);
+- ``polars``: ``polars.read_csv(path, try_parse_dates=True, ignore_errors=True)`` (``ignore_errors``
+  because the faulty dates otherwise stop it);
+- ``load``: ``casetime.load(path, record_type="ia")``: read, parse and validate;
+- ``load+texts``: the same, then every label's texts read once (child ids are made into Python
+  strings only when first read, ``Labels.from_texts``; this row includes that cost).
 
-and prints rows per second, the time ratio to pandas measured in the same run, and the peak
-resident memory added by the call (``VmHWM`` minus the resident size just before it) against the
-size of the final arrays (codes, dates, row numbers, labels including their Python strings: the
-size is taken after the timing, so it always includes the strings). Each measurement is run
-``--repeat`` times, interleaved; the best run counts and every run is printed.
+The ids, about three records per child:
 
-Before each measurement a separate process writes to (and frees) about five times the file's size
-of memory: on the VMs used here the first write to memory the machine has never handed out costs
-10-20 ns per 8 bytes, which otherwise lands on whichever measurement happens to get fresh pages
-(``--no-pretouch`` turns this off). It runs in its own process so that it cannot raise a
-measurement's peak.
+======  =====================================================================
+width   what they look like
+======  =====================================================================
+6       six random upper-case letters and digits (``K3Z09Q``)
+10      ten random digits, like an NHS number (``4857773456``)
+13      a letter and twelve digits, like a unique pupil number (``H801200001234``)
+20      a council code, a dash and ten digits, as in a national extract (``E09000003-0004857773``)
+======  =====================================================================
 
-Targets (issue 3), checked for ``load``, ``load+texts`` and ``read_csv`` with pyarrow: time ratio
-to pandas at most ``TIME_TARGET`` and peak at most ``MEMORY_TARGET`` times the final arrays. The
-script prints a line per miss and exits 1 if there is one.
+It prints seconds, rows per second, the time ratio to pandas and to polars measured in the same
+run, and the peak resident memory added by the call (``VmHWM`` minus the resident size just before
+it), beside pandas' own peak on the same file. Each measurement runs ``--repeat`` times,
+interleaved; the best run counts and every run is printed. Before each measurement a separate
+process writes to (and frees) about five times the file's size of memory, because on these VMs the
+first write to fresh memory costs 10-20 ns per 8 bytes and otherwise lands on whichever
+measurement happens to get fresh pages (``--no-pretouch`` turns this off).
 
-    python benchmarks/bench_load.py                       # 1,000,000 rows, best of 3
+Targets (issue 9), for ``load`` and ``load+texts``: time at most ``PANDAS_TARGET`` times pandas' and
+at most ``POLARS_TARGET`` times polars'; peak memory at most ``MEMORY_TARGET`` times pandas' peak.
+The script prints a line per miss and exits 1 if there is one.
+
+    python benchmarks/bench_load.py                       # 1,000,000 rows, every width and date style
     python benchmarks/bench_load.py --big                 # also 10,000,000 rows
-    python benchmarks/bench_load.py --rows 200000 --repeat 1
+    python benchmarks/bench_load.py --rows 200000 --repeat 1 --widths 13 --styles iso
 """
 
 from __future__ import annotations
@@ -47,12 +55,38 @@ import numpy as np
 
 CHILD_RATIO = 3  # about three records per child
 FAULT_RATE = 0.001
-TIME_TARGET = 1.0  # not slower than pandas.read_csv(parse_dates=...)
-MEMORY_TARGET = 2.0  # peak under twice the final arrays
-CHECKED = ("load", "load+texts", "read_csv:pyarrow")
+PANDAS_TARGET = 1.0  # not slower than pandas.read_csv(parse_dates=...)
+POLARS_TARGET = 1.5  # within 1.5x of polars.read_csv(try_parse_dates=True)
+MEMORY_TARGET = 1.0  # peak no more than pandas' peak on the same file
+CHECKED = ("load", "load+texts")
+WIDTHS = (6, 10, 13, 20)
+_ALNUM = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+_COUNCILS = np.array([f"E{c:08d}" for c in (6000001, 6000002, 8000012, 9000003, 9000033, 10000021, 7000044)])
 
 
-def generate(path: Path, rows: int, style: str, seed: int = 1, block: int = 1_000_000) -> None:
+def child_ids(rng: np.random.Generator, n: int, children: int, width: int) -> np.ndarray:
+    """``n`` ids of ``width`` characters drawn from ``children`` distinct ones (see the module docstring)."""
+    which = rng.integers(0, max(children, 1), n)
+    if width == 6:
+        # a fixed random id per child: base 36 digits of a scrambled child number
+        scrambled = (which * 2654435761 + 97) % (36**6)
+        digits = [(scrambled // 36**k) % 36 for k in range(5, -1, -1)]
+        out = _ALNUM[digits[0]]
+        for d in digits[1:]:
+            out = np.strings.add(out, _ALNUM[d])
+        return out
+    if width == 10:
+        return np.strings.zfill(((which * 48271 + 1_000_000_007) % 10**10).astype(str), 10)
+    if width == 13:
+        letter = _ALNUM[(which * 7) % 26]
+        return np.strings.add(letter, np.strings.zfill(((which * 9973 + 880_120_000_000) % 10**12).astype(str), 12))
+    if width == 20:
+        council = _COUNCILS[which % _COUNCILS.size]
+        return np.strings.add(np.strings.add(council, "-"), np.strings.zfill((which * 31 % 10**10).astype(str), 10))
+    raise SystemExit(f"no id of width {width}")
+
+
+def generate(path: Path, rows: int, style: str, width: int, seed: int = 1, block: int = 1_000_000) -> None:
     """Write ``rows`` initial assessments to ``path`` (vectorised, in blocks)."""
     rng = np.random.default_rng(seed)
     teams = np.array(["North", "South", "East", "West", "City Centre"])
@@ -60,9 +94,7 @@ def generate(path: Path, rows: int, style: str, seed: int = 1, block: int = 1_00
         handle.write("child_id,referral_date,completion_date,team\n")
         for start in range(0, rows, block):
             n = min(block, rows - start)
-            child = np.strings.add(
-                "C", np.strings.zfill(rng.integers(0, max(rows // CHILD_RATIO, 1), n).astype(str), 7)
-            )
+            child = child_ids(rng, n, rows // CHILD_RATIO, width)
             ref = np.datetime64("2008-04-01") + rng.integers(0, 1500, n)
             done = ref + rng.integers(0, 40, n)
             if style == "iso":
@@ -99,18 +131,8 @@ def _rss_kib(field: str) -> int:
     return 0
 
 
-def _table_bytes(tables: dict) -> int:
-    total = 0
-    for table in tables.values():
-        labels = [table.child, *table.extra.values(), table.source]
-        for lab in labels:
-            total += lab.codes.nbytes + lab.labels.nbytes + sum(sys.getsizeof(s) for s in lab.labels.tolist())
-        total += sum(col.nbytes for col in table.dates.values()) + table.row.nbytes
-    return total
-
-
 def _make_texts(tables: dict) -> None:
-    """Read every label column's texts: child ids from the pyarrow reader become Python strings here."""
+    """Read every label column's texts: child ids from the readers become Python strings here."""
     for table in tables.values():
         for lab in [table.child, *table.extra.values()]:
             assert lab.labels.shape[0] >= 0
@@ -118,10 +140,10 @@ def _make_texts(tables: dict) -> None:
 
 def measure(what: str, path: str, dayfirst: bool) -> dict:
     import pandas as pd
+    import polars as pl
 
     import casetime
-    from casetime.extract import load
-    from casetime.io import read_csv
+    import casetime.extract
 
     casetime.england().working_days_between("2009-01-05", "2009-01-06")  # build the calendar first
     try:  # warm up pyarrow's lazy imports outside the timing
@@ -135,24 +157,18 @@ def measure(what: str, path: str, dayfirst: bool) -> dict:
     start = time.perf_counter()
     if what == "pandas":
         frame = pd.read_csv(path, parse_dates=["referral_date", "completion_date"], dayfirst=dayfirst)
-        seconds = time.perf_counter() - start
         rows = len(frame)
-        final = int(frame.memory_usage(deep=True).sum())
-    elif what.startswith("load"):
-        extract = load(path, record_type="ia", dayfirst=dayfirst)
+    elif what == "polars":
+        frame = pl.read_csv(path, try_parse_dates=True, ignore_errors=True)
+        rows = frame.height
+    else:
+        extract = casetime.load(path, record_type="ia", dayfirst=dayfirst)
         if what == "load+texts":
             _make_texts(extract.tables)
-        seconds = time.perf_counter() - start
         rows = len(extract["ia"])
-        final = _table_bytes(extract.tables)
-    else:
-        engine = what.split(":")[1]
-        result = read_csv(path, "ia", dayfirst=dayfirst, engine=engine)
-        seconds = time.perf_counter() - start
-        rows = len(result.tables["initial_assessment"])
-        final = _table_bytes(result.tables)
+    seconds = time.perf_counter() - start
     peak = (_rss_kib("VmHWM") - before) * 1024
-    return {"what": what, "seconds": seconds, "rows": rows, "peak": peak, "final": final}
+    return {"what": what, "seconds": seconds, "rows": rows, "peak": peak}
 
 
 def pretouch(size: int) -> None:
@@ -180,41 +196,46 @@ def run_child(what: str, path: Path, dayfirst: bool) -> dict:
     return result
 
 
-def bench(rows: int, style: str, repeat: int, workdir: Path, touch: bool) -> list[str]:
-    path = workdir / f"ia_{rows}_{style}.csv"
+def bench(rows: int, style: str, width: int, repeat: int, workdir: Path, touch: bool) -> list[str]:
+    path = workdir / f"ia_{rows}_{style}_{width}.csv"
     t0 = time.perf_counter()
-    generate(path, rows, style)
+    generate(path, rows, style, width)
     size = path.stat().st_size
-    print(f"\n{rows:,} rows, {style} dates, {size / 1e6:.0f} MB (generated in {time.perf_counter() - t0:.1f} s)")
-    dayfirst = True
-    cases = ["pandas", "load", "load+texts", "read_csv:pyarrow", "read_csv:python"]
+    print(
+        f"\n{rows:,} rows, {style} dates, {width}-character ids, {size / 1e6:.0f} MB "
+        f"(generated in {time.perf_counter() - t0:.1f} s)"
+    )
+    dayfirst = style == "dmy"
+    cases = ["pandas", "polars", "load", "load+texts"]
     runs: dict[str, list[dict]] = {what: [] for what in cases}
     touch_bytes = min(max(5 * size, 1 << 30), int(0.6 * _available()))
-    for turn in range(repeat):
+    for _ in range(repeat):
         for what in cases:
-            if what == "read_csv:python" and (turn or rows > 1_000_000):
-                continue  # unchecked, and 7x slower than pandas: once, and only at 1M rows
             if touch:
                 pretouch(touch_bytes)
             runs[what].append(run_child(what, path, dayfirst))
-    best = {what: min(got, key=lambda r: r["seconds"]) for what, got in runs.items() if got}
-    base = best["pandas"]["seconds"]
-    head = ("measurement", "best s", "all runs (s)", "rows/s", "vs pandas", "peak MB", "final MB", "peak/final")
-    print("{:<18} {:>7} {:>20} {:>12} {:>10} {:>8} {:>9} {:>11}".format(*head))
+    best = {what: min(got, key=lambda r: r["seconds"]) for what, got in runs.items()}
+    pandas, polars = best["pandas"], best["polars"]
+    head = ("measurement", "best s", "all runs (s)", "rows/s", "vs pandas", "vs polars", "peak MB", "vs pandas peak")
+    print("{:<12} {:>7} {:>22} {:>12} {:>10} {:>10} {:>8} {:>15}".format(*head))
     misses = []
     for what, r in best.items():
-        ratio, memory = r["seconds"] / base, r["peak"] / max(r["final"], 1)
+        to_pandas, to_polars = r["seconds"] / pandas["seconds"], r["seconds"] / polars["seconds"]
+        memory = r["peak"] / max(pandas["peak"], 1)
         every = " ".join(f"{x['seconds']:.2f}" for x in runs[what])
         print(
-            f"{what:<18} {r['seconds']:7.2f} {every:>20} {r['rows'] / r['seconds']:12,.0f} {ratio:9.2f}x "
-            f"{r['peak'] / 1e6:8.0f} {r['final'] / 1e6:9.0f} {memory:10.2f}x"
+            f"{what:<12} {r['seconds']:7.2f} {every:>22} {r['rows'] / r['seconds']:12,.0f} {to_pandas:9.2f}x "
+            f"{to_polars:9.2f}x {r['peak'] / 1e6:8.0f} {memory:14.2f}x"
         )
-        if what in CHECKED and ratio > TIME_TARGET:
-            misses.append(f"{rows:,} rows, {style}: {what} takes {ratio:.2f}x pandas' time (target {TIME_TARGET}x)")
-        if what in CHECKED and memory >= MEMORY_TARGET:
-            misses.append(
-                f"{rows:,} rows, {style}: {what} peaks at {memory:.2f}x its final arrays (target {MEMORY_TARGET}x)"
-            )
+        if what not in CHECKED:
+            continue
+        where = f"{rows:,} rows, {style}, {width}-character ids: {what}"
+        if to_pandas > PANDAS_TARGET:
+            misses.append(f"{where} takes {to_pandas:.2f}x pandas' time (target {PANDAS_TARGET}x)")
+        if to_polars > POLARS_TARGET:
+            misses.append(f"{where} takes {to_polars:.2f}x polars' time (target {POLARS_TARGET}x)")
+        if memory > MEMORY_TARGET:
+            misses.append(f"{where} peaks at {memory:.2f}x pandas' peak memory (target {MEMORY_TARGET}x)")
     path.unlink()
     return misses
 
@@ -228,15 +249,20 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also 10,000,000 rows")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs per measurement")
     parser.add_argument("--styles", default="iso,dmy", help="date styles: iso, dmy or both")
+    parser.add_argument("--widths", default=",".join(map(str, WIDTHS)), help="id widths, e.g. 10,13")
     parser.add_argument("--no-pretouch", action="store_true", help="do not touch memory before each measurement")
     args = parser.parse_args()
     sizes = [args.rows] + ([10_000_000] if args.big else [])
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, cpus {os.cpu_count()}")
+    from harness import machine
+
+    for key, value in machine(("pandas", "polars", "pyarrow")).items():
+        print(f"{key:<9} {value}")
     misses: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
-            for style in args.styles.split(","):
-                misses += bench(rows, style, args.repeat, Path(tmp), not args.no_pretouch)
+            for width in (int(w) for w in args.widths.split(",")):
+                for style in args.styles.split(","):
+                    misses += bench(rows, style, width, args.repeat, Path(tmp), not args.no_pretouch)
     print()
     for miss in misses:
         print("MISS:", miss)
@@ -246,4 +272,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     main()

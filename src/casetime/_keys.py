@@ -53,116 +53,181 @@ _I64 = npt.NDArray[np.int64]
 #: From this many distinct keys in all (about 130,000), two threads share the final sort.
 SPLIT_KEYS: Final = 1 << 17
 _STR_BLOCK: Final = 1 << 16  # texts turned into Python strings at a time (the temporaries stay small)
-_WORD: Final = 1 << 64
 
 
 @dataclass(frozen=True, eq=False)
 class Radix:
-    """Which byte values occur at each position of a set of texts (``present[p, b]``), as a number system.
+    """The bytes each position of a set of texts holds (from ``lo`` to ``hi``, and ``pad`` where a text has
+    ended), as a number system.
 
-    Positions are grouped into *words*: runs whose alphabet sizes multiply to less than ``2**64``,
-    so that each word is one ``uint64``. Positions with a single value are left out of every word:
-    they are the same in every text.
+    A position's *digit* is its byte less ``lo`` (shifted up by one where ``pad``, the end of a text,
+    takes 0), in as few bits as the range needs. Positions are grouped into *words* of at most 64
+    bits, so that each word is one ``uint64`` read most significant digit first: keys sort as the
+    texts do. A position holding one value only (a fixed prefix) takes no bits at all.
     """
 
-    present: npt.NDArray[np.bool_]  # (width, 256)
+    lo: _U8  # (width,); 255 where a position holds no byte but the end of a text
+    hi: _U8  # (width,); 0 there
+    pad: npt.NDArray[np.bool_]  # (width,): some text has ended at this position
+
+    def __post_init__(self) -> None:
+        # a position's digits fill a power of two anyway: hold every byte they can (so that a part
+        # keyed by this radix may hold bytes up to that, and a joined radix still covers them)
+        held = self.hi >= self.lo
+        size = np.where(held, self.hi.astype(np.int64) - self.lo.astype(np.int64) + 1, 0) + self.pad
+        room = np.array([1 << int(max(v - 1, 0)).bit_length() for v in size.tolist()], dtype=np.int64)
+        top = np.minimum(self.lo.astype(np.int64) + room - 1 - self.pad, 255)
+        object.__setattr__(self, "hi", np.where(held, top, self.hi).astype(np.uint8))
 
     @classmethod
     def of(cls, grid: _U8) -> Radix:
         """The radix of the rows of ``grid`` (``(n, width)`` bytes)."""
         n, width = grid.shape
-        present = np.zeros((width, 256), dtype=bool)
-        if n:
-            for position in range(width):
-                present[position] = np.bincount(grid[:, position], minlength=256) > 0
-        return cls(present)
+        if n == 0:
+            return cls(np.full(width, 255, np.uint8), np.zeros(width, np.uint8), np.zeros(width, bool))
+        hi = grid.max(axis=0)
+        pad = (grid == 0).any(axis=0) if bool((grid.min(axis=0) == 0).any()) else np.zeros(width, bool)
+        lo = np.where(grid == 0, np.uint8(255), grid).min(axis=0) if pad.any() else grid.min(axis=0)
+        return cls(lo.astype(np.uint8), hi.astype(np.uint8), pad)
 
     @property
     def width(self) -> int:
         """The number of byte positions."""
-        return int(self.present.shape[0])
+        return int(self.lo.shape[0])
 
     @functools.cached_property
-    def sizes(self) -> tuple[int, ...]:
-        """The number of distinct values at each position."""
-        return tuple(int(s) for s in self.present.sum(axis=1))
+    def _held(self) -> npt.NDArray[np.bool_]:
+        return self.hi >= self.lo  # the position holds some byte (not only the end of a text)
 
     @functools.cached_property
-    def ranks(self) -> npt.NDArray[np.uint64]:
-        """``ranks[p, b]``: the place of byte ``b`` among the values at position ``p`` (from 0)."""
-        return (np.cumsum(self.present, axis=1) - 1).clip(0).astype(np.uint64)
+    def bits(self) -> tuple[int, ...]:
+        """The bits each position's digit takes (0 for a position with one value)."""
+        sizes = np.where(self._held, self.hi.astype(np.int64) - self.lo.astype(np.int64) + 1, 0) + self.pad
+        return tuple(int(max(size - 1, 0)).bit_length() for size in sizes.tolist())
 
     @functools.cached_property
     def words(self) -> tuple[tuple[int, ...], ...]:
         """The positions of each word, in order (at least one word, possibly of no position)."""
         spans: list[tuple[int, ...]] = []
         current: list[int] = []
-        product = 1
-        for position, size in enumerate(self.sizes):
-            if size <= 1:
+        used = 0
+        for position, bits in enumerate(self.bits):
+            if bits == 0:
                 continue
-            if product * size >= _WORD:
+            if used + bits > 64:
                 spans.append(tuple(current))
-                current, product = [], 1
+                current, used = [], 0
             current.append(position)
-            product *= size
+            used += bits
         spans.append(tuple(current))
         return tuple(spans)
 
     def covers(self, other: Radix) -> bool:
-        """Whether every value ``other`` has at each position is also one of this radix's."""
+        """Whether every byte ``other`` holds at each position is within this radix's (texts' ends included)."""
         if other.width > self.width:
             return False
+        k = other.width
+        held = other._held
+        inside = ~held | ((self.lo[:k] <= other.lo) & (other.hi <= self.hi[:k]))
+        ends = ~other.pad | self.pad[:k]
         # other's texts end (a zero byte) at the positions beyond its width
-        return bool(np.all(self.present[: other.width] | ~other.present) and self.present[other.width :, 0].all())
+        return bool(inside.all() and ends.all() and self.pad[k:].all())
 
     def union(self, other: Radix) -> Radix:
-        """A radix holding both radices' values (the wider width)."""
+        """A radix holding both radices' bytes (the wider width)."""
         width = max(self.width, other.width)
-        present = np.zeros((width, 256), dtype=bool)
-        present[: self.width] |= self.present
-        present[: other.width] |= other.present
-        present[self.width :, 0] = True  # a text of this radix ends before the added positions
-        present[other.width :, 0] = True
-        return Radix(present)
+        lo = np.full(width, 255, np.uint8)
+        hi = np.zeros(width, np.uint8)
+        pad = np.ones(width, bool)  # a narrower radix's texts end before the added positions
+        for r in (self, other):
+            k = r.width
+            lo[:k] = np.minimum(lo[:k], r.lo)
+            hi[:k] = np.maximum(hi[:k], r.hi)
+        pad[: min(self.width, other.width)] = False
+        for r in (self, other):
+            pad[: r.width] |= r.pad
+        return Radix(lo, hi, pad)
 
     def encode(self, grid: _U8) -> _U64:
-        """The keys of the rows of ``grid`` (``(n, len(words))``; rows must use only values of this radix)."""
+        """The keys of the rows of ``grid`` (``(n, len(words))``; rows must hold only bytes of this radix)."""
+        keys = self.try_encode(grid)
+        if keys is None:
+            raise ValueError("internal: the grid holds bytes outside the radix")  # pragma: no cover
+        return keys
+
+    def try_encode(self, grid: _U8) -> _U64 | None:
+        """:meth:`encode`, or ``None`` as soon as a row holds a byte this radix cannot (a digit too big).
+
+        Checking costs one maximum per position, far less than finding the grid's own radix.
+        """
         n = grid.shape[0]
-        keys = np.zeros((n, len(self.words)), dtype=np.uint64)
+        if grid.shape[1] > self.width:
+            return None
+        if grid.shape[1] < self.width:
+            if not self.pad[grid.shape[1] :].all():
+                return None
+            grid = _widen(grid, self.width)
+        held = self._held
+        keys = np.zeros((len(self.words), n), dtype=np.uint64)
         digit = np.empty(n, dtype=np.uint64)
         for w, span in enumerate(self.words):
-            key = keys[:, w]
+            key = keys[w]
             for position in span:
-                np.take(self.ranks[position], grid[:, position], out=digit)
-                key *= np.uint64(self.sizes[position])
-                key += digit
-        return keys
+                col = grid[:, position]
+                lo = int(self.lo[position])
+                if self.pad[position]:  # the end of a text is digit 0, the bytes from 1
+                    if lo > 1 and bool((col == lo - 1).any()):  # a byte just below lo would read as an end
+                        return None
+                    np.subtract(col, np.uint64(lo - 1), out=digit)
+                    digit[col == 0] = 0
+                else:
+                    np.subtract(col, np.uint64(lo), out=digit)
+                bits = self.bits[position]
+                if n and int(digit.max()) >> bits:  # a byte below lo (it wrapped round) or above the room
+                    return None
+                np.left_shift(key, np.uint64(bits), out=key)
+                np.bitwise_or(key, digit, out=key)
+        # the positions of one value only: every row must hold exactly it
+        for position in np.flatnonzero(np.array(self.bits) == 0).tolist():
+            if n and held[position] and not self.pad[position]:
+                if not bool((grid[:, position] == self.lo[position]).all()):
+                    return None
+            elif n and not held[position] and bool(grid[:, position].any()):
+                return None
+        return keys.T
 
     def decode(self, keys: _U64) -> _U8:
         """The byte grid (``(n, width)``) of ``keys``: the inverse of :meth:`encode`."""
         n = keys.shape[0]
         grid = np.zeros((n, self.width), dtype=np.uint8)
-        for position, size in enumerate(self.sizes):
-            if size == 1:
-                grid[:, position] = int(np.flatnonzero(self.present[position])[0])
+        for position, bits in enumerate(self.bits):
+            if bits == 0 and self._held[position]:
+                grid[:, position] = self.lo[position]  # (a position with only the end of a text stays 0)
         for w, span in enumerate(self.words):
             key = keys[:, w].copy()
             for position in reversed(span):
-                base = np.uint64(self.sizes[position])
-                values = np.flatnonzero(self.present[position]).astype(np.uint8)
-                grid[:, position] = values[(key % base).astype(np.int64)]
-                key //= base
+                bits = self.bits[position]
+                digit = key & np.uint64((1 << bits) - 1)
+                key >>= np.uint64(bits)
+                lo = int(self.lo[position])
+                if self.pad[position]:
+                    grid[:, position] = np.where(digit == 0, 0, digit + np.uint64(lo - 1))
+                else:
+                    grid[:, position] = digit + np.uint64(lo)
         return grid
 
 
 @dataclass(frozen=True, eq=False)
 class KeyPart:
-    """Rows as codes (``-1`` for a blank text) into ``uniq``: sorted distinct keys (``(m, words)``) of ``radix``."""
+    """Rows as codes (``-1`` for a blank text) into ``uniq``: sorted distinct keys (``(m, words)``) of ``radix``.
+
+    ``complete``: every key of ``uniq`` is some row's (then nothing needs dropping when parts merge).
+    """
 
     codes: npt.NDArray[np.int32] | _I64
     uniq: _U64
     radix: Radix
+    complete: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,9 +297,14 @@ def key_part(grid: _U8, blank: npt.NDArray[np.bool_] | None = None, radix: Radix
     their keys merge without re-encoding); otherwise the grid's own radix (joined with ``radix``).
     """
     rows = grid if blank is None or not blank.any() else grid[~blank]
-    own = Radix.of(rows)
-    chosen = own if radix is None else (radix if radix.covers(own) else radix.union(own))
-    uniq, inverse = _unique_rows(chosen.encode(_widen(rows, chosen.width)))
+    keys = None if radix is None else radix.try_encode(rows)
+    chosen = radix
+    if keys is None:  # the first part, or one with bytes the shared radix cannot hold
+        own = Radix.of(rows)
+        chosen = own if radix is None else radix.union(own)
+        keys = chosen.encode(_widen(rows, chosen.width))
+    assert chosen is not None
+    uniq, inverse = _unique_rows(keys)
     if rows is grid:
         codes = inverse.astype(np.int32)
     else:
@@ -255,7 +325,7 @@ def text_part(texts: npt.NDArray[Any]) -> KeyPart:
     return key_part(grid, blank)
 
 
-def _as_text_part(part: Part) -> TextPart:
+def _as_text_part(part: Part) -> TextPart:  # (a key part's texts; unused ones are dropped in the merge)
     if isinstance(part, TextPart):
         return part
     return TextPart(part.codes, _as_bytes(part.radix.decode(part.uniq)))
@@ -321,6 +391,8 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
         np.take(remap, part.codes, out=codes[at : at + size])  # code -1 takes the -1 at the end
         lo, hi, at = lo + cut, hi + count - cut, at + size
     keys = np.concatenate((low_uniq, high_uniq))[:, None]
+    if all(p.complete for p in parts):
+        return codes, _as_bytes(radix.decode(keys))
     return _drop_unused(codes, keys, radix)
 
 
@@ -342,6 +414,8 @@ def _merge_rows(parts: list[KeyPart], every: list[_U64], radix: Radix) -> tuple[
         np.take(remap, part.codes, out=codes[at : at + part.codes.shape[0]])
         start += keys.shape[0]
         at += part.codes.shape[0]
+    if all(p.complete for p in parts):
+        return codes, _as_bytes(radix.decode(uniq))
     return _drop_unused(codes, uniq, radix)
 
 

@@ -85,17 +85,19 @@ class Labels:
         return cls._made(codes, make=make)
 
     @classmethod
-    def from_texts(cls, codes: npt.NDArray[np.int64], texts: npt.NDArray[Any]) -> Labels:
+    def from_texts(cls, codes: npt.NDArray[np.int64], texts: npt.NDArray[Any], *, complete: bool = False) -> Labels:
         """Labels from codes into sorted distinct ``texts`` (``S`` holding UTF-8, or ``U``).
 
         The Python strings are made when ``labels`` is first read (as with :meth:`deferred`); the
         compact texts are kept, so that joining such columns (:meth:`concat`) never makes them.
+        ``complete=True`` says every text is some row's (the readers know it), which spares the join
+        a count.
 
         >>> lab = Labels.from_texts(np.array([1, -1, 0]), np.array([b"A1", b"B2"]))
         >>> "labels" in vars(lab), lab.values().tolist()
         (False, ['B2', None, 'A1'])
         """
-        return cls._made(codes, make=functools.partial(strings, texts), compact=texts)
+        return cls._made(codes, make=functools.partial(strings, texts), compact=texts, complete=complete)
 
     @classmethod
     def _made(
@@ -105,6 +107,7 @@ class Labels:
         labels: npt.NDArray[np.object_] | None = None,
         make: Callable[[], npt.NDArray[np.object_]] | None = None,
         compact: npt.NDArray[Any] | None = None,
+        complete: bool = False,
     ) -> Labels:
         out = object.__new__(cls)
         object.__setattr__(out, "codes", codes)
@@ -114,6 +117,8 @@ class Labels:
             object.__setattr__(out, "_make", make)
         if compact is not None:
             object.__setattr__(out, "_compact", compact)
+        if complete:
+            object.__setattr__(out, "_complete", True)  # every label is some row's
         return out
 
     if not TYPE_CHECKING:  # (hidden from type checkers, so that a misspelt attribute is still an error)
@@ -166,12 +171,12 @@ class Labels:
         for p in parts:
             texts = p.compact()
             if texts is not None and texts.dtype.kind == "S":
-                pieces.append(KeyPart(p.codes, *_keys_of(texts)))
+                pieces.append(KeyPart(p.codes, *_keys_of(texts), complete="_complete" in p.__dict__))
             else:
                 pieces.append(TextPart(p.codes, p.labels.astype(str) if len(p.labels) else np.empty(0, "<U1")))
         codes, merged = merge(pieces)
         if merged.dtype.kind == "S":
-            return Labels.from_texts(codes, merged)
+            return Labels.from_texts(codes, merged, complete=True)
         return Labels(codes, merged.astype(object))
 
 

@@ -193,10 +193,16 @@ def blank(col: Column) -> _Bool:
 def blank_rows(cols: Sequence[Column], n: int) -> _I64:
     """The rows whose every cell is empty, narrowing the candidates column by column."""
     rows = np.arange(n, dtype=np.int64)
-    for col in cols:
+    for k, col in enumerate(cols):
         if not rows.size:
             break
-        if isinstance(col, ArrowText):
+        if isinstance(col, ArrowText) and k == 0:  # every row still a candidate: the cells' edges tell
+            lengths, first, _ = col.edges
+            empty = lengths == 0
+            unsure = np.flatnonzero(first)
+            if unsure.size:  # a cell that starts with white space may be blank: ask its stripped text
+                empty[unsure] = col.text.blank_uniq[col.text.codes[unsure]]
+        elif isinstance(col, ArrowText):
             empty = col.offsets[rows + 1] == col.offsets[rows]
             if col.data.size:  # a cell that starts with white space may be blank: ask its stripped text
                 start = col.data[np.minimum(col.offsets[rows], col.data.shape[0] - 1)]

@@ -34,14 +34,20 @@ MAX_KEY_BYTES: Final = 64
 
 @dataclass
 class LabelColumn:
-    """One label column of one source, across its chunks: the radix its parts share so far."""
+    """One label column of one source, across its chunks: the radix its parts share so far.
 
+    ``many=True`` (child ids: nearly one distinct text per row) keys a pyarrow column straight from
+    its bytes; otherwise (teams, localities: few distinct texts) the column is dictionary-encoded
+    first and only its distinct texts are keyed.
+    """
+
+    many: bool = False
     radix: Radix | None = field(default=None)
 
     def part(self, col: Column) -> Part:
         """This chunk's part of the column (blank or missing cells: code -1)."""
         if isinstance(col, ArrowText):
-            fast = self._arrow(col)
+            fast = self._arrow(col) if self.many else None
             if fast is not None:
                 return fast
             col = col.text
@@ -78,7 +84,8 @@ class LabelColumn:
         """The part of a text column: its distinct texts stripped, keyed (or, when very long, as texts)."""
         if col.uniq.size == 0:
             return empty_part()
-        present = ~col.blank_uniq
+        # only the distinct texts some row holds (a column taken from a bigger chunk keeps them all)
+        present = ~col.blank_uniq & (np.bincount(col.codes, minlength=col.uniq.shape[0]) > 0)
         stripped = col.stripped
         encoded = np.strings.encode(np.where(present, stripped, ""), "utf-8")
         if encoded.dtype.itemsize > MAX_KEY_BYTES:
@@ -91,7 +98,7 @@ class LabelColumn:
 
 def empty_part() -> KeyPart:
     """The part of a column with no rows."""
-    return KeyPart(np.empty(0, dtype=np.int32), np.zeros((0, 1), dtype=np.uint64), Radix(np.zeros((0, 256), bool)))
+    return KeyPart(np.empty(0, dtype=np.int32), np.zeros((0, 1), dtype=np.uint64), Radix.of(np.zeros((0, 0), np.uint8)))
 
 
 def merge_labels(parts: list[Part]) -> Labels:
@@ -102,5 +109,5 @@ def merge_labels(parts: list[Part]) -> Labels:
     codes, texts = merge(parts if parts else [empty_part()])
     parts.clear()
     if texts.dtype.kind == "S":
-        return Labels.from_texts(codes, texts)
+        return Labels.from_texts(codes, texts, complete=True)
     return Labels(codes, texts.astype(object))

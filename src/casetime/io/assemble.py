@@ -62,6 +62,7 @@ __all__ = [
     "UNKNOWN_RECORD_TYPE",
     "ReadResult",
     "Chunk",
+    "Prepared",
     "Plan",
     "Layout",
     "layout_of",
@@ -130,8 +131,8 @@ class Chunk:
 
     ``rows`` are consecutive numbers in the source (a CSV's spreadsheet rows, a frame's
     positions). ``malformed`` are the positions (in this chunk) of rows with the wrong number of
-    fields, with their text. ``parts`` holds label parts a reader already made (on a helper
-    thread: see :meth:`Assembler.prepare`), by column.
+    fields, with their text. ``parts`` and ``dates`` hold label parts and date parts a reader
+    already made (on a helper thread: see :meth:`Assembler.prepare`), by column.
     """
 
     columns: Sequence[Column]
@@ -139,6 +140,15 @@ class Chunk:
     malformed: _I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     malformed_text: _Obj = field(default_factory=lambda: np.empty(0, dtype=object))
     parts: Mapping[int, Part] = field(default_factory=dict)
+    dates: Mapping[int, tuple[_I64, _I64, _Obj]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What :meth:`Assembler.prepare` made of a chunk ahead of :meth:`Assembler.add`: label and date parts by column."""
+
+    parts: dict[int, Part]
+    dates: dict[int, tuple[_I64, _I64, _Obj]]
 
 
 def as_text(col: Column) -> Text:
@@ -355,8 +365,8 @@ class _Parts:
     issues: dict[tuple[str, str], list[tuple[_I64, _Obj]]] = field(default_factory=dict)
     labels: dict[int, LabelColumn] = field(default_factory=dict)
 
-    def label_column(self, index: int) -> LabelColumn:
-        return self.labels.setdefault(index, LabelColumn())
+    def label_column(self, index: int, *, many: bool = False) -> LabelColumn:
+        return self.labels.setdefault(index, LabelColumn(many=many))
 
 
 class Assembler:
@@ -374,17 +384,27 @@ class Assembler:
         self.rejected_rows: list[_I64] = []
         self.rejected_values: list[_Obj] = []
 
-    def prepare(self, columns: Sequence[Column]) -> dict[int, Part]:
-        """The child-id part of a chunk, made ahead of :meth:`add` (a reader may call it on a helper thread).
+    def prepare(self, columns: Sequence[Column]) -> Prepared:
+        """A chunk's child ids keyed and its other label columns dictionary-encoded, ahead of :meth:`add`.
 
-        Only for one record type (the ids of a combined input are split by type first); each
-        call must come in chunk order, and never at the same time as another ``prepare``.
+        A reader may call it on a helper thread while :meth:`add` works on the chunk before (which
+        reads the dates: the work is split about evenly). Only for one record type (a combined input
+        is split by type first, in :meth:`add`); each call must come in chunk order, and never at the
+        same time as another ``prepare``.
         """
         kind = self.layout.fixed
         if kind is None:
-            return {}
-        index = self.layout.plans[kind].fields["child_id"]
-        return {index: self.parts[kind].label_column(index).part(columns[index])}
+            for col in columns:
+                as_text(col)  # (computes and keeps a pyarrow column's dictionary encoding)
+            return Prepared({}, {})
+        plan = self.layout.plans[kind]
+        index = plan.fields["child_id"]
+        parts = {index: self.parts[kind].label_column(index, many=True).part(columns[index])}
+        dated = {plan.fields[name] for name in SCHEMAS[kind].dates if name in plan.fields}
+        for i, col in enumerate(columns):
+            if i not in parts and i not in dated and isinstance(col, ArrowText):
+                as_text(col)
+        return Prepared(parts, {})
 
     def add(self, chunk: Chunk) -> None:
         """One chunk: its columns, its row numbers (consecutive) and its malformed rows."""
@@ -443,9 +463,9 @@ class Assembler:
         def column(i: int) -> Column:
             return cols[i] if index is None else take(cols[i], index)
 
-        def label(i: int) -> Part:
+        def label(i: int, many: bool = False) -> Part:
             ready = chunk.parts.get(i) if index is None else None
-            return ready if ready is not None else parts.label_column(i).part(column(i))
+            return ready if ready is not None else parts.label_column(i, many=many).part(column(i))
 
         base = parts.n
         count = rows.shape[0] if index is None else index.shape[0]
@@ -454,7 +474,7 @@ class Assembler:
         elif count:  # consecutive row numbers: keep the range, not an array
             assert int(rows[-1]) - int(rows[0]) == count - 1
             parts.rows.append(range(int(rows[0]), int(rows[-1]) + 1))
-        parts.child.append(label(plan.fields["child_id"]))
+        parts.child.append(label(plan.fields["child_id"], many=True))
         flagged = bad_row if index is None else bad_row[index]
         if flagged.any():
             at = np.flatnonzero(flagged).astype(np.int64)
@@ -463,7 +483,8 @@ class Assembler:
         for name in schema.dates:
             if name not in plan.fields:
                 continue
-            days, bad, values = date_part(column(plan.fields[name]), self.slash)
+            ready_dates = chunk.dates.get(plan.fields[name]) if index is None else None
+            days, bad, values = ready_dates or date_part(column(plan.fields[name]), self.slash)
             parts.dates.setdefault(name, []).append(days)
             if bad.size:
                 parts.issues.setdefault((UNPARSEABLE_DATE.code, name), []).append((base + bad, values))
