@@ -23,6 +23,7 @@ the rows, on two threads when there are many (numpy sorts without holding the GI
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -53,6 +54,8 @@ _I64 = npt.NDArray[np.int64]
 #: From this many distinct keys in all (about 130,000), two threads share the final sort.
 SPLIT_KEYS: Final = 1 << 17
 _STR_BLOCK: Final = 1 << 16  # texts turned into Python strings at a time (the temporaries stay small)
+_DECODE_BLOCK: Final = 1 << 16  # keys turned back into bytes at a time
+_WORD: Final = 1 << 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,24 +63,16 @@ class Radix:
     """The bytes each position of a set of texts holds (from ``lo`` to ``hi``, and ``pad`` where a text has
     ended), as a number system.
 
-    A position's *digit* is its byte less ``lo`` (shifted up by one where ``pad``, the end of a text,
-    takes 0), in as few bits as the range needs. Positions are grouped into *words* of at most 64
-    bits, so that each word is one ``uint64`` read most significant digit first: keys sort as the
-    texts do. A position holding one value only (a fixed prefix) takes no bits at all.
+    A position's *digit* is its byte less ``lo`` (shifted up by one where ``pad``: the end of a text
+    is digit 0); its *size* is how many digits it can take. Positions are grouped into *words*
+    whose sizes multiply to less than ``2**64``, so that each word is one ``uint64`` read most
+    significant digit first: keys sort as the texts do, and a word of decimal digits takes
+    log2(10) bits per digit. A position holding one value only (a fixed prefix) takes no room.
     """
 
     lo: _U8  # (width,); 255 where a position holds no byte but the end of a text
     hi: _U8  # (width,); 0 there
     pad: npt.NDArray[np.bool_]  # (width,): some text has ended at this position
-
-    def __post_init__(self) -> None:
-        # a position's digits fill a power of two anyway: hold every byte they can (so that a part
-        # keyed by this radix may hold bytes up to that, and a joined radix still covers them)
-        held = self.hi >= self.lo
-        size = np.where(held, self.hi.astype(np.int64) - self.lo.astype(np.int64) + 1, 0) + self.pad
-        room = np.array([1 << int(max(v - 1, 0)).bit_length() for v in size.tolist()], dtype=np.int64)
-        top = np.minimum(self.lo.astype(np.int64) + room - 1 - self.pad, 255)
-        object.__setattr__(self, "hi", np.where(held, top, self.hi).astype(np.uint8))
 
     @classmethod
     def of(cls, grid: _U8) -> Radix:
@@ -100,27 +95,32 @@ class Radix:
         return self.hi >= self.lo  # the position holds some byte (not only the end of a text)
 
     @functools.cached_property
-    def bits(self) -> tuple[int, ...]:
-        """The bits each position's digit takes (0 for a position with one value)."""
+    def sizes(self) -> tuple[int, ...]:
+        """How many digits each position can take (1: it holds one value only)."""
         sizes = np.where(self._held, self.hi.astype(np.int64) - self.lo.astype(np.int64) + 1, 0) + self.pad
-        return tuple(int(max(size - 1, 0)).bit_length() for size in sizes.tolist())
+        return tuple(max(int(v), 1) for v in sizes.tolist())
 
     @functools.cached_property
     def words(self) -> tuple[tuple[int, ...], ...]:
         """The positions of each word, in order (at least one word, possibly of no position)."""
         spans: list[tuple[int, ...]] = []
         current: list[int] = []
-        used = 0
-        for position, bits in enumerate(self.bits):
-            if bits == 0:
+        product = 1
+        for position, size in enumerate(self.sizes):
+            if size == 1:
                 continue
-            if used + bits > 64:
+            if product * size >= _WORD:
                 spans.append(tuple(current))
-                current, used = [], 0
+                current, product = [], 1
             current.append(position)
-            used += bits
+            product *= size
         spans.append(tuple(current))
         return tuple(spans)
+
+    @functools.cached_property
+    def limits(self) -> tuple[int, ...]:
+        """Every key of each word is below this (the product of its positions' sizes)."""
+        return tuple(math.prod(self.sizes[p] for p in span) for span in self.words)
 
     def covers(self, other: Radix) -> bool:
         """Whether every byte ``other`` holds at each position is within this radix's (texts' ends included)."""
@@ -182,13 +182,13 @@ class Radix:
                     digit[col == 0] = 0
                 else:
                     np.subtract(col, np.uint64(lo), out=digit)
-                bits = self.bits[position]
-                if n and int(digit.max()) >> bits:  # a byte below lo (it wrapped round) or above the room
+                size = self.sizes[position]
+                if n and int(digit.max()) >= size:  # a byte below lo (it wrapped round) or above hi
                     return None
-                np.left_shift(key, np.uint64(bits), out=key)
-                np.bitwise_or(key, digit, out=key)
+                np.multiply(key, np.uint64(size), out=key)
+                np.add(key, digit, out=key)
         # the positions of one value only: every row must hold exactly it
-        for position in np.flatnonzero(np.array(self.bits) == 0).tolist():
+        for position in np.flatnonzero(np.array(self.sizes) == 1).tolist():
             if n and held[position] and not self.pad[position]:
                 if not bool((grid[:, position] == self.lo[position]).all()):
                     return None
@@ -197,23 +197,27 @@ class Radix:
         return keys.T
 
     def decode(self, keys: _U64) -> _U8:
-        """The byte grid (``(n, width)``) of ``keys``: the inverse of :meth:`encode`."""
+        """The byte grid (``(n, width)``) of ``keys``: the inverse of :meth:`encode` (block by block, in cache)."""
         n = keys.shape[0]
         grid = np.zeros((n, self.width), dtype=np.uint8)
-        for position, bits in enumerate(self.bits):
-            if bits == 0 and self._held[position]:
+        for position, size in enumerate(self.sizes):
+            if size == 1 and self._held[position]:
                 grid[:, position] = self.lo[position]  # (a position with only the end of a text stays 0)
-        for w, span in enumerate(self.words):
-            key = keys[:, w].copy()
-            for position in reversed(span):
-                bits = self.bits[position]
-                digit = key & np.uint64((1 << bits) - 1)
-                key >>= np.uint64(bits)
-                lo = int(self.lo[position])
-                if self.pad[position]:
-                    grid[:, position] = np.where(digit == 0, 0, digit + np.uint64(lo - 1))
-                else:
-                    grid[:, position] = digit + np.uint64(lo)
+        for lo_row in range(0, n, _DECODE_BLOCK):
+            hi_row = min(lo_row + _DECODE_BLOCK, n)
+            block = grid[lo_row:hi_row]
+            for w, span in enumerate(self.words):
+                key = keys[lo_row:hi_row, w].copy()
+                for position in reversed(span):
+                    base = np.uint64(self.sizes[position])
+                    quotient = key // base
+                    digit = key - quotient * base
+                    key = quotient
+                    lo = int(self.lo[position])
+                    if self.pad[position]:
+                        block[:, position] = np.where(digit == 0, 0, digit + np.uint64(lo - 1))
+                    else:
+                        block[:, position] = digit + np.uint64(lo)
         return grid
 
 
@@ -273,9 +277,17 @@ def unique_inverse(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], _I64]:
     return ordered[starts], inverse
 
 
-def _unique_rows(keys: _U64) -> tuple[_U64, _I64]:
-    """Sorted distinct rows of a ``(n, words)`` key array, and each row's place among them."""
+def _unique_rows(keys: _U64, limits: tuple[int, ...] = ()) -> tuple[_U64, _I64]:
+    """Sorted distinct rows of a ``(n, words)`` key array, and each row's place among them.
+
+    ``limits`` bound each word's keys (:attr:`Radix.limits`): when a one-word key and a row number
+    fit in 64 bits together, one plain sort of both does what a slower argsort would.
+    """
     if keys.shape[1] == 1:
+        n = keys.shape[0]
+        shift = max(n - 1, 1).bit_length()
+        if limits and n and limits[0] <= 1 << (64 - shift):
+            return _unique_packed(keys[:, 0], shift)
         uniq, inverse = unique_inverse(keys[:, 0])
         return uniq[:, None], inverse
     n = keys.shape[0]
@@ -288,6 +300,21 @@ def _unique_rows(keys: _U64) -> tuple[_U64, _I64]:
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.cumsum(starts, dtype=np.int64) - 1
     return ordered[starts], inverse
+
+
+def _unique_packed(keys: _U64, shift: int) -> tuple[_U64, _I64]:
+    """:func:`unique_inverse` of keys below ``2**(64 - shift)``: each key and its row number as one integer, sorted."""
+    n = keys.shape[0]
+    packed = np.left_shift(keys, np.uint64(shift))
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    ordered = packed >> np.uint64(shift)
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[(packed & np.uint64((1 << shift) - 1)).view(np.int64)] = np.cumsum(starts, dtype=np.int64) - 1
+    return ordered[starts][:, None], inverse
 
 
 def key_part(grid: _U8, blank: npt.NDArray[np.bool_] | None = None, radix: Radix | None = None) -> KeyPart:
@@ -304,7 +331,7 @@ def key_part(grid: _U8, blank: npt.NDArray[np.bool_] | None = None, radix: Radix
         chosen = own if radix is None else radix.union(own)
         keys = chosen.encode(_widen(rows, chosen.width))
     assert chosen is not None
-    uniq, inverse = _unique_rows(keys)
+    uniq, inverse = _unique_rows(keys, chosen.limits)
     if rows is grid:
         codes = inverse.astype(np.int32)
     else:
@@ -365,35 +392,72 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
     if every[0].shape[1] != 1:
         return _merge_rows(parts, every, radix)
     flat = [u[:, 0] for u in every]
-    # the parts' sorted keys laid end to end are runs that numpy sorts fast; many keys are cut at
-    # about their median and the two halves sorted on two threads at once
-    if sum(u.shape[0] for u in flat) >= SPLIT_KEYS:
-        sample = np.concatenate([u[:: max(u.shape[0] // 64, 1)] for u in flat])
-        pivot = np.partition(sample, sample.shape[0] // 2)[sample.shape[0] // 2]
-        cuts = [int(np.searchsorted(u, pivot)) for u in flat]
-    else:
-        cuts = [u.shape[0] for u in flat]
+    total = sum(u.shape[0] for u in flat)
+    # the keys are cut into ranges by value (at quantiles of a sample), each range sorted on its
+    # own, the ranges shared between two threads (numpy sorts without holding the GIL); a range
+    # whose keys (less its lowest) and positions fit in 64 bits together is sorted with one plain
+    # sort of both, far faster than an argsort
+    ranges = _ranges(flat, total, radix.limits[0])
+    bounds = [[0, *(int(np.searchsorted(u, b)) for b in ranges), u.shape[0]] for u in flat]
+    count = len(ranges) + 1
 
-    def half(upper: bool) -> tuple[_U64, _I64]:
-        pieces = [u[c:] if upper else u[:c] for u, c in zip(flat, cuts, strict=True)]
-        return unique_inverse(np.concatenate(pieces) if pieces else np.empty(0, np.uint64))
+    def sort_range(k: int) -> tuple[_U64, _I64]:
+        pieces = [u[b[k] : b[k + 1]] for u, b in zip(flat, bounds, strict=True)]
+        keys = np.concatenate(pieces) if pieces else np.empty(0, np.uint64)
+        if not keys.size:
+            return keys, np.empty(0, dtype=np.int64)
+        base = keys.min()
+        span = int(keys.max()) - int(base) + 1
+        shift = max(keys.shape[0] - 1, 1).bit_length()
+        if span <= 1 << (64 - shift):
+            uniq, inverse = _unique_packed(keys - base, shift)
+            return uniq[:, 0] + base, inverse
+        return unique_inverse(keys)
 
-    split = any(c < u.shape[0] for u, c in zip(flat, cuts, strict=True))
-    upper = Background(lambda: half(True), "casetime-merge-keys") if split else None
-    low_uniq, low_inverse = half(False)
-    high_uniq, high_inverse = upper.result() if upper is not None else half(True)
-    high_inverse += low_uniq.shape[0]  # the upper half's codes follow the lower half's
+    def sort_ranges(which: range) -> list[tuple[_U64, _I64]]:
+        return [sort_range(k) for k in which]
+
+    middle = (count + 1) // 2
+    upper = Background(lambda: sort_ranges(range(middle, count)), "casetime-merge-keys") if count > 1 else None
+    done = sort_ranges(range(middle)) + (upper.result() if upper is not None else [])
+    keys = np.concatenate([u for u, _ in done])[:, None]
+    complete = all(p.complete for p in parts)
+    # the texts are made on a helper thread while the rows' codes are made here
+    texts = Background(lambda: _as_bytes(radix.decode(keys)), "casetime-decode-keys", thread=complete and count > 1)
+    firsts = np.cumsum([0, *(u.shape[0] for u, _ in done)])
+    for k, (_, inverse) in enumerate(done):
+        inverse += firsts[k]  # each range's codes follow the ones before it
     codes = np.empty(sum(p.codes.shape[0] for p in parts), dtype=np.int64)
-    at = lo = hi = 0
-    for part, cut, uniq in zip(parts, cuts, flat, strict=True):
-        size, count = part.codes.shape[0], uniq.shape[0]
-        remap = np.concatenate((low_inverse[lo : lo + cut], high_inverse[hi : hi + count - cut], [-1]))
-        np.take(remap, part.codes, out=codes[at : at + size])  # code -1 takes the -1 at the end
-        lo, hi, at = lo + cut, hi + count - cut, at + size
-    keys = np.concatenate((low_uniq, high_uniq))[:, None]
-    if all(p.complete for p in parts):
-        return codes, _as_bytes(radix.decode(keys))
+    at = 0
+    taken = [0] * count
+    for part, b in zip(parts, bounds, strict=True):
+        pieces = []
+        for k in range(count):
+            size = b[k + 1] - b[k]
+            pieces.append(done[k][1][taken[k] : taken[k] + size])
+            taken[k] += size
+        remap = np.concatenate([*pieces, [-1]])
+        np.take(remap, part.codes, out=codes[at : at + part.codes.shape[0]])  # code -1 takes the -1 at the end
+        at += part.codes.shape[0]
+    if complete:
+        return codes, texts.result()
     return _drop_unused(codes, keys, radix)
+
+
+def _ranges(flat: list[_U64], total: int, limit: int) -> list[int]:
+    """Where to cut the keys into ranges (ascending cut points) so that each range sorts fast.
+
+    At least two ranges from :data:`SPLIT_KEYS` keys on (one per thread), and enough that a
+    range's keys and positions fit in 64 bits together, as far as a sample of the keys tells.
+    """
+    if total < SPLIT_KEYS:
+        return []
+    wanted = 2
+    while wanted < 64 and (limit // wanted) * (total // wanted) * 4 >= 1 << 64:
+        wanted *= 2
+    sample = np.sort(np.concatenate([u[:: max(u.shape[0] // 256, 1)] for u in flat]))
+    cuts = sample[[sample.shape[0] * k // wanted for k in range(1, wanted)]]
+    return sorted({int(c) for c in cuts.tolist()})
 
 
 def _widen(grid: _U8, width: int) -> _U8:

@@ -99,7 +99,7 @@ class ArrowText:
     """
 
     array: Any
-    offsets: _I64
+    offsets: npt.NDArray[Any]  # int32 as pyarrow holds them (int64 for large strings)
     data: npt.NDArray[np.uint8]
 
     @classmethod
@@ -110,11 +110,11 @@ class ArrowText:
             return cls(array, np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.uint8))
         wide = array.type.id == _large_string_id()
         kind = np.int64 if wide else np.int32
-        raw = np.frombuffer(buffers[1], dtype=kind, count=n + 1, offset=array.offset * (8 if wide else 4))
-        offsets: _I64 = raw.astype(np.int64)
+        offsets = np.frombuffer(buffers[1], dtype=kind, count=n + 1, offset=array.offset * (8 if wide else 4))
         data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.empty(0, np.uint8)
-        data = data[offsets[0] : offsets[-1]]
-        offsets -= offsets[0]
+        data = data[int(offsets[0]) : int(offsets[-1])]
+        if offsets[0]:  # (a slice of an array: count from its own first byte)
+            offsets = offsets - offsets[0]
         return cls(array, offsets, data)
 
     @functools.cached_property

@@ -169,8 +169,10 @@ def date_part(col: Column, slash: str) -> tuple[_I64, _I64, _Obj]:
     col = as_text(col)
     source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
     days_u, bad_u = parse_date_strings(source, slash=slash)
-    days = days_u[col.codes]
-    bad = np.flatnonzero(bad_u[col.codes]).astype(np.int64)
+    days: _I64 = np.take(days_u, col.codes)
+    if not bad_u.any():
+        return days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
+    bad = np.flatnonzero(np.take(bad_u, col.codes)).astype(np.int64)
     return days, bad, col.uniq[col.codes[bad]].astype(object)
 
 
