@@ -43,12 +43,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import date_from_day, day_number
+from casetime.dates import EPOCH_ORDINAL, date_from_day, day_number
 from casetime.errors import CasetimeError
 
 __all__ = [
@@ -68,7 +68,7 @@ __all__ = [
 
 TimeUnit = Literal["month", "quarter", "year"]
 #: The time units a period can be split into (``"year"`` is the financial year).
-TIME_UNITS: Final[tuple[str, ...]] = ("month", "quarter", "year")
+TIME_UNITS: Final[tuple[TimeUnit, ...]] = get_args(TimeUnit)
 
 _FORMS: Final = (
     "'2008/09' (financial year), '2008/09 Q3' (quarter), '2009-01' (month), 'ytd:2008-12' or "
@@ -161,12 +161,12 @@ class Period:
     @property
     def first_day(self) -> int:
         """The day number (days since 1970-01-01) of :attr:`start`."""
-        return self.start.toordinal() - _EPOCH
+        return self.start.toordinal() - EPOCH_ORDINAL
 
     @property
     def last_day(self) -> int:
         """The day number of :attr:`end`."""
-        return self.end.toordinal() - _EPOCH
+        return self.end.toordinal() - EPOCH_ORDINAL
 
     @property
     def days(self) -> int:
@@ -213,9 +213,6 @@ class Period:
     def to_dict(self) -> dict[str, str]:
         """``{"label", "start", "end", "kind"}`` as text."""
         return {"label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat(), "kind": self.kind}
-
-
-_EPOCH: Final = _dt.date(1970, 1, 1).toordinal()
 
 
 class FinancialYear(Period):

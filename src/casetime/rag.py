@@ -35,7 +35,7 @@ import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from casetime.errors import CasetimeError
 
@@ -54,10 +54,10 @@ __all__ = [
 
 Polarity = Literal["higher", "lower"]
 #: ``"higher"``: a higher value is better (NI59, NI60); ``"lower"``: lower is better (NI64).
-POLARITIES: Final[tuple[str, ...]] = ("higher", "lower")
+POLARITIES: Final[tuple[Polarity, ...]] = get_args(Polarity)
 Status = Literal["green", "amber", "red"]
 #: The statuses a rule may give (or ``None`` for no status).
-STATUSES: Final[tuple[str, ...]] = ("green", "amber", "red")
+STATUSES: Final[tuple[Status, ...]] = get_args(Status)
 
 #: A RAG rule: ``rule(value, target, polarity)`` gives a status or ``None``; value and target are percentages.
 RagRule = Callable[[Fraction, Fraction, str], "str | None"]

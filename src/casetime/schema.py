@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final, Literal, get_args
 
 from casetime.errors import CasetimeError
@@ -50,7 +51,7 @@ class ColumnError(CasetimeError):
     """Required columns are missing (or a mapping names a column that is not there)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordSchema:
     """The columns of one record type.
 
@@ -74,51 +75,53 @@ class RecordSchema:
         return ("child_id", *self.dates, *self.ragged)
 
 
-SCHEMAS: Final[dict[str, RecordSchema]] = {
-    "referral": RecordSchema(
-        "referral",
-        "referral",
-        ("referral_date", "closure_date"),
-        ("child_id", "referral_date"),
-        ("referral_date", "closure_date"),
-    ),
-    "initial_assessment": RecordSchema(
-        "initial_assessment",
-        "initial assessment",
-        ("referral_date", "start_date", "completion_date"),
-        ("child_id", "referral_date"),
-        ("referral_date", "completion_date"),
-    ),
-    "core_assessment": RecordSchema(
-        "core_assessment",
-        "core assessment",
-        ("referral_date", "start_date", "completion_date"),
-        ("child_id", "start_date"),
-        ("start_date", "completion_date"),
-    ),
-    "single_assessment": RecordSchema(
-        "single_assessment",
-        "single assessment",
-        ("referral_date", "start_date", "completion_date"),
-        ("child_id", "referral_date"),
-        ("referral_date", "completion_date"),
-    ),
-    "s47": RecordSchema(
-        "s47",
-        "section 47 enquiry",
-        ("referral_date", "start_date", "conference_date"),
-        ("child_id", "start_date"),
-        ("start_date", "conference_date"),
-    ),
-    "cpp": RecordSchema(
-        "cpp",
-        "child protection plan",
-        ("referral_date", "start_date", "end_date"),
-        ("child_id", "start_date"),
-        ("start_date", "end_date"),
-        ("review_dates",),
-    ),
-}
+SCHEMAS: Final[Mapping[str, RecordSchema]] = MappingProxyType(
+    {
+        "referral": RecordSchema(
+            record_type="referral",
+            title="referral",
+            dates=("referral_date", "closure_date"),
+            required=("child_id", "referral_date"),
+            clock=("referral_date", "closure_date"),
+        ),
+        "initial_assessment": RecordSchema(
+            record_type="initial_assessment",
+            title="initial assessment",
+            dates=("referral_date", "start_date", "completion_date"),
+            required=("child_id", "referral_date"),
+            clock=("referral_date", "completion_date"),
+        ),
+        "core_assessment": RecordSchema(
+            record_type="core_assessment",
+            title="core assessment",
+            dates=("referral_date", "start_date", "completion_date"),
+            required=("child_id", "start_date"),
+            clock=("start_date", "completion_date"),
+        ),
+        "single_assessment": RecordSchema(
+            record_type="single_assessment",
+            title="single assessment",
+            dates=("referral_date", "start_date", "completion_date"),
+            required=("child_id", "referral_date"),
+            clock=("referral_date", "completion_date"),
+        ),
+        "s47": RecordSchema(
+            record_type="s47",
+            title="section 47 enquiry",
+            dates=("referral_date", "start_date", "conference_date"),
+            required=("child_id", "start_date"),
+            clock=("start_date", "conference_date"),
+        ),
+        "cpp": RecordSchema(
+            record_type="cpp",
+            title="child protection plan",
+            dates=("referral_date", "start_date", "end_date"),
+            required=("child_id", "start_date"),
+            clock=("start_date", "end_date"),
+            ragged=("review_dates",),
+        ),
+    }
+)
 
 # Aliases by standard name; per record type where the meaning depends on it.
 _COMMON_ALIASES: Final[dict[str, tuple[str, ...]]] = {

@@ -46,7 +46,7 @@ import numpy.typing as npt
 
 from casetime.calendar import WorkingCalendar, england
 from casetime.cells import safe_cell
-from casetime.dates import MISSING
+from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, weekday
 from casetime.errors import CasetimeError
 from casetime.sample import SAMPLE_COMMAND, package_sample_dir
 from casetime.schema import SCHEMAS
@@ -153,7 +153,7 @@ class SyntheticExtract(dict[str, Columns]):
 
 
 def _day(value: _dt.date) -> int:
-    return value.toordinal() - _dt.date(1970, 1, 1).toordinal()
+    return value.toordinal() - EPOCH_ORDINAL
 
 
 def _as_dates(days: I64) -> npt.NDArray[np.datetime64]:
@@ -181,12 +181,12 @@ def _deadline_pull(rng: np.random.Generator, days: I64, limit: int, reach: int, 
 def _day_weights(days: I64, cal: WorkingCalendar) -> F64:
     """Relative referral volume of each day: weekday, catch-up after days off, month, Christmas."""
     dates = _as_dates(days)
-    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
+    day_of_week = weekday(days)
     working = np.asarray(cal.is_working_day(dates).filled(False), dtype=bool)
     previous = np.asarray(cal.previous_working_day(dates)).view(np.int64)
     days_off_before = days - previous - 1
-    on = np.asarray(_WORKDAY_WEIGHT)[weekday] * (1.0 + _CATCH_UP * days_off_before)
-    off = np.asarray(_WEEKEND_WEIGHT)[weekday]
+    on = np.asarray(_WORKDAY_WEIGHT)[day_of_week] * (1.0 + _CATCH_UP * days_off_before)
+    off = np.asarray(_WEEKEND_WEIGHT)[day_of_week]
     months = dates.astype("M8[M]")
     month = months.view(np.int64) % 12
     day_of_month = days - months.astype("M8[D]").view(np.int64) + 1
@@ -376,7 +376,7 @@ def generate(
     history_start = window_start - _HISTORY_DAYS
     lo, hi = history_start - _PREVIOUS_SPAN_DAYS, fy_end + _FORWARD_DAYS
     if not (_day(cal.start) <= lo and hi <= _day(cal.end)):
-        lo_d, hi_d = _dt.date(1970, 1, 1) + _dt.timedelta(lo), _dt.date(1970, 1, 1) + _dt.timedelta(hi)
+        lo_d, hi_d = date_from_day(lo), date_from_day(hi)
         raise CasetimeError(
             f"financial year {fy} needs a calendar covering {lo_d} to {hi_d} (its history and what follows); "
             f"the calendar {cal.name!r} covers {cal.start} to {cal.end}: pass calendar=england(start=..., end=...)"

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, merge, strings
 from casetime.dates import MISSING, to_day_numbers
+from casetime.errors import CasetimeError
 from casetime.schema import SCHEMAS, record_type_of
 
 __all__ = ["Labels", "Ragged", "Table"]
@@ -247,7 +248,7 @@ class Table:
             object.__setattr__(self, "row", np.arange(n, dtype=np.int64))
         for name, col in dates.items():
             if col.shape != (n,):
-                raise ValueError(f"column {name} has {col.shape[0]} rows, expected {n}")
+                raise CasetimeError(f"column {name} has {col.shape[0]} rows, expected {n}")
 
     def __len__(self) -> int:
         return len(self.child)
@@ -279,10 +280,10 @@ class Table:
     def concat(cls, parts: Sequence[Table]) -> Table:
         """Join tables of the same record type (labels are merged)."""
         if not parts:
-            raise ValueError("nothing to concatenate")
+            raise CasetimeError("nothing to concatenate")
         kind = parts[0].record_type
         if any(p.record_type != kind for p in parts):
-            raise ValueError("cannot concatenate tables of different record types")
+            raise CasetimeError("cannot concatenate tables of different record types")
         extra_names = sorted({k for p in parts for k in p.extra})
         extra = {}
         for name in extra_names:
@@ -325,7 +326,7 @@ class Table:
         kind = record_type_of(record_type)
         schema = SCHEMAS[kind]
         if "child_id" not in columns:
-            raise ValueError("columns must include child_id")
+            raise CasetimeError("columns must include child_id")
         child = Labels.from_values(columns["child_id"])
         n = len(child)
         dates = {}
