@@ -81,6 +81,86 @@ def test_compute_uses_the_calendar_the_extract_was_validated_with() -> None:
     assert compute(NI59, local, "2008/09").settings["calendar_days"] == closed.fingerprint
 
 
+def test_a_frame_of_one_type_is_read_once_as_that_type_or_refused() -> None:
+    # the columns fit a plan only: NI64 alone (before, NI59 and NI60 read the same row as an open assessment)
+    plans = {
+        "child_id": ["C"],
+        "start_date": ["2007-02-01"],
+        "end_date": ["2009-03-02"],
+        "referral_date": ["2007-01-05"],
+    }
+    results = compute_all(plans, "2008/09")
+    assert sorted(results) == ["NI64"] and results["NI64"].total().denominator == 1
+    # these fit an initial and a single assessment alike: refused, unless the type is given
+    assessments = {"child_id": ["A"], "referral_date": ["2009-01-05"], "completion_date": ["2009-01-08"]}
+    with pytest.raises(CasetimeError, match="cannot tell the record type from the columns"):
+        compute_all(assessments, "2008/09")
+    assert compute_all(assessments, "2008/09", record_type="ia")["NI59"].total().numerator == 1
+    with pytest.raises(CasetimeError, match="record_type= is for a frame"):
+        compute_all(load(plans), "2008/09", record_type="cpp")
+
+
+def test_compute_all_names_its_defaults_by_id_so_a_registered_definition_is_used() -> None:
+    frame = {"child_id": ["A"], "referral_date": ["2009-01-05"], "completion_date": ["2009-01-15"]}  # 8 days
+    assert compute_all(frame, "2008/09", record_type="ia")["NI59"].total().numerator == 0
+    casetime.indicators.register(NI59.with_limit(10), replace=True)
+    try:
+        assert compute_all(frame, "2008/09", record_type="ia")["NI59"].total().numerator == 1
+    finally:
+        casetime.indicators.unregister("NI59")
+
+
+def test_a_dict_of_tables_may_name_its_types_as_load_does() -> None:
+    extract = load(
+        {"child_id": ["A"], "referral_date": ["2009-01-05"], "completion_date": ["2009-01-08"]}, record_type="ia"
+    )
+    assert compute(NI59, {"IA": extract["ia"]}, "2008/09").total().numerator == 1
+    assert sorted(compute_all({"ia": extract["ia"]}, "2008/09")) == ["NI59"]
+
+
+def test_a_calendar_that_is_not_one_is_a_type_error_everywhere() -> None:
+    frame = {"child_id": ["A"], "referral_date": ["2009-01-05"], "completion_date": ["2009-01-08"]}
+    extract = load(frame, record_type="ia")
+    calls = [
+        lambda: load(frame, record_type="ia", calendar="england"),
+        lambda: casetime.validate(extract.tables, calendar="england"),
+        lambda: compute(NI59, extract, "2008/09", calendar="england"),
+        lambda: open_cases(NI59, extract, "2009-01-06", calendar="england"),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="calendar must be a WorkingCalendar, not str"):
+            call()
+
+
+def test_a_calendar_of_another_coverage_than_the_extracts_is_refused() -> None:
+    frame = {"child_id": ["A"], "referral_date": ["2008-12-29"], "completion_date": ["2009-01-08"]}
+    narrow = casetime.england("2009-01-01", "2009-12-31")
+    extract = load(frame, record_type="ia", calendar=narrow)  # the referral is outside: the row is in error
+    assert compute(NI59, extract, "2009-01").total().left_out["invalid"] == 1
+    for call in (
+        lambda: compute(NI59, extract, "2009-01", calendar=casetime.england()),
+        lambda: open_cases(NI59, extract, "2009-01-06", calendar=casetime.england()),
+    ):
+        with pytest.raises(CasetimeError, match="validated with a calendar covering 2009-01-01..2009-12-31"):
+            call()
+
+
+def test_open_work_the_calendar_cannot_count_is_refused_not_left_out() -> None:
+    narrow = casetime.england("2009-01-01", "2009-12-31")
+    frame = {"child_id": ["A", "B"], "referral_date": ["2008-12-29", "2009-01-12"], "completion_date": [None, None]}
+    table = load(frame, record_type="ia")["ia"]  # a bare table: no calendar of its own
+    with pytest.raises(casetime.CalendarRangeError, match="the clock start of 1 open record"):
+        open_cases(NI59, table, "2009-01-20", calendar=narrow)
+    # the whole calendar lists both: A overdue; B (12 Jan + 7 working days = 21 Jan) due in one working day
+    late = open_cases(NI59, table, "2009-01-20", due_within=5)
+    assert [(r["child_id"], r["status"]) for r in late.records()] == [("A", "overdue"), ("B", "due_soon")]
+    # 31 Dec 2009 is 20 working days or so after 1 Dec: a window of 30 runs past the calendar's end
+    recent = load({"child_id": ["C"], "referral_date": ["2009-12-01"], "completion_date": [None]}, record_type="ia")
+    with pytest.raises(casetime.CalendarRangeError, match="the due-soon window"):
+        open_cases(NI59, recent["ia"], "2009-12-01", calendar=narrow, due_within=30)
+    assert len(open_cases(NI59, recent["ia"], "2009-12-01", calendar=narrow, due_within=5)) == 0
+
+
 def test_open_cases_default_to_the_extracts_as_at_date() -> None:
     frame = {"child_id": ["A", "B"], "referral_date": ["2009-01-05", "2009-01-12"], "completion_date": [None, None]}
     extract = load(frame, record_type="ia", as_at="2009-01-20")

@@ -123,6 +123,29 @@ def test_adding_a_measure_is_a_new_definition() -> None:
     assert "CA20" not in registered()
 
 
+
+def test_registered_ids_match_in_any_case_as_lookups_do() -> None:
+    mine = dataclasses.replace(NI59, id="Mine")
+    register(mine)
+    try:
+        for twin in ("MINE", " mine "):
+            with pytest.raises(CasetimeError, match="an indicator Mine is already registered"):
+                register(dataclasses.replace(NI59, id=twin))
+        with pytest.raises(CasetimeError, match="an indicator NI59 is already registered"):
+            register(dataclasses.replace(NI59, id="ni59"))  # a catalogue id in another case
+        assert get_indicator(" MINE") is mine and list(registered()).count("Mine") == 1
+    finally:
+        unregister("mine")
+    assert "Mine" not in registered()
+    with pytest.raises(CasetimeError, match="cannot be removed"):
+        unregister("ni59")
+    longer = register(dataclasses.replace(NI59, id="ni59", limit=10), replace=True)
+    try:  # a catalogue id shadowed (in any case) is found under the new definition only
+        assert get_indicator("NI59") is longer and "NI59" not in registered() and registered()["ni59"] is longer
+    finally:
+        unregister("NI59")
+    assert get_indicator("ni59") is NI59
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -471,26 +471,41 @@ def _widen(grid: _U8, width: int) -> _U8:
 def _merge_rows(parts: list[KeyPart], every: list[_U64], radix: Radix) -> tuple[_I64, npt.NDArray[Any]]:
     """:func:`merge` for keys of several words: one sort of every part's distinct keys, word by word."""
     uniq, inverse = _unique_rows(np.concatenate(every))
-    codes = np.empty(sum(p.codes.shape[0] for p in parts), dtype=np.int64)
-    at = start = 0
-    for part, keys in zip(parts, every, strict=True):
-        remap = np.append(inverse[start : start + keys.shape[0]], -1)
-        np.take(remap, part.codes, out=codes[at : at + part.codes.shape[0]])
-        start += keys.shape[0]
-        at += part.codes.shape[0]
+    codes = _recode([p.codes for p in parts], inverse, [keys.shape[0] for keys in every])
     if all(p.complete for p in parts):
         return codes, _as_bytes(radix.decode(uniq))
     return _drop_unused(codes, uniq, radix)
 
 
+def _recode(part_codes: list[npt.NDArray[Any]], inverse: _I64, sizes: list[int]) -> _I64:
+    """Every part's row codes in the merged numbering, one array (code -1 stays -1).
+
+    Part ``k`` holds ``sizes[k]`` distinct values; its value ``j`` is merged value
+    ``inverse[sum(sizes[:k]) + j]``.
+    """
+    codes = np.empty(sum(c.shape[0] for c in part_codes), dtype=np.int64)
+    at = start = 0
+    for own, size in zip(part_codes, sizes, strict=True):
+        remap = np.append(inverse[start : start + size], -1)  # code -1 takes the -1 at the end
+        np.take(remap, own, out=codes[at : at + own.shape[0]])
+        start += size
+        at += own.shape[0]
+    return codes
+
+
+def _used_only(codes: _I64, count: int) -> tuple[_I64, npt.NDArray[np.bool_] | None]:
+    """Codes renumbered to the values some row uses, and which of the ``count`` values those are (``None``: all)."""
+    used = np.bincount(codes + 1, minlength=count + 1)[1:] > 0
+    if used.all():
+        return codes, None
+    renumber = np.append(np.cumsum(used, dtype=np.int64) - 1, -1)
+    return renumber[codes], used
+
+
 def _drop_unused(codes: _I64, keys: _U64, radix: Radix) -> tuple[_I64, npt.NDArray[np.bytes_]]:
     """The texts of the keys some row uses (a part may hold texts of rows it no longer has), codes renumbered."""
-    used = np.bincount(codes + 1, minlength=keys.shape[0] + 1)[1:] > 0
-    if not used.all():
-        renumber = np.append(np.cumsum(used, dtype=np.int64) - 1, -1)
-        codes = renumber[codes]
-        keys = keys[used]
-    return codes, _as_bytes(radix.decode(keys))
+    codes, used = _used_only(codes, keys.shape[0])
+    return codes, _as_bytes(radix.decode(keys if used is None else keys[used]))
 
 
 def _merge_texts(parts: list[TextPart]) -> tuple[_I64, npt.NDArray[Any]]:
@@ -501,21 +516,8 @@ def _merge_texts(parts: list[TextPart]) -> tuple[_I64, npt.NDArray[Any]]:
     every = np.concatenate(texts)
     uniq, inverse = np.unique(every, return_inverse=True)
     inverse = inverse.ravel().astype(np.int64, copy=False)
-    codes = np.empty(sum(p.codes.shape[0] for p in parts), dtype=np.int64)
-    at = start = 0
-    for part, own in zip(parts, texts, strict=True):
-        remap = np.append(inverse[start : start + own.shape[0]], -1)
-        np.take(remap, part.codes, out=codes[at : at + part.codes.shape[0]])
-        start += own.shape[0]
-        at += part.codes.shape[0]
-    used = np.zeros(uniq.shape[0] + 1, dtype=bool)
-    used[codes] = True  # -1 marks the spare last slot
-    used = used[:-1]
-    if not used.all():
-        renumber = np.append(np.cumsum(used, dtype=np.int64) - 1, -1)
-        codes = renumber[codes]
-        uniq = uniq[used]
-    return codes, uniq
+    codes, used = _used_only(_recode([p.codes for p in parts], inverse, [t.shape[0] for t in texts]), uniq.shape[0])
+    return codes, (uniq if used is None else uniq[used])
 
 
 def strings(texts: npt.NDArray[Any]) -> npt.NDArray[np.object_]:

@@ -54,6 +54,7 @@ __all__ = [
     "DayTables",
     "Holiday",
     "check_convention",
+    "as_calendar",
     "WorkingCalendar",
     "england",
     "from_govuk_json",
@@ -784,12 +785,24 @@ def from_govuk_json(
 # ---------------------------------------------------------------------------
 
 
-def _cal(calendar: WorkingCalendar | None) -> WorkingCalendar:
-    if calendar is None:
+def as_calendar(calendar: object, default: WorkingCalendar | None = None) -> WorkingCalendar:
+    """The calendar to use: ``calendar`` if given, else ``default``, else England and Wales (:func:`england`).
+
+    Everything that takes ``calendar=`` reads it here, so a wrong type is one clear error everywhere.
+
+    >>> as_calendar(None) is england()
+    True
+    >>> as_calendar("england")
+    Traceback (most recent call last):
+    ...
+    casetime.errors.CasetimeTypeError: calendar must be a WorkingCalendar, not str
+    """
+    chosen = default if calendar is None else calendar
+    if chosen is None:
         return england()
-    if not isinstance(calendar, WorkingCalendar):
-        raise CasetimeTypeError(f"calendar must be a WorkingCalendar, not {type(calendar).__name__}")
-    return calendar
+    if not isinstance(chosen, WorkingCalendar):
+        raise CasetimeTypeError(f"calendar must be a WorkingCalendar, not {type(chosen).__name__}")
+    return chosen
 
 
 def is_working_day(dates: Any, *, calendar: WorkingCalendar | None = None) -> Any:
@@ -798,7 +811,7 @@ def is_working_day(dates: Any, *, calendar: WorkingCalendar | None = None) -> An
     >>> is_working_day("2009-04-13")  # Easter Monday
     False
     """
-    return _cal(calendar).is_working_day(dates)
+    return as_calendar(calendar).is_working_day(dates)
 
 
 def working_days_between(
@@ -809,7 +822,7 @@ def working_days_between(
     >>> working_days_between("2008-12-19", "2009-01-02")
     7
     """
-    return _cal(calendar).working_days_between(start, end, convention)
+    return as_calendar(calendar).working_days_between(start, end, convention)
 
 
 def add_working_days(
@@ -820,7 +833,7 @@ def add_working_days(
     >>> add_working_days("2023-05-05", 1)
     datetime.date(2023, 5, 9)
     """
-    return _cal(calendar).add_working_days(start, n, convention)
+    return as_calendar(calendar).add_working_days(start, n, convention)
 
 
 def next_working_day(dates: Any, *, calendar: WorkingCalendar | None = None) -> Any:
@@ -829,7 +842,7 @@ def next_working_day(dates: Any, *, calendar: WorkingCalendar | None = None) -> 
     >>> next_working_day("2012-06-01")
     datetime.date(2012, 6, 6)
     """
-    return _cal(calendar).next_working_day(dates)
+    return as_calendar(calendar).next_working_day(dates)
 
 
 def previous_working_day(dates: Any, *, calendar: WorkingCalendar | None = None) -> Any:
@@ -838,4 +851,4 @@ def previous_working_day(dates: Any, *, calendar: WorkingCalendar | None = None)
     >>> previous_working_day("2011-05-03")
     datetime.date(2011, 4, 28)
     """
-    return _cal(calendar).previous_working_day(dates)
+    return as_calendar(calendar).previous_working_day(dates)

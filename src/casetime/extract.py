@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from casetime.calendar import WorkingCalendar, england
+from casetime.calendar import WorkingCalendar, as_calendar, england
 from casetime.dates import date_from_day, day_number
 from casetime.errors import CasetimeError
 from casetime.io import read_inputs
@@ -139,7 +139,7 @@ def load(
         raise CasetimeError("load() needs at least one input: a CSV file, a directory, a DataFrame or a Table")
     combined = read_inputs(inputs, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
     report = QualityReport(dict(combined.tables), list(combined.issues), list(combined.rejected))
-    cal = england() if calendar is None else calendar
+    cal = as_calendar(calendar)
     validate(combined.tables, calendar=cal, as_at=as_at, into=report)
     cut = day_number(as_at) if as_at is not None else None
     extract = Extract(dict(report.tables), report, cal, None if cut is None else date_from_day(cut))

@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Final, Literal
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
 
-from casetime.calendar import Convention, WorkingCalendar, england
+from casetime.calendar import Convention, WorkingCalendar, as_calendar
 from casetime.dates import date_from_day, day_number, is_missing_scalar
 from casetime.errors import CasetimeError, DateParseError
 from casetime.schema import SCHEMAS, record_type_of
@@ -126,7 +126,7 @@ class _Record:
         start, stop = self._clock(clock)
         if start is None or stop is None:
             return None
-        cal = england() if calendar is None else calendar
+        cal = as_calendar(calendar)
         result: int = cal.working_days_between(start, stop, convention)
         return result
 
@@ -139,7 +139,7 @@ class _Record:
                 f"{SCHEMAS[self.record_type].title} of child {self.child_id!r} has no "
                 f"{self.clock_fields[0] if clock is None else 'start_date'}: it has no due date"
             )
-        cal = england() if calendar is None else calendar
+        cal = as_calendar(calendar)
         result: _dt.date = cal.add_working_days(start, limit, convention)
         return result
 

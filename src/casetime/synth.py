@@ -44,7 +44,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from casetime.calendar import WorkingCalendar, england
+from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.cells import safe_cell
 from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, weekday
 from casetime.errors import CasetimeError
@@ -370,7 +370,7 @@ def generate(
     ('U', dtype('<M8[D]'))
     """
     n, fy, seed, f, team_names = _check_arguments(n_referrals, financial_year, seed, fault_rate, teams)
-    cal = england() if calendar is None else calendar
+    cal = as_calendar(calendar)
     fy_start, fy_end = _day(_dt.date(fy, 4, 1)), _day(_dt.date(fy + 1, 3, 31))
     window_start = fy_start - _RUN_IN_DAYS
     history_start = window_start - _HISTORY_DAYS

@@ -48,7 +48,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 import numpy as np
 import numpy.typing as npt
 
-from casetime.calendar import WorkingCalendar, england
+from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.dates import EPOCH_ORDINAL, date_from_day, day_number, weekday
 from casetime.errors import CasetimeError
 from casetime.schema import RECORD_TYPES, SCHEMAS, record_type_of
@@ -153,7 +153,7 @@ def _day_or_fail(value: object, what: str) -> int:
 
 
 def _window(calendar: WorkingCalendar | None, min_value: object, max_value: object, as_at: object = None) -> _Window:
-    cal = england() if calendar is None else calendar
+    cal = as_calendar(calendar)
     cov_lo = _day_or_fail(cal.coverage[0], "calendar start")
     cov_hi = _day_or_fail(cal.coverage[1], "calendar end")
     lo = cov_lo if min_value is None else _day_or_fail(min_value, "min_value")

@@ -21,17 +21,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from casetime.calendar import Convention, WorkingCalendar, check_convention, england
+from casetime.calendar import Convention, WorkingCalendar, check_convention
 from casetime.dates import MISSING, date_from_day, day_number
 from casetime.engine.counting import bucket_table, gather
 from casetime.engine.inputs import records_of
-from casetime.engine.kinds import Classifier, classifier_for
+from casetime.engine.kinds import Classifier, Details, classifier_for
 from casetime.engine.timeliness import Timeliness
-from casetime.errors import CalendarRangeError, CasetimeError, CasetimeTypeError
+from casetime.errors import CalendarRangeError, CasetimeError
 from casetime.indicators import Indicator, get_indicator
 from casetime.periods import Period
 from casetime.results import REASONS, CaseTable
 from casetime.tables import Table
+
+_I64 = npt.NDArray[np.int64]
 
 __all__ = ["Cases", "open_cases"]
 
@@ -119,6 +121,23 @@ class Cases:
         return CaseTable(columns, title=f"{ind.id} {self.period.label}")
 
 
+def _check_countable(
+    ind: Indicator, cal: WorkingCalendar, start: _I64, details: Details, day: int, due_within: int
+) -> None:
+    """Refuse, rather than leave out, open work the calendar cannot count (every open record is listed or not due)."""
+    if ind.unit != "working_days":
+        return
+    unknown = np.isnan(details.elapsed)
+    if unknown.any():
+        n = int(unknown.sum())
+        earliest = date_from_day(int(start[unknown].min()))
+        raise CalendarRangeError(earliest, cal.coverage, what=f"the clock start of {n} open record(s), the earliest,")
+    if due_within and cal.due(np.array([day]), np.array([due_within]), "day0")[0] == MISSING:
+        raise CalendarRangeError(
+            f"{date_from_day(day)} + {due_within} working days", cal.coverage, what="the due-soon window"
+        )
+
+
 def open_cases(
     indicator: Indicator | str,
     data: Any,
@@ -149,9 +168,7 @@ def open_cases(
     if day is None:
         raise CasetimeError("as_at is missing: give the date the open work is measured at")
     table, errors = records.table, records.errors
-    cal = calendar if calendar is not None else records.calendar or england()
-    if not isinstance(cal, WorkingCalendar):
-        raise CasetimeTypeError(f"calendar must be a WorkingCalendar, not {type(cal).__name__}")
+    cal = records.calendar_for(calendar)
     if not cal.covers(date_from_day(day)):
         raise CalendarRangeError(date_from_day(day), cal.coverage)
     classifier = classifier_for(ind, cal, convention)
@@ -165,6 +182,7 @@ def open_cases(
     rows = np.flatnonzero(is_open)
     so = s[rows]
     details = classifier.details(so, np.full(rows.size, day, dtype=np.int64))
+    _check_countable(ind, cal, so, details, day, due_within)
     due = details.due
     to_due = cal.elapsed(np.full(rows.size, day, dtype=np.int64), due, "day0")
     overdue = classifier.overdue(so, day, details)

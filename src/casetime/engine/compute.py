@@ -23,13 +23,13 @@ from typing import Any, Final
 
 import numpy as np
 
-from casetime.calendar import Convention, WorkingCalendar, check_convention, england
+from casetime.calendar import Convention, WorkingCalendar, check_convention
 from casetime.engine.cases import Cases
 from casetime.engine.counting import KeyedSets, bucket_table, count, groups, label_order
-from casetime.engine.inputs import has_record_type_column, is_frame_input, records_of, split_by
+from casetime.engine.inputs import Records, holds, is_frame_input, records_of, split_by
 from casetime.engine.kinds import Classifier, classifier_for
-from casetime.errors import CalendarRangeError, CasetimeError, CasetimeTypeError
-from casetime.indicators import NI59, NI60, NI64, Indicator, get_indicator
+from casetime.errors import CalendarRangeError, CasetimeError
+from casetime.indicators import Indicator, get_indicator
 from casetime.periods import Period, as_period, bucket_lookup
 from casetime.rag import RagRule, as_fraction
 from casetime.results import ChildSets, Key, Result, ResultTable
@@ -47,11 +47,9 @@ DEFAULT_TARGET: Final = _DefaultTarget()
 
 
 def _calendar_for(
-    indicator: Indicator, calendar: WorkingCalendar | None, held: WorkingCalendar | None, period: Period
+    indicator: Indicator, calendar: WorkingCalendar | None, records: Records, period: Period
 ) -> WorkingCalendar:
-    cal = calendar if calendar is not None else held if held is not None else england()
-    if not isinstance(cal, WorkingCalendar):
-        raise CasetimeTypeError(f"calendar must be a WorkingCalendar, not {type(cal).__name__}")
+    cal = records.calendar_for(calendar)
     if indicator.unit == "working_days":
         lo, hi = cal.coverage
         if period.start < lo or period.end > hi:
@@ -123,7 +121,7 @@ def compute(
     records = records_of(data, ind.record_type)
     table, errors = records.table, records.errors
     time_unit, extras = split_by(by, table)
-    cal = _calendar_for(ind, calendar, records.calendar, per)
+    cal = _calendar_for(ind, calendar, records, per)
     classifier = classifier_for(ind, cal, convention)
     outcomes = classifier.outcomes
     k = outcomes.size
@@ -180,28 +178,36 @@ def compute_all(
     rag: RagRule | None = None,
     calendar: WorkingCalendar | None = None,
     convention: Convention = "day0",
+    record_type: str | None = None,
 ) -> dict[str, ResultTable]:
     """Compute several indicators on one extract: ``{id: ResultTable}``.
 
-    By default NI59, NI60 and NI64, those whose records the extract holds (at
-    least one must be there); a list given in ``indicators`` must all be
-    computable. ``targets`` maps ids to targets (others keep their default).
-    A frame is read once (with its ``record_type`` column) or once per record type.
+    By default NI59, NI60 and NI64 (by id, so a definition you registered under one of those ids
+    is the one used), those whose records the extract holds (at least one must be there); a list
+    given in ``indicators`` must all be computable. ``targets`` maps ids to targets (others keep
+    their default).
+
+    A frame (or dict of columns) is read once, exactly as :func:`casetime.load` reads it: its rows
+    say their record type in a ``record_type`` column, or ``record_type=`` gives the type of every
+    row, or its columns must fit one record type only (never one per indicator: the same rows are
+    not read as assessments for one measure and as plans for another).
+
+    >>> frame = {"child_id": ["A"], "referral_date": ["2009-01-05"], "completion_date": ["2009-01-08"]}
+    >>> sorted(compute_all(frame, "2008/09", record_type="ia"))
+    ['NI59']
     """
     explicit = indicators is not None
-    chosen = [get_indicator(i) for i in (indicators if indicators is not None else (NI59, NI60, NI64))]
-    if is_frame_input(data) and has_record_type_column(data):
+    chosen = [get_indicator(i) for i in (indicators if indicators is not None else ("NI59", "NI60", "NI64"))]
+    if is_frame_input(data):
         from casetime.extract import load
 
-        data = load(data)
+        data = load(data, record_type=record_type, calendar=calendar)
+    elif record_type is not None:
+        raise CasetimeError("record_type= is for a frame or a dict of columns: tables and extracts know their types")
     out: dict[str, ResultTable] = {}
     skipped = []
     for ind in chosen:
-        try:
-            records_of(data, ind.record_type)
-        except CasetimeError:
-            if explicit:
-                raise
+        if not explicit and not holds(data, ind.record_type):
             skipped.append(ind.id)
             continue
         goal = (targets or {}).get(ind.id, DEFAULT_TARGET)

@@ -22,14 +22,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from casetime._compat import frame_library, is_dask_collection
-from casetime.calendar import WorkingCalendar
+from casetime._compat import is_dask_collection
+from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.errors import CasetimeError, CasetimeTypeError
+from casetime.io import has_record_type_column, is_frame
 from casetime.periods import TIME_UNITS
-from casetime.schema import normalise_heading
+from casetime.schema import record_type_of
 from casetime.tables import Table
 
-__all__ = ["Records", "records_of", "as_table", "split_by", "is_frame_input", "has_record_type_column"]
+__all__ = ["Records", "records_of", "holds", "as_table", "split_by", "is_frame_input"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,18 +43,46 @@ class Records:
     calendar: WorkingCalendar | None = None
     as_at: _dt.date | None = None
 
+    def calendar_for(self, calendar: object) -> WorkingCalendar:
+        """The calendar to count with: ``calendar`` if given, else the one the rows were validated with
+        (England and Wales when not known).
+
+        A calendar given here may differ from the validating one in its closure days, but not in its
+        coverage: the rows found in error for dates outside the coverage would not be these."""
+        held = self.calendar
+        cal = as_calendar(calendar, held)
+        if held is not None and cal.coverage != held.coverage:
+            raise CasetimeError(
+                f"the records were validated with a calendar covering {held.coverage[0]}..{held.coverage[1]}, "
+                f"not {cal.coverage[0]}..{cal.coverage[1]} as the one given: load them again with calendar=, "
+                "or leave calendar= out to use the one they were validated with"
+            )
+        return cal
+
 
 def is_frame_input(data: object) -> bool:
     """Whether ``data`` is a frame or a dict of columns (not a dict of tables)."""
-    if frame_library(data) is not None:
-        return True
-    return isinstance(data, Mapping) and not all(isinstance(v, Table) for v in data.values())
+    if not is_frame(data):
+        return False
+    return not (isinstance(data, Mapping) and all(isinstance(v, Table) for v in data.values()))
 
 
-def has_record_type_column(data: Any) -> bool:
-    """Whether a frame (or dict of columns) says each row's record type (a ``record_type`` column)."""
-    headings = list(data.keys()) if isinstance(data, Mapping) else list(data.columns)
-    return any(normalise_heading(str(h)) == "recordtype" for h in headings)
+def _tables_of(data: Any) -> Mapping[str, Any] | None:
+    """An extract's or a mapping's tables by standard record type (``{"ia": t}`` is ``initial_assessment``)."""
+    tables = getattr(data, "tables", None)
+    if tables is None and isinstance(data, Mapping):
+        tables = data
+    if not isinstance(tables, Mapping):
+        return None
+    return {record_type_of(str(k)): v for k, v in tables.items()}
+
+
+def holds(data: Any, record_type: str) -> bool:
+    """Whether ``data`` (a table, an extract or a mapping of tables; not a frame) holds ``record_type`` records."""
+    if isinstance(data, Table):
+        return data.record_type == record_type
+    tables = _tables_of(data)
+    return tables is not None and isinstance(tables.get(record_type), Table)
 
 
 def records_of(data: Any, record_type: str) -> Records:
@@ -76,17 +105,14 @@ def records_of(data: Any, record_type: str) -> Records:
 
         extract = load(data) if has_record_type_column(data) else load(data, record_type=record_type)
         return records_of(extract, record_type)
-    tables = getattr(data, "tables", None)
-    if tables is None and isinstance(data, Mapping):
-        tables = data
+    tables = _tables_of(data)
     if tables is None:
         raise CasetimeTypeError(
             f"cannot read records from {type(data).__name__}: give a Table, an extract or a data frame"
         )
-    table = tables.get(record_type) if isinstance(tables, Mapping) else None
+    table = tables.get(record_type)
     if not isinstance(table, Table):
-        found = ", ".join(sorted(tables)) if isinstance(tables, Mapping) else "none"
-        raise CasetimeError(f"the extract has no {record_type} records (it has: {found or 'none'})")
+        raise CasetimeError(f"the extract has no {record_type} records (it has: {', '.join(sorted(tables)) or 'none'})")
     quality = getattr(data, "quality", None)
     mask = None
     if quality is not None and hasattr(quality, "error_mask"):

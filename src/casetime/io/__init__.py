@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from casetime.io.assemble import INPUT_RULES, ReadResult
 from casetime.io.csv import read_csv
-from casetime.io.frames import table_from_frame, tables_from_frame
+from casetime.io.frames import has_record_type_column, is_frame, table_from_frame, tables_from_frame
 from casetime.io.paths import join_results, read_inputs, read_path
 from casetime.quality import RejectedRows
 
@@ -49,4 +49,6 @@ __all__ = [
     "read_path",
     "table_from_frame",
     "tables_from_frame",
+    "is_frame",
+    "has_record_type_column",
 ]

@@ -57,6 +57,7 @@ from casetime.tables import Labels, Ragged, Table
 
 __all__ = [
     "INPUT_RULES",
+    "type_column",
     "UNPARSEABLE_DATE",
     "MALFORMED_ROW",
     "UNKNOWN_RECORD_TYPE",
@@ -261,7 +262,8 @@ def _plan(kind: str, headings: list[str], mapping: Mapping[str, str] | None, sou
     return Plan(kind, fields, extras)
 
 
-def _type_column(headings: list[str], mapping: Mapping[str, str] | None) -> int | None:
+def type_column(headings: list[str], mapping: Mapping[str, str] | None = None) -> int | None:
+    """Where the heading giving each row's record type is (``record_type``, or as ``mapping`` says), if any."""
     given = (mapping or {}).get("record_type")
     for i, heading in enumerate(headings):
         if given is not None:
@@ -288,7 +290,7 @@ def layout_of(
     headings fit best. ``mapping`` (standard name -> heading) wins over the aliases.
     """
     headings = unique_headings(raw_headings)
-    type_col = _type_column(headings, mapping)
+    type_col = type_column(headings, mapping)
     columns = {k: v for k, v in (mapping or {}).items() if k != "record_type"}
     if record_type is not None:
         kind = record_type_of(record_type)

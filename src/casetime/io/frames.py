@@ -28,17 +28,27 @@ from casetime.io._columns import (
     text_from_numpy,
     text_from_objects,
 )
-from casetime.io.assemble import Assembler, Chunk, ReadResult, layout_of
+from casetime.io.assemble import Assembler, Chunk, ReadResult, layout_of, type_column
 from casetime.quality import IssueSet
 from casetime.schema import record_type_of
 from casetime.tables import Table
 
-__all__ = ["is_frame", "table_from_frame", "tables_from_frame"]
+__all__ = ["is_frame", "has_record_type_column", "table_from_frame", "tables_from_frame"]
 
 
 def is_frame(value: object) -> bool:
     """Whether ``value`` is something :func:`tables_from_frame` reads: a pandas or polars DataFrame, or a mapping."""
     return frame_library(value) is not None or isinstance(value, Mapping)
+
+
+def has_record_type_column(frame: Any) -> bool:
+    """Whether a frame (or dict of columns) says each row's record type in a ``record_type`` column.
+
+    >>> has_record_type_column({"Record Type": ["ia"], "child_id": ["A"]})
+    True
+    """
+    headings = list(frame.keys()) if isinstance(frame, Mapping) else list(frame.columns)
+    return type_column([str(h) for h in headings]) is not None
 
 
 def _frame_kind(frame: object) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime._background import Background
-from casetime.calendar import WorkingCalendar, england
+from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.dates import day_number
 from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.quality import SEVERITIES, IssueSet, QualityReport, Rule, Severity
@@ -51,7 +51,7 @@ class Context:
     @classmethod
     def of(cls, calendar: WorkingCalendar | None, as_at: object) -> Context:
         """The context for a calendar (England and Wales by default) and an 'as at' date (or ``None``)."""
-        cal = england() if calendar is None else calendar
+        cal = as_calendar(calendar)
         lo_date, hi_date = cal.coverage
         lo, hi = day_number(lo_date), day_number(hi_date)
         assert lo is not None and hi is not None
