@@ -26,6 +26,7 @@ def test_between_loads_neither_the_engine_nor_the_readers_nor_holidays() -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(out.stdout.split()[1:])  # (the first word is the 7 the command printed)
     heavy = {m for m in loaded if m.split(".")[1:2] in (["engine"], ["io"], ["validation"], ["extract"])}
+    heavy |= {m for m in loaded if m.startswith("casetime.report.") and m != "casetime.report.model"}  # writers
     assert heavy == set() and not {m for m in loaded if m.startswith(("holidays", "pandas"))}, loaded
     assert {"casetime.calendar", "casetime.dates"} <= loaded
 
@@ -38,3 +39,33 @@ def test_synth_writes_an_extract_and_says_what_it_needs(tmp_path: Path, capsys: 
     assert main(["synth"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert err == "casetime: error: synth: give --out DIRECTORY (or --sample)\n"
+
+
+def test_the_old_generator_command_says_where_it_went() -> None:
+    out = subprocess.run([sys.executable, "-m", "casetime.synth", "--out", "x"], capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == "python -m casetime.synth is now: casetime synth (see casetime synth --help)\n"
+
+
+def test_submodules_are_attributes_of_the_package_as_before() -> None:
+    code = "import casetime; print(casetime.calendar.england().name, casetime.engine.compute.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "England and Wales compute\n"
+    import casetime
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        casetime.nothing  # noqa: B018
+
+
+def test_synth_keeps_the_generators_own_defaults_for_what_is_not_given(tmp_path: Path) -> None:
+    from casetime.synth import generate, write_csv
+
+    assert main(["synth", "--out", str(tmp_path / "cli"), "-n", "150", "--seed", "3"]) == 0
+    direct = write_csv(generate(150, seed=3), tmp_path / "direct")
+    for path in direct:
+        assert (tmp_path / "cli" / path.name).read_bytes() == path.read_bytes()
+    assert main(["synth", "--out", str(tmp_path / "teams"), "-n", "150", "--teams", "A, B"]) == 0
+    assert (
+        write_csv(generate(150, teams=["A", "B"]), tmp_path / "ab")[1].read_bytes()
+        == (tmp_path / "teams" / "initial_assessment.csv").read_bytes()
+    )

@@ -70,6 +70,8 @@ def test_strict_mode_raises_a_summary() -> None:
         load(DATA / "extract_dir", strict=True)
     text = str(info.value)
     assert "data-quality error" in text and "8608" in text and isinstance(info.value, ValueError)
+    ids = load(DATA / "extract_dir").tables["initial_assessment"].child.labels.tolist()
+    assert " row " in text and "child" not in text and not any(i in text for i in ids)  # no child in an error
     ok = load({"child_id": ["A"], "referral_date": ["05/01/2009"]}, record_type="referral", strict=True)
     assert not ok.quality.has_errors
 

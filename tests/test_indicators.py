@@ -123,7 +123,6 @@ def test_adding_a_measure_is_a_new_definition() -> None:
     assert "CA20" not in registered()
 
 
-
 def test_registered_ids_match_in_any_case_as_lookups_do() -> None:
     mine = dataclasses.replace(NI59, id="Mine")
     register(mine)
@@ -145,6 +144,7 @@ def test_registered_ids_match_in_any_case_as_lookups_do() -> None:
     finally:
         unregister("NI59")
     assert get_indicator("ni59") is NI59
+
 
 @pytest.mark.parametrize(
     ("changes", "message"),

@@ -19,7 +19,7 @@ import pytest
 
 import casetime._keys
 from casetime.errors import CasetimeError
-from casetime.io import ReadResult, read_csv, read_path, table_from_frame, tables_from_frame
+from casetime.io import ReadResult, read_csv, read_inputs, read_path, table_from_frame, tables_from_frame
 from casetime.schema import ColumnError
 from casetime.tables import Table
 
@@ -529,6 +529,20 @@ def test_progress_is_called_with_rows_read(tmp_path: Path) -> None:
     seen = []
     read_csv(path, chunk_rows=10, engine="python", progress=seen.append)
     assert seen == [10, 20, 25]
+
+
+def test_progress_runs_on_across_the_files_and_inputs_read(tmp_path: Path) -> None:
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    (folder / "cpp.csv").write_text("child_id,start_date\n" + "".join(f"P{i},05/01/2009\n" for i in range(5)))
+    (folder / "ia.csv").write_text("child_id,referral_date\n" + "".join(f"C{i},05/01/2009\n" for i in range(12)))
+    seen: list[int] = []
+    read_path(folder, chunk_rows=10, engine="python", progress=seen.append)
+    assert seen == [5, 15, 17]  # cpp.csv, then ia.csv counted on from there
+    seen = []
+    frame = {"child_id": ["F"], "start_date": ["05/01/2009"], "end_date": [None]}
+    read_inputs([folder, frame, folder / "ia.csv"], chunk_rows=10, engine="python", progress=seen.append)
+    assert seen == [5, 15, 17, 27, 29]
 
 
 def test_bad_arguments() -> None:

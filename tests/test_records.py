@@ -68,8 +68,9 @@ def test_missing_child_or_clock_start_is_an_error() -> None:
         Referral(None, "2009-01-05")  # type: ignore[arg-type]
     with pytest.raises(CasetimeError, match="child_id"):
         Referral("  ", "2009-01-05")
-    with pytest.raises(CasetimeError, match="start_date"):
-        CoreAssessment("A", None)  # type: ignore[arg-type]
+    with pytest.raises(CasetimeError, match="start_date") as info:
+        CoreAssessment("SECRET-1", None)  # type: ignore[arg-type]
+    assert "SECRET-1" not in str(info.value)  # an error never names the child
 
 
 @pytest.mark.parametrize(
@@ -179,8 +180,9 @@ def test_plan_review_dates_are_coerced_and_validated() -> None:
     assert plan.review_dates == (D(2009, 2, 1), D(2009, 5, 1))
     with pytest.raises(CasetimeError, match="review_dates"):
         ChildProtectionPlan("A", "2009-01-05", review_dates="2009-02-01")  # type: ignore[arg-type]
-    with pytest.raises(CasetimeError, match="missing"):
-        ChildProtectionPlan("A", "2009-01-05", review_dates=[None])  # type: ignore[list-item]
+    with pytest.raises(CasetimeError, match="missing") as info:
+        ChildProtectionPlan("SECRET-1", "2009-01-05", review_dates=[None])  # type: ignore[list-item]
+    assert "SECRET-1" not in str(info.value)
 
 
 def _example_records() -> dict[str, list[object]]:

@@ -454,3 +454,12 @@ def test_build_report_passes_targets_and_groups_through() -> None:
         ("S", 2, 3, "66.7", "green"),
     ]
     assert (ni59.overall.numerator, ni59.overall.denominator, ni59.overall.rag) == (3, 5, "green")
+
+
+def test_a_blank_group_reads_the_same_in_the_report_as_in_the_notebook_view() -> None:
+    extract = load({**HAND, "team": ["N", "N", None, "S", "S", "N", "N", "N", "S"]}, record_type="ia")
+    results = compute_all(extract, "2008/09 Q4", by="team")
+    ni59 = build_report(results, extract.quality).indicators[0]
+    assert [r.label for r in ni59.rows] == ["N", "S", "(missing)"]
+    text = render(build_report(results, extract.quality), "table")
+    assert "(missing)" in repr(results["NI59"]) and "(missing)" in text and "None" not in text

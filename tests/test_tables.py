@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casetime.tables import Labels, Ragged
+from casetime.tables import Labels, Ragged, Table
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -126,3 +126,12 @@ def test_joining_plain_and_compact_labels_gives_the_same_labels() -> None:
     joined = Labels.concat([compact, plain])
     assert joined.labels.tolist() == ["A", "B", "C", "D"]
     assert joined.values().tolist() == ["B", "D", "C", "A", None, "B"]
+
+
+def test_a_table_and_a_frame_read_a_cell_to_the_same_text() -> None:
+    from casetime.extract import load
+
+    cells = [123.0, " A1 ", b"B2", float("nan"), None, 7]
+    table = Table.from_columns("ia", {"child_id": cells, "referral_date": ["2009-01-05"] * len(cells)})
+    frame = load({"child_id": cells, "referral_date": ["2009-01-05"] * len(cells)}, record_type="ia")["ia"]
+    assert table.child.values().tolist() == frame.child.values().tolist() == ["123", "A1", "B2", None, None, "7"]

@@ -18,6 +18,7 @@ datetime.date(2009, 1, 14)
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -120,7 +121,9 @@ _WHERE: dict[str, str] = {
 def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
-        raise AttributeError(f"module 'casetime' has no attribute {name!r}")
+        if name.startswith("_") or importlib.util.find_spec(f"casetime.{name}") is None:
+            raise AttributeError(f"module 'casetime' has no attribute {name!r}")
+        return importlib.import_module(f"casetime.{name}")  # a submodule (casetime.calendar), as a package gives
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -44,6 +44,7 @@ from casetime.dates import (
     days_to_dates,
     is_array_like,
     is_missing_scalar,
+    lookup,
     weekday,
 )
 from casetime.errors import CalendarRangeError, CasetimeError, CasetimeTypeError
@@ -145,7 +146,7 @@ class DayTables:
 
     def gather(self, table: npt.NDArray[Any], days: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
         """``table`` at ``days`` (missing or outside the coverage: the sentinels)."""
-        return np.take(table, days + self.offset if self.offset else days, mode="clip")
+        return lookup(table, days, self.offset)
 
 
 def _parse_weekmask(weekmask: str | Iterable[bool | int]) -> tuple[bool, ...]:

@@ -4,6 +4,7 @@ Everything casetime writes goes through these few functions: the report writers
 (:mod:`casetime.report`), the notebook views of results and cases, and the issue and case CSV
 files. They know nothing of indicators or records, only of cells, rows and columns.
 
+- :func:`key_text`: a group's value (``(missing)`` when blank);
 - :func:`safe_cell`: a cell a spreadsheet will not run as a formula;
 - :func:`csv_text` and :func:`write_csv`: rows as CSV, every cell through :func:`safe_cell`;
 - :func:`fixed_width`: rows as aligned text columns for a terminal;
@@ -29,9 +30,18 @@ import io
 import os
 from collections.abc import Collection, Iterable, Sequence
 
-__all__ = ["safe_cell", "csv_text", "write_csv", "fixed_width", "html_row", "html_table"]
+__all__ = ["key_text", "safe_cell", "csv_text", "write_csv", "fixed_width", "html_row", "html_table"]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def key_text(value: object) -> str:
+    """A group's value as text: a missing one (a blank team) is ``(missing)`` in every view and report.
+
+    >>> key_text("North"), key_text(None)
+    ('North', '(missing)')
+    """
+    return "(missing)" if value is None else str(value)
 
 
 def safe_cell(value: object) -> str:

@@ -177,11 +177,12 @@ def _add_report_commands(sub: Any) -> None:
     )
     p.add_argument("--sample", action="store_true", help="(re)write the bundled sample extract")
     p.add_argument("-o", "--out", help="output directory (required unless --sample)")
-    p.add_argument("-n", "--referrals", type=int, default=4000, help="referrals in the year (default 4000)")
-    p.add_argument("--year", type=int, default=2008, help="financial year, 2008 for 2008/09 (default)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--fault-rate", type=float, default=0.0, help="share of faulty records (default 0)")
-    p.add_argument("--teams", default="North,South,East,West", help="comma-separated team names")
+    # (no defaults here: what is not given keeps casetime.synth.generate's own default)
+    p.add_argument("-n", "--referrals", type=int, help="referrals in the year (default 4000)")
+    p.add_argument("--year", type=int, help="financial year, 2008 for 2008/09 (the default)")
+    p.add_argument("--seed", type=int, help="random seed (default 0)")
+    p.add_argument("--fault-rate", type=float, help="share of faulty records (default 0)")
+    p.add_argument("--teams", help="comma-separated team names (default North,South,East,West)")
     p.set_defaults(func=_cmd_synth)
 
 
@@ -318,10 +319,14 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     elif args.out is None:
         raise CasetimeError("synth: give --out DIRECTORY (or --sample)")
     else:
-        teams = [t.strip() for t in args.teams.split(",")]
-        extract = generate(
-            args.referrals, financial_year=args.year, seed=args.seed, fault_rate=args.fault_rate, teams=teams
-        )
+        given = {
+            "n_referrals": args.referrals,
+            "financial_year": args.year,
+            "seed": args.seed,
+            "fault_rate": args.fault_rate,
+            "teams": None if args.teams is None else [t.strip() for t in args.teams.split(",")],
+        }
+        extract = generate(**{k: v for k, v in given.items() if v is not None})
         paths = write_csv(extract, args.out)
     for path in paths:
         print(path)

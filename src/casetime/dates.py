@@ -48,6 +48,7 @@ __all__ = [
     "to_day_numbers",
     "weekday",
     "add_years",
+    "lookup",
 ]
 
 DayArray = npt.NDArray[np.int64]
@@ -402,3 +403,13 @@ def parse_date_strings(values: Any, *, slash: str | None = "dayfirst") -> tuple[
     days[ok] = start[ok] + day[ok] - 1
     bad = ~ok & ~blank
     return days, bad
+
+
+def lookup(table: npt.NDArray[Any], days: DayArray, offset: int = 0) -> npt.NDArray[Any]:
+    """``table[days + offset]``, clipped at both ends: a per-day table built with a sentinel at each
+    end answers for missing days (:data:`MISSING`) and days outside it with those sentinels.
+
+    >>> lookup(np.array([0, 10, 11, 12, 0]), np.array([0, 2, MISSING, 99]), offset=1).tolist()
+    [10, 12, 0, 0]
+    """
+    return np.take(table, days if offset == 0 else days + offset, mode="clip")

@@ -335,8 +335,12 @@ class QualityReport:
         write_csv(path, ISSUE_COLUMNS, rows)
         return None
 
-    def summary(self, max_issues: int = 5) -> str:
-        """A short human-readable summary: reconciliation, counts per rule, the first issues."""
+    def summary(self, max_issues: int = 5, *, show_ids: bool = True) -> str:
+        """A short human-readable summary: reconciliation, counts per rule, the first issues.
+
+        ``show_ids=False`` leaves the child ids out of the issue lines (as the error of
+        :meth:`raise_if_errors` does).
+        """
         lines = []
         for r in self.reconciliation():
             lines.append(
@@ -347,15 +351,20 @@ class QualityReport:
         if counts:
             lines.append("issues by rule: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
         for item in self.issue_rows(limit=max_issues):
+            whose = f", child {item['child_id']}" if show_ids else ""
             lines.append(
-                f"  {item['source']} row {item['row']} ({item['record_type']}, child {item['child_id']}): "
+                f"  {item['source']} row {item['row']} ({item['record_type']}{whose}): "
                 f"{item['field']}={item['value']!r}: rule {item['rule']}: {item['message']}"
             )
         return "\n".join(lines)
 
     def raise_if_errors(self, max_issues: int = 5) -> None:
-        """Raise :class:`ValidationError` summarising the first issues when there are errors."""
+        """Raise :class:`ValidationError` summarising the first issues when there are errors.
+
+        The message names file, row, record type, field and value, never the child (an error may
+        end up in a log).
+        """
         if self.has_errors:
             total = sum(len(s) for s in self.issue_sets if s.severity == "error")
             total += sum(len(r) for r in self.rejected)
-            raise ValidationError(f"{total} data-quality error(s)\n" + self.summary(max_issues))
+            raise ValidationError(f"{total} data-quality error(s)\n" + self.summary(max_issues, show_ids=False))

@@ -100,12 +100,12 @@ class _Record:
                     raise CasetimeError(f"review_dates must be a sequence of dates, not {raw!r}")
                 reviews = tuple(_coerce_date(v, f.name) for v in raw)
                 if any(r is None for r in reviews):
-                    raise CasetimeError(f"review_dates of child {self.child_id!r} holds a missing date: {raw!r}")
+                    raise CasetimeError(f"review_dates holds a missing date: {raw!r}")
                 object.__setattr__(self, f.name, reviews)
                 continue
             value = _coerce_date(getattr(self, f.name), f.name)
             if value is None and f.name in required:
-                raise CasetimeError(f"a {SCHEMAS[kind].title} of child {self.child_id!r} needs a {f.name}")
+                raise CasetimeError(f"a {SCHEMAS[kind].title} needs a {f.name}")
             object.__setattr__(self, f.name, value)
 
     def _clock(self, clock: str | None = None) -> tuple[_dt.date | None, _dt.date | None]:
@@ -136,7 +136,7 @@ class _Record:
         start, _ = self._clock(clock)
         if start is None:
             raise CasetimeError(
-                f"{SCHEMAS[self.record_type].title} of child {self.child_id!r} has no "
+                f"this {SCHEMAS[self.record_type].title} has no "
                 f"{self.clock_fields[0] if clock is None else 'start_date'}: it has no due date"
             )
         cal = as_calendar(calendar)

@@ -47,7 +47,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from casetime.cells import csv_text, fixed_width, html_table, write_csv
+from casetime.cells import csv_text, fixed_width, html_table, key_text, write_csv
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.periods import Period
@@ -112,10 +112,6 @@ def _fmt_number(value: Fraction | None) -> str:
     if value.denominator == 1:
         return str(value.numerator)
     return str(round_half_away(value, 2)).rstrip("0").rstrip(".")
-
-
-def _key_text(value: Any) -> str:
-    return "(missing)" if value is None else str(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,7 +211,7 @@ class Result:
 
     def describe(self) -> str:
         """One line of text, as a cabinet report would put it."""
-        where = ", ".join(f"{k} {_key_text(v)}" for k, v in self.key) or self.period.label
+        where = ", ".join(f"{k} {key_text(v)}" for k, v in self.key) or self.period.label
         shown = "no cases" if self.display is None else f"{self.display}%"
         target = "" if self.target is None else f", target {_fmt_number(self.target)}%"
         status = "" if self.status is None else f": {self.status}"
@@ -530,7 +526,7 @@ class ResultTable:
         return [*self.by, "numerator", "denominator", "value", "status", "left out"]
 
     def _cells(self, row: Result) -> list[str]:
-        keys = [_key_text(v) for _, v in row.key]
+        keys = [key_text(v) for _, v in row.key]
         left = ", ".join(f"{k} {v}" for k, v in row.left_out.items() if v)
         return [*keys, str(row.numerator), str(row.denominator), row.display or "-", row.status or "-", left]
 

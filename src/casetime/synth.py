@@ -780,3 +780,10 @@ def write_sample(directory: str | Path | None = None) -> list[Path]:
     readme = folder / "README.txt"
     readme.write_text(_sample_readme(extract, paths), encoding="utf-8", newline="\n")
     return [*paths, readme]
+
+
+if __name__ == "__main__":  # the generator's command moved into the casetime command line
+    import sys
+
+    print("python -m casetime.synth is now: casetime synth (see casetime synth --help)", file=sys.stderr)
+    raise SystemExit(2)

@@ -35,7 +35,7 @@ from casetime.dates import MISSING, to_day_numbers
 from casetime.errors import CasetimeError
 from casetime.schema import SCHEMAS, record_type_of
 
-__all__ = ["Labels", "Ragged", "Table"]
+__all__ = ["Labels", "Ragged", "Table", "cell_text"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,15 +188,33 @@ def _keys_of(texts: npt.NDArray[np.bytes_]) -> tuple[npt.NDArray[np.uint64], Rad
     return radix.encode(grid), radix
 
 
+def cell_text(value: object) -> tuple[str, bool]:
+    """The text of one cell of a frame or a list, and whether it is missing: every reader's one rule.
+
+    A whole float is the whole number it holds (a frame reads an id column with blanks as floats).
+
+    >>> cell_text(123.0), cell_text("A1"), cell_text(float("nan")), cell_text(None)
+    (('123', False), ('A1', False), ('', True), ('', True))
+    """
+    if value is None or type(value).__name__ in ("NaTType", "NAType"):
+        return "", True
+    if isinstance(value, (float, np.floating)):
+        if value != value:
+            return "", True
+        if float(value).is_integer() and abs(float(value)) < 2**53:
+            return str(int(value)), False
+        return str(value), False
+    if isinstance(value, np.datetime64) and np.isnat(value):
+        return "", True
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace"), False
+    return str(value), False
+
+
 def _label(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if type(value).__name__ in ("NaTType", "NAType"):
-        return None
-    text = str(value).strip()
-    return text or None
+    text, missing = cell_text(value)
+    text = text.strip()
+    return None if missing or not text else text
 
 
 @dataclass(frozen=True, eq=False)

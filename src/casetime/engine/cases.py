@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar, check_convention
-from casetime.dates import MISSING, date_from_day, day_number
-from casetime.engine.counting import bucket_table, gather
+from casetime.dates import MISSING, date_from_day, day_number, lookup
+from casetime.engine.counting import bucket_table
 from casetime.engine.inputs import records_of
 from casetime.engine.kinds import Classifier, Details, classifier_for
 from casetime.engine.timeliness import Timeliness
@@ -59,9 +59,9 @@ class Cases:
         child = table.child.codes if ind.counting == "child" else None
         classes, open_rows = classifier.classify(s_all, e_all, child, self.errors)
         offset, lut, buckets = bucket_table(self.period, self.time_unit, 1)
-        bucket = gather(lut, table.days(ind.anchor), offset)
+        bucket = lookup(lut, table.days(ind.anchor), offset)
         if ind.population != "started_in_period" and open_rows.size:
-            bucket[open_rows] = gather(lut, s_all[open_rows], offset)
+            bucket[open_rows] = lookup(lut, s_all[open_rows], offset)
         keep = bucket > 0
         if self.time_unit is not None and self.time_unit in keys:
             wanted = [i + 1 for i, b in enumerate(buckets) if b.label == str(keys[self.time_unit])]

@@ -23,23 +23,18 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime.dates import lookup
 from casetime.engine.kinds import Classifier
 from casetime.periods import Period, bucket_lookup
 from casetime.results import Key, sorted_unique
 from casetime.tables import Labels, Table
 
-__all__ = ["CHUNK", "Groups", "RowSets", "KeyedSets", "bucket_table", "count", "gather", "groups", "label_order"]
+__all__ = ["CHUNK", "Groups", "RowSets", "KeyedSets", "bucket_table", "count", "groups", "label_order"]
 
 _BITMAP_LIMIT: Final = 1 << 27  # rows x children above which child sets are found by sorting
 _GROUP_LIMIT: Final = 1 << 24  # count-tensor cells above which group combinations are compressed
 #: Rows per chunk: temporaries stay in cache.
 CHUNK: Final = 1 << 16
-
-
-def gather(table: npt.NDArray[Any], days: npt.NDArray[np.int64], offset: int) -> npt.NDArray[Any]:
-    """``table[days + offset]``, clipped at both ends (missing days land on an end, which holds 0)."""
-    index = days if offset == 0 else days + offset
-    return np.take(table, index, mode="clip")
 
 
 def bucket_table(period: Period, unit: str | None, scale: int) -> tuple[int, npt.NDArray[np.int64], list[Period]]:
@@ -192,9 +187,9 @@ def count(
         s, e = s_all[part], e_all[part]
         child = None if child_all is None else child_all[part]
         classes, open_rows = classifier.classify(s, e, child, None if errors is None else errors[part])
-        keys = gather(lut, anchor_all[part], lut_offset)
+        keys = lookup(lut, anchor_all[part], lut_offset)
         if by_stop and open_rows.size:
-            keys[open_rows] = gather(lut, s[open_rows], lut_offset)
+            keys[open_rows] = lookup(lut, s[open_rows], lut_offset)
         if groups.codes is not None:
             keys += groups.codes[part] * k
         keys += classes

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar
-from casetime.dates import EPOCH_ORDINAL, MISSING, add_years
+from casetime.dates import EPOCH_ORDINAL, MISSING, add_years, lookup
 from casetime.engine.kinds import Details, Outcomes, register_kind
 from casetime.indicators import Indicator
 
@@ -79,10 +79,6 @@ def _anniversary_table(years: int) -> tuple[int, _I64]:
     return offset, table
 
 
-def _gather(table: npt.NDArray[Any], days: _I64, offset: int) -> npt.NDArray[Any]:
-    return np.take(table, days if offset == 0 else days + offset, mode="clip")
-
-
 @register_kind("timeliness")
 class Timeliness:
     """The classifier of the ``"timeliness"`` kind (see the module docstring)."""
@@ -99,13 +95,13 @@ class Timeliness:
         schedule = self.indicator.schedule
         if len(schedule.rows) == 1:
             offset, table = _anniversary_table(schedule.rows[0].limit)
-            return _gather(table, start, offset)
+            return lookup(table, start, offset)
         rows = schedule.row_of(start)
         out = np.empty(start.shape[0], dtype=np.int64)
         for r, row in enumerate(schedule.rows):
             chosen = rows == r
             offset, table = _anniversary_table(row.limit)
-            out[chosen] = _gather(table, start[chosen], offset)
+            out[chosen] = lookup(table, start[chosen], offset)
         return out
 
     def classify(

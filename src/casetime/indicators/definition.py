@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final, Literal, get_args
@@ -130,7 +131,10 @@ class LimitSchedule:
         return tuple(r.limit for r in self.rows)
 
     def limit_on(self, start: object) -> int:
-        """The limit for a record whose clock starts on ``start`` (the first row's for a missing start)."""
+        """The limit for a record whose clock starts on ``start`` (the first row's for a missing start).
+
+        Row by row, as the schedule reads: the scalar reference :meth:`limits_for` is tested against.
+        """
         day = day_number(start)
         chosen = self.rows[0]
         for row in self.rows[1:]:
@@ -141,8 +145,7 @@ class LimitSchedule:
 
     def row_of(self, starts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Which row applies to each clock start (day numbers; a missing start takes row 0)."""
-        bounds = np.array([day_number(r.start) for r in self.rows[1:]], dtype=np.int64)
-        rows: npt.NDArray[np.int64] = np.searchsorted(bounds, starts, side="right").astype(np.int64)
+        rows: npt.NDArray[np.int64] = np.searchsorted(self._bounds, starts, side="right").astype(np.int64)
         rows[starts == MISSING] = 0
         return rows
 
@@ -150,7 +153,15 @@ class LimitSchedule:
         """The limit of each record (an ``int`` when there is one row, else an ``int64`` array)."""
         if len(self.rows) == 1:
             return self.rows[0].limit
-        return np.array(self.limits, dtype=np.int64)[self.row_of(starts)]
+        return self._limit_array[self.row_of(starts)]
+
+    @functools.cached_property
+    def _bounds(self) -> npt.NDArray[np.int64]:
+        return np.array([day_number(r.start) for r in self.rows[1:]], dtype=np.int64)
+
+    @functools.cached_property
+    def _limit_array(self) -> npt.NDArray[np.int64]:
+        return np.array(self.limits, dtype=np.int64)
 
     def __str__(self) -> str:
         first, *later = self.rows

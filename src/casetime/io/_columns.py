@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from casetime.dates import MISSING
 from casetime.errors import CasetimeError
+from casetime.tables import cell_text
 
 __all__ = [
     "Text",
@@ -36,13 +37,13 @@ __all__ = [
     "NulError",
     "UNSAFE_BYTE",
     "arrow_text",
+    "as_text",
     "blank",
     "blank_rows",
     "days_to_text",
     "length",
     "lists_from_objects",
     "ragged_index",
-    "scalar_text",
     "take",
     "text_array",
     "text_from_numpy",
@@ -236,36 +237,17 @@ def text_from_strs(values: Sequence[str]) -> Text:
     return Text(codes, text_array(uniq), np.zeros(len(uniq), dtype=bool))
 
 
-def scalar_text(value: object) -> tuple[str, bool]:
-    """The text of one frame cell and whether it is missing."""
-    if value is None or type(value).__name__ in ("NaTType", "NAType"):
-        return "", True
-    if isinstance(value, (float, np.floating)):
-        if value != value:
-            return "", True
-        if float(value).is_integer() and abs(float(value)) < 2**53:
-            return str(int(value)), False
-        return str(value), False
-    if isinstance(value, np.datetime64) and np.isnat(value):
-        return "", True
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace"), False
-    if isinstance(value, np.str_):
-        return str(value), False
-    return str(value), False
-
-
 def text_from_objects(values: _Obj) -> Text:
     """Encode an object column (a frame's strings, dates, numbers or None) by hashing."""
     items: Sequence[Any] = values.tolist()
     try:
         uniq = list(dict.fromkeys(items))
     except TypeError:  # unhashable cells (lists in a column that is not the reviews)
-        items = [scalar_text(v)[0] if not isinstance(v, (list, tuple, np.ndarray)) else repr(v) for v in items]
+        items = [cell_text(v)[0] if not isinstance(v, (list, tuple, np.ndarray)) else repr(v) for v in items]
         uniq = list(dict.fromkeys(items))
     position = dict(zip(uniq, range(len(uniq)), strict=True))
     codes = np.fromiter(map(position.__getitem__, items), dtype=np.int64, count=len(items))
-    pairs = [scalar_text(v) for v in uniq]
+    pairs = [cell_text(v) for v in uniq]
     texts = [t for t, _ in pairs]
     if "\x00" in "".join(texts):
         raise CasetimeError("a value holds a NUL character; text columns cannot hold one")
@@ -279,9 +261,20 @@ def text_from_numpy(arr: npt.NDArray[Any]) -> Text:
     uniq, inverse = np.unique(arr, return_inverse=True)
     if arr.dtype.kind == "U":
         return Text(inverse.astype(np.int64).ravel(), uniq, np.zeros(uniq.shape[0], dtype=bool))
-    pairs = [scalar_text(v) for v in uniq.tolist()]
+    pairs = [cell_text(v) for v in uniq.tolist()]
     texts = text_array([t for t, _ in pairs])
     return Text(inverse.astype(np.int64).ravel(), texts, np.array([m for _, m in pairs], dtype=bool))
+
+
+def as_text(col: Column) -> Text:
+    """A column as :class:`Text` (dates as ISO text); a list column is refused."""
+    if isinstance(col, ArrowText):
+        return col.text
+    if isinstance(col, Days):
+        return days_to_text(col)
+    if isinstance(col, Lists):
+        raise CasetimeError("a list-valued column can only hold plan review dates")
+    return col
 
 
 def days_to_text(col: Days) -> Text:

@@ -22,8 +22,7 @@ from typing import Final
 import numpy as np
 
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge
-from casetime.errors import CasetimeError
-from casetime.io._columns import ArrowText, Column, Days, Lists, Text, days_to_text
+from casetime.io._columns import ArrowText, Column, Text, as_text
 from casetime.tables import Labels
 
 __all__ = ["LabelColumn", "MAX_KEY_BYTES", "empty_part", "merge_labels"]
@@ -50,12 +49,7 @@ class LabelColumn:
             fast = self._arrow(col) if self.many else None
             if fast is not None:
                 return fast
-            col = col.text
-        if isinstance(col, Days):
-            col = days_to_text(col)
-        if isinstance(col, Lists):
-            raise CasetimeError("a list-valued column can only hold plan review dates")
-        return self._text(col)
+        return self._text(as_text(col))
 
     def _keep(self, part: KeyPart) -> KeyPart:
         self.radix = part.radix

@@ -42,9 +42,8 @@ from casetime.io._columns import (
     Column,
     Days,
     Lists,
-    Text,
+    as_text,
     blank_rows,
-    days_to_text,
     length,
     ragged_index,
     take,
@@ -71,7 +70,6 @@ __all__ = [
     "Assembler",
     "date_part",
     "ragged_part",
-    "as_text",
 ]
 
 _I64 = npt.NDArray[np.int64]
@@ -150,17 +148,6 @@ class Prepared:
 
     parts: dict[int, Part]
     dates: dict[int, tuple[_I64, _I64, _Obj]]
-
-
-def as_text(col: Column) -> Text:
-    """A column as :class:`~casetime.io._columns.Text` (dates as ISO text); a list column is refused."""
-    if isinstance(col, ArrowText):
-        return col.text
-    if isinstance(col, Days):
-        return days_to_text(col)
-    if isinstance(col, Lists):
-        raise CasetimeError("a list-valued column can only hold plan review dates")
-    return col
 
 
 def date_part(col: Column, slash: str) -> tuple[_I64, _I64, _Obj]:

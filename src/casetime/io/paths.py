@@ -57,6 +57,29 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
     return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected)
 
 
+class _Running:
+    """One running count of rows read for a ``progress`` callback, across inputs read one after another."""
+
+    def __init__(self, progress: Callable[[int], object] | None) -> None:
+        self.progress = progress
+        self.done = 0
+        self.current = 0
+
+    def next_input(self) -> Callable[[int], object] | None:
+        """The callback for the next input (each reader counts from 0; the ones before are added)."""
+        self.done += self.current
+        self.current = 0
+        if self.progress is None:
+            return None
+        report = self.progress
+
+        def seen(count: int) -> None:
+            self.current = count
+            report(self.done + count)
+
+        return seen
+
+
 def read_path(
     path: str | os.PathLike[str],
     record_type: str | None = None,
@@ -86,20 +109,9 @@ def read_path(
     files = sorted(p for p in Path(source).iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not files:
         raise CasetimeError(f"{source}: the directory holds no .csv files")
-    done = 0
-
-    def chained(count: int) -> None:
-        if progress is not None:
-            progress(done + count)
-
+    running = _Running(progress)
     results = []
     for file in files:
-        counted: list[int] = [0]
-
-        def seen(count: int, counted: list[int] = counted) -> None:
-            counted[0] = count
-            chained(count)
-
         results.append(
             read_csv(
                 str(file),
@@ -108,10 +120,9 @@ def read_path(
                 dayfirst=dayfirst,
                 chunk_rows=chunk_rows,
                 engine=engine,
-                progress=seen,
+                progress=running.next_input(),
             )
         )
-        done += counted[0]
     return join_results(results)
 
 
@@ -121,6 +132,7 @@ def read_inputs(
     *,
     columns: Mapping[str, str] | None = None,
     dayfirst: bool = True,
+    chunk_rows: int = 100_000,
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
 ) -> ReadResult:
@@ -136,6 +148,7 @@ def read_inputs(
     if not inputs:
         raise CasetimeError("nothing to read: give a CSV file, a directory, a DataFrame or a Table")
     results: list[ReadResult] = []
+    running = _Running(progress)
     frames = sum(map(is_frame, inputs))
     seen = 0
     for item in inputs:
@@ -145,7 +158,15 @@ def read_inputs(
             results.append(ReadResult({item.record_type: item}, [], []))
         elif isinstance(item, (str, os.PathLike)):
             results.append(
-                read_path(item, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
+                read_path(
+                    item,
+                    record_type,
+                    columns=columns,
+                    dayfirst=dayfirst,
+                    chunk_rows=chunk_rows,
+                    engine=engine,
+                    progress=running.next_input(),
+                )
             )
         elif is_frame(item):
             seen += 1

@@ -3,8 +3,9 @@
 A :class:`Report` is plain data (numbers already computed, by :func:`build_report`); each writer
 only presents it: :func:`to_text`, :func:`to_csv`, :func:`to_json` (a stable, documented schema,
 ``docs/report-schema.json``, identified by :data:`SCHEMA_ID`) and :func:`to_html` (one
-self-contained page: inline SVG, no scripts, no external assets). Every cell they write goes
-through :mod:`casetime.cells`, which the notebook views of results use too.
+self-contained page: inline SVG, no scripts, no external assets). The CSV and HTML cells go
+through :mod:`casetime.cells`, as the notebook views of results do; the text writer lays out its
+own lines (their layout is pinned by the report snapshots).
 
 >>> row = Row("2008/09", 59, 100, 59.0, "59.0", "red")
 >>> ind = IndicatorSummary("NI59", "Initial assessments within 7 working days", "higher", 70.0,
@@ -16,14 +17,17 @@ NI59       59.0%    59 / 100   target 70.0%  RED      Initial assessments within
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
 from casetime.errors import CasetimeError
-from casetime.report.csv import to_csv
-from casetime.report.html import to_html
-from casetime.report.json import to_json
-from casetime.report.model import FORMATS, SCHEMA_ID, IndicatorSummary, Report, Row, build_report
-from casetime.report.text import to_text
+from casetime.report.model import SCHEMA_ID, IndicatorSummary, Report, Row, build_report
+
+if TYPE_CHECKING:
+    from casetime.report.csv import to_csv
+    from casetime.report.html import to_html
+    from casetime.report.json import to_json
+    from casetime.report.text import to_text
 
 __all__ = [
     "SCHEMA_ID",
@@ -39,11 +43,31 @@ __all__ = [
     "FORMATS",
 ]
 
-_WRITERS: dict[str, Callable[[Report], str]] = {"table": to_text, "csv": to_csv, "json": to_json, "html": to_html}
+# The writer of each format: (its module, its function). A writer is imported when first used, so
+# that the command line can offer the formats without loading them.
+_WRITERS: Final = {
+    "table": ("casetime.report.text", "to_text"),
+    "csv": ("casetime.report.csv", "to_csv"),
+    "json": ("casetime.report.json", "to_json"),
+    "html": ("casetime.report.html", "to_html"),
+}
+#: The formats :func:`render` writes.
+FORMATS: Final = tuple(_WRITERS)
+_BY_NAME: Final = {function: module for module, function in _WRITERS.values()}
 
 
 def render(report: Report, fmt: str) -> str:
     """The report in one of :data:`FORMATS`."""
     if fmt not in _WRITERS:
         raise CasetimeError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return _WRITERS[fmt](report)
+    module, function = _WRITERS[fmt]
+    text: str = getattr(importlib.import_module(module), function)(report)
+    return text
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _BY_NAME:
+        raise AttributeError(f"module 'casetime.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_BY_NAME[name]), name)
+    globals()[name] = value
+    return value

@@ -17,12 +17,12 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-__all__ = ["SCHEMA_ID", "FORMATS", "Row", "IndicatorSummary", "Report", "build_report"]
+from casetime.cells import key_text
+
+__all__ = ["SCHEMA_ID", "Row", "IndicatorSummary", "Report", "build_report"]
 
 #: Identifies the JSON layout; it changes only when the layout changes incompatibly.
 SCHEMA_ID: Final = "casetime.report/1"
-#: Output formats the writers support.
-FORMATS: Final = ("table", "csv", "json", "html")
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ _LATE_COLUMNS = (
 def _row_label(result: Any) -> str:
     if not result.key:
         return str(result.period.label)
-    return " / ".join(str(value) for _, value in result.key)
+    return " / ".join(key_text(value) for _, value in result.key)
 
 
 def _as_row(result: Any) -> Row:

@@ -128,9 +128,9 @@ def validate(
     3 data-quality error(s)
     cpp from <input>: 2 rows read, 0 valid, 2 with errors
     issues by rule: 8840: 1, 8940: 2
-      <input> row 1 (cpp, child A): end_date='2009-02-01': rule 8840: plan s
-      <input> row 1 (cpp, child A): start_date='2009-02-01': rule 8940: plan
-      <input> row 0 (cpp, child A): end_date='2009-03-01': rule 8940: anothe
+      <input> row 1 (cpp): end_date='2009-02-01': rule 8840: plan starts and
+      <input> row 1 (cpp): start_date='2009-02-01': rule 8940: plan starts (
+      <input> row 0 (cpp): end_date='2009-03-01': rule 8940: another plan of
     """
     ctx = Context.of(calendar, as_at)
     selected = _selected_rules(rules)
