@@ -229,9 +229,11 @@ def bench(rows: int, style: str, width: int, repeat: int, workdir: Path, touch: 
             f"{what:<12} {r['seconds']:7.2f} {every:>22} {r['rows'] / r['seconds']:12,.0f} {to_pandas:9.2f}x "
             f"{to_polars:9.2f}x {r['peak'] / 1e6:8.0f} {memory:14.2f}x"
         )
+        where = f"{rows:,} rows, {style}, {width}-character ids: {what}"
+        if r["rows"] != rows:  # every reader must have read every row, or its time means nothing
+            misses.append(f"{where} read {r['rows']:,} rows, not {rows:,}")
         if what not in CHECKED:
             continue
-        where = f"{rows:,} rows, {style}, {width}-character ids: {what}"
         if to_pandas > PANDAS_TARGET:
             misses.append(f"{where} takes {to_pandas:.2f}x pandas' time (target {PANDAS_TARGET}x)")
         if to_polars > POLARS_TARGET:

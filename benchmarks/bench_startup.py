@@ -8,7 +8,7 @@ Two things a person feels directly:
 - ``casetime.working_days_between("2009-01-05", "2009-01-14")`` on ISO strings (and on
   ``datetime.date`` objects), per call, the median of ``--repeat`` timed loops after a warm-up;
   printed beside ``numpy.busday_count`` on one pair of ``datetime64`` values and a plain loop over
-  ``holidays``' days, for context.
+  the days against a set of the calendar's holidays, for context.
 
 Targets: start-up under ``STARTUP_TARGET`` seconds; one count under ``SCALAR_TARGET`` seconds. The
 script prints a line per miss and exits 1 if there is one.

@@ -56,6 +56,8 @@ def test_calendar_range_of_years_includes_one_offs(capsys: pytest.CaptureFixture
         (("calendar", "09"), "not a year: '09'"),
         (("between", "1980-01-01", "2009-01-01"), "1980-01-01 is outside the calendar's coverage"),
         (("due", "2040-12-28", "10"), "outside the calendar's coverage"),
+        (("calendar", "1800"), "year 1800 is outside the calendar's coverage 1990-01-01 to 2040-12-31"),
+        (("calendar", "2039", "--to", "2041"), "year 2041 is outside the calendar's coverage"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
         ((), "required: COMMAND"),
         (("between", "2009-01-05"), "required: end"),

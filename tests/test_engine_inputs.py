@@ -230,4 +230,7 @@ def test_a_schedule_must_start_from_the_beginning_and_go_forward() -> None:
         LimitSchedule("x", (Limit(None, 7), Limit("2010-04-01", 10), Limit("2010-04-01", 12)))
     with pytest.raises(CasetimeError, match="whole number"):
         Limit(None, -1)
+    for missing in ("", float("nan"), "NaT"):  # a blank start is refused, never read as "from the beginning"
+        with pytest.raises(CasetimeError, match="a limit's start must be a date"):
+            Limit(missing, 10)  # type: ignore[arg-type]
     assert IA_WORKING_TOGETHER_2010.limit_on("2010-03-31") == 7 and IA_WORKING_TOGETHER_2010.limit_on(None) == 7

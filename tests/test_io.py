@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -720,3 +721,26 @@ def test_joining_two_files_of_one_type_keeps_the_child_ids_deferred(tmp_path: Pa
         table.source is not None
         and table.source.values().tolist() == [str(folder / "ia_1.csv")] * 3 + [str(folder / "ia_2.csv")] * 3
     )
+
+
+@pytest.mark.parametrize(
+    ("cells", "error", "message"),
+    [
+        (np.array(["A", "B\x00C"]), CasetimeError, "row 1, column 'child_id': the value holds a NUL character"),
+        (np.array([b"A", b"B\x00C"]), CasetimeError, "row 1, column 'child_id': the value holds a NUL character"),
+        (["A", "B", "C\x00"], CasetimeError, "row 2, column 'child_id': the value holds a NUL character"),
+        (np.array([b"ok", b"\xff"]), CasetimeError, "row 1, column 'child_id': the value is not UTF-8 text"),
+        (np.array([b"\xfe", b"ok"]), CasetimeError, "row 0, column 'child_id': the value is not UTF-8 text"),
+        (["A", ["x"]], TypeError, "row 1, column 'child_id': the cell holds a list, not one value"),
+        (["A", ("x", "y"), "B"], TypeError, "row 1, column 'child_id': the cell holds a tuple, not one value"),
+        (pd.Series(["A", None, {"id": 1}]), TypeError, "row 2, column 'child_id': the cell holds a dict"),
+    ],
+)
+def test_a_frame_cell_that_is_not_one_text_is_refused_naming_row_and_column(
+    cells: Any, error: type[Exception], message: str
+) -> None:
+    # (before: NULs were dropped, undecodable bytes became U+FFFD, so two children could merge, and a
+    # list became the text of its repr)
+    frame = {"child_id": cells, "referral_date": ["2009-01-05"] * len(cells)}
+    with pytest.raises(error, match=re.escape(f"<dataframe>: {message}")):
+        tables_from_frame(frame, "ia")

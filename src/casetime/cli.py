@@ -19,7 +19,7 @@ from typing import Any
 from casetime.calendar import CONVENTIONS, WorkingCalendar, england
 from casetime.dates import MISSING as MISSING_DAY
 from casetime.dates import date_from_day, day_number
-from casetime.errors import CasetimeError
+from casetime.errors import CalendarRangeError, CasetimeError
 
 __all__ = ["main", "console", "build_parser", "EXIT_OK", "EXIT_DATA_ERRORS", "EXIT_USAGE"]
 
@@ -43,6 +43,10 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     first = int(args.year)
     last = int(args.to) if args.to is not None else first
     cal = _calendar(args)
+    lo, hi = cal.coverage
+    for year in (first, last):  # a year the calendar does not cover has no holidays it knows, not none
+        if not lo.year <= year <= hi.year:
+            raise CalendarRangeError(year, cal.coverage, what="year")
     for holiday in cal.bank_holidays(f"{first:04d}-01-01", f"{last:04d}-12-31"):
         print(f"{holiday.date.isoformat()}  {holiday.date:%a}  {holiday.name}")
     return EXIT_OK

@@ -684,7 +684,7 @@ def write_csv(
 
     Header row of standard column names, ISO dates, blank cells for missing
     values, ``\\n`` line ends, UTF-8. Ids and other text go through
-    :func:`casetime.quality.safe_cell`. ``date_fault_rate`` (default: the
+    :func:`casetime.cells.safe_cell`. ``date_fault_rate`` (default: the
     extract's ``fault_rate``) is the share of rows per file given one unreadable
     date cell (``31/02/2009``, ``2009-13-01``, ``TBC`` ...), chosen with ``seed``
     (default: the extract's seed): these faults exist only in the text.

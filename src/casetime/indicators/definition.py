@@ -95,6 +95,8 @@ class Limit:
 
     def __post_init__(self) -> None:
         day = None if self.start is None else day_number(self.start)
+        if day is None and self.start is not None:  # "", NaN, NaT: a missing date is not "from the beginning"
+            raise CasetimeError(f"a limit's start must be a date, or None for the first row, not {self.start!r}")
         object.__setattr__(self, "start", None if day is None else date_from_day(day))
         object.__setattr__(self, "limit", _whole(self.limit, "a limit"))
 

@@ -35,6 +35,7 @@ __all__ = [
     "ArrowText",
     "Column",
     "NulError",
+    "CellError",
     "UNSAFE_BYTE",
     "arrow_text",
     "as_text",
@@ -224,6 +225,27 @@ class NulError(Exception):
     """A value holds a NUL character: the input is not a text file."""
 
 
+class CellError(Exception):
+    """A cell of a frame column that cannot be read as text: ``row`` (position) and what is wrong.
+
+    The frame reader turns it into a domain error naming the source, the column and the row.
+    """
+
+    def __init__(self, row: int, problem: str, *, wrong_type: bool = False) -> None:
+        super().__init__(problem)
+        self.row = row
+        self.problem = problem
+        self.wrong_type = wrong_type
+
+
+_CONTAINERS: Final = (list, tuple, dict, set, frozenset, np.ndarray)
+
+
+def _first(codes: _I64, wanted: npt.NDArray[np.bool_]) -> int:
+    """The first row whose distinct value is one of ``wanted`` (a mask over the distinct values)."""
+    return int(np.flatnonzero(wanted[codes])[0])
+
+
 def text_from_strs(values: Sequence[str]) -> Text:
     """Encode Python strings (a CSV column) by hashing: no sort, no Python-level loop."""
     uniq = list(dict.fromkeys(values))
@@ -238,32 +260,71 @@ def text_from_strs(values: Sequence[str]) -> Text:
 
 
 def text_from_objects(values: _Obj) -> Text:
-    """Encode an object column (a frame's strings, dates, numbers or None) by hashing."""
+    """Encode an object column (a frame's strings, dates, numbers or None) by hashing.
+
+    A cell holding a list, tuple, dict or array (only plan review dates may hold several values),
+    or a text with a NUL character, raises :class:`CellError` naming its row.
+    """
     items: Sequence[Any] = values.tolist()
     try:
         uniq = list(dict.fromkeys(items))
-    except TypeError:  # unhashable cells (lists in a column that is not the reviews)
-        items = [cell_text(v)[0] if not isinstance(v, (list, tuple, np.ndarray)) else repr(v) for v in items]
-        uniq = list(dict.fromkeys(items))
+    except TypeError:  # unhashable cells: lists or dicts in a column that is not the reviews
+        row = next(i for i, v in enumerate(items) if isinstance(v, _CONTAINERS))
+        raise CellError(row, f"the cell holds a {type(items[row]).__name__}, not one value", wrong_type=True) from None
     position = dict(zip(uniq, range(len(uniq)), strict=True))
     codes = np.fromiter(map(position.__getitem__, items), dtype=np.int64, count=len(items))
+    boxed = np.array([isinstance(v, _CONTAINERS) for v in uniq], dtype=bool)
+    if boxed.any():
+        row = _first(codes, boxed)
+        raise CellError(row, f"the cell holds a {type(items[row]).__name__}, not one value", wrong_type=True)
     pairs = [cell_text(v) for v in uniq]
     texts = [t for t, _ in pairs]
     if "\x00" in "".join(texts):
-        raise CasetimeError("a value holds a NUL character; text columns cannot hold one")
+        nul = np.array(["\x00" in t for t in texts], dtype=bool)
+        raise CellError(_first(codes, nul), "the value holds a NUL character")
     return Text(codes, text_array(texts), np.array([m for _, m in pairs], dtype=bool))
 
 
 def text_from_numpy(arr: npt.NDArray[Any]) -> Text:
-    """Encode a numpy text or number column (sorting is cheap here: these come from frames)."""
-    if arr.dtype.kind == "S":
-        arr = np.strings.decode(arr, "utf-8", errors="replace")
+    """Encode a numpy text or number column (sorting is cheap here: these come from frames).
+
+    Bytes must be UTF-8, and no text may hold a NUL character (:class:`CellError` naming the row).
+    """
     uniq, inverse = np.unique(arr, return_inverse=True)
-    if arr.dtype.kind == "U":
-        return Text(inverse.astype(np.int64).ravel(), uniq, np.zeros(uniq.shape[0], dtype=bool))
+    codes = inverse.astype(np.int64).ravel()
+    if uniq.dtype.kind == "S":
+        try:
+            uniq = np.strings.decode(uniq, "utf-8")
+        except UnicodeDecodeError:
+            bad = np.array([not _is_utf8(b) for b in uniq.tolist()], dtype=bool)
+            raise CellError(_first(codes, bad), "the value is not UTF-8 text") from None
+    if uniq.dtype.kind == "U":
+        nul = _holds_nul(uniq)
+        if nul.any():
+            raise CellError(_first(codes, nul), "the value holds a NUL character")
+        return Text(codes, uniq, np.zeros(uniq.shape[0], dtype=bool))
     pairs = [cell_text(v) for v in uniq.tolist()]
     texts = text_array([t for t, _ in pairs])
-    return Text(inverse.astype(np.int64).ravel(), texts, np.array([m for _, m in pairs], dtype=bool))
+    return Text(codes, texts, np.array([m for _, m in pairs], dtype=bool))
+
+
+def _holds_nul(texts: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
+    """Which texts hold a NUL before their end (numpy's own search treats a NUL as the empty string)."""
+    width = texts.dtype.itemsize // 4
+    if width == 0 or texts.shape[0] == 0:
+        return np.zeros(texts.shape[0], dtype=bool)
+    points = np.ascontiguousarray(texts).view(np.uint32).reshape(-1, width)
+    inside = np.arange(width) < np.strings.str_len(texts)[:, None]
+    held: npt.NDArray[np.bool_] = ((points == 0) & inside).any(axis=1)
+    return held
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def as_text(col: Column) -> Text:

@@ -21,9 +21,9 @@ import numpy.typing as npt
 from casetime._compat import frame_library, is_pandas_series, is_polars_series
 from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io._columns import (
+    CellError,
     Column,
     Days,
-    NulError,
     lists_from_objects,
     text_from_numpy,
     text_from_objects,
@@ -152,10 +152,15 @@ def tables_from_frame(
     headings, values, n = _frame_values(frame)
     layout = layout_of(headings, record_type, columns, source, None)
     lists_at = {plan.fields["review_dates"] for plan in layout.plans.values() if "review_dates" in plan.fields}
-    try:
-        cols = [_as_column(v, i in lists_at) for i, v in enumerate(values)]
-    except NulError:
-        raise CasetimeError(f"{source}: a value holds a NUL character") from None
+    cols: list[Column] = []
+    for i, v in enumerate(values):
+        try:
+            cols.append(_as_column(v, i in lists_at))
+        except CellError as exc:  # (rows are numbered by position, as in every issue of a frame)
+            where = f"{source}: row {exc.row}, column {str(headings[i])!r}: {exc.problem}"
+            if exc.wrong_type:
+                raise CasetimeTypeError(where + " (only review_dates may hold several dates)") from None
+            raise CasetimeError(where) from None
     assembler = Assembler(layout, source, "dayfirst" if dayfirst else "monthfirst")
     assembler.add(Chunk(cols, np.arange(n, dtype=np.int64)))
     return assembler.finish()
