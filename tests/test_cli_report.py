@@ -653,7 +653,7 @@ def test_unreadable_dates_are_row_issues_not_failures(capsys: pytest.CaptureFixt
     assert data["quality"]["reconciliation"][0]["rows_with_errors"] == 2
     text = ok(capsys, "report", str(path), "--indicators", "NI59", "--period", "2009-01")
     assert "unparseable_date: 2" in text
-    assert "invalid: 2" in text
+    assert "  4 records = 2 counted + 2 invalid\n" in text
     status, out, _ = run(capsys, "validate", str(path))
     assert status == EXIT_DATA_ERRORS
     assert "'31/02/2009'" in out and "'TBC'" in out

@@ -381,7 +381,8 @@ def test_render_unknown_format_is_a_clear_error() -> None:
 #   H  Fri 27 Mar -> Tue 07 Apr: completed in April, outside the period: not counted at all
 #   I  Mon 02 Mar -> Thu 12 Mar: 8, late (due Wed 11 Mar)      Mar
 # Jan 2/3 = 66.7% amber (within 5 points of 70); Feb 1/1 = 100.0% green; Mar 0/1 = 0.0% red;
-# quarter 3/5 = 60.0% red; left out: invalid 2 (F, G), still open 1 (E).
+# quarter 3/5 = 60.0% red; left out: invalid 2 (F, G), still open 1 (E), and H completed on 7 April,
+# after the quarter: 9 records = 5 counted + 2 invalid + 1 still open + 1 stopped outside the period.
 HAND = {
     "child_id": [f"K00{i}" for i in range(1, 10)],  # A = K001 ... I = K009
     "referral_date": ["2009-01-05", "2009-01-05", "2008-12-19", "2009-02-02", "2009-02-10", "2009-03-10",
@@ -418,7 +419,18 @@ def test_build_report_matches_the_hand_worked_numbers() -> None:
     assert ni59.rows[0].value == pytest.approx(200 / 3)
     assert ni59.left_out["invalid"] == 2
     assert ni59.left_out["still_open"] == 1
-    assert sum(ni59.left_out.values()) == 3
+    assert ni59.left_out["clock_stop_outside_period"] == 1  # H
+    assert sum(ni59.left_out.values()) == 4
+    assert ni59.records == {
+        "population": 9,
+        "counted": 5,
+        "invalid": 2,
+        "still_open": 1,
+        "clock_stop_outside_period": 1,
+    }
+    assert (
+        ni59.reconciliation_line() == "9 records = 5 counted + 2 invalid + 1 still open + 1 stopped outside the period"
+    )
     assert ni59.late_cases is None  # no record-level data unless asked
     assert report.quality["counts_by_rule"] == {"unparseable_date": 1, "8608": 1}
     assert report.quality["reconciliation"] == [

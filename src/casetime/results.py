@@ -24,14 +24,24 @@ Reasons a record is left out (:data:`REASONS`):
   counted, no child id;
 - ``completed_before_start``: the clock stopped before it started;
 - ``missing_start``: the clock stopped (in the period) but there is no start date;
-- ``still_open``: no stop date.
+- ``still_open``: no stop date;
+- ``clock_stop_outside_period``: the record is in no row, because its clock stopped outside the
+  period (for a population "completed/ended in the period");
+- ``open_started_outside_period``: no row either: it has no stop date, and its clock started
+  outside the period;
+- ``clock_start_outside_period``: no row: its clock started outside the period (for a population
+  "started in the period");
+- ``no_readable_date``: the record is in no row, because the date that places it is
+  missing or could not be read.
 
 Every record is placed in at most one row, by the date that defines the
 population (the clock stop for "completed/ended in the period"; the clock start
 for "started in the period"). A record with no stop date is placed by its clock
 start, as ``still_open`` (or ``invalid``), so every count adds up across months,
-quarters and chunks. A record with neither date cannot be placed in any period
-(the validation report lists it). Left-out counts are records, also when the
+quarters and chunks. The records placed in no row are counted too, once, in the
+whole period's row (:meth:`ResultTable.total`), under the last four reasons, so
+that ``population == counted + left out`` always holds
+(:meth:`ResultTable.reconciliation`). Left-out counts are records, also when the
 indicator counts children.
 """
 
@@ -55,6 +65,9 @@ from casetime.rag import RagRule, rag_status
 
 __all__ = [
     "REASONS",
+    "ROW_REASONS",
+    "OUTSIDE_REASONS",
+    "REASON_WORDS",
     "CASE_FILTERS",
     "MergeError",
     "round_half_away",
@@ -68,8 +81,29 @@ __all__ = [
     "sorted_unique",
 ]
 
-#: Why a record is not in the denominator (see the module docstring).
-REASONS: Final[tuple[str, ...]] = ("invalid", "completed_before_start", "missing_start", "still_open")
+#: Why a record is in no row of the period (see the module docstring).
+OUTSIDE_REASONS: Final[tuple[str, ...]] = (
+    "clock_stop_outside_period",
+    "open_started_outside_period",
+    "clock_start_outside_period",
+    "no_readable_date",
+)
+#: Why a record placed in a row is not in its denominator (see the module docstring).
+ROW_REASONS: Final[tuple[str, ...]] = ("invalid", "completed_before_start", "missing_start", "still_open")
+#: Why a record is not in the denominator: in a row, or in none (only the whole period's row,
+#: :meth:`ResultTable.total`, has the second kind).
+REASONS: Final[tuple[str, ...]] = (*ROW_REASONS, *OUTSIDE_REASONS)
+#: Each reason in words, as reports show it.
+REASON_WORDS: Final[Mapping[str, str]] = {
+    "invalid": "invalid",
+    "completed_before_start": "stopped before it started",
+    "missing_start": "no clock start",
+    "still_open": "still open",
+    "clock_stop_outside_period": "stopped outside the period",
+    "open_started_outside_period": "open, started outside the period",
+    "clock_start_outside_period": "started outside the period",
+    "no_readable_date": "no readable date to place it",
+}
 #: What :meth:`ResultTable.cases` can list.
 CASE_FILTERS: Final[tuple[str, ...]] = ("all", "denominator", "numerator", "breaches", "left_out")
 
@@ -142,7 +176,13 @@ class Result:
             raise CasetimeError(
                 f"a result needs 0 <= numerator <= denominator, got {self.numerator}/{self.denominator}"
             )
-        left = {reason: int(self.left_out.get(reason, 0)) for reason in REASONS}
+        left = {reason: int(self.left_out.get(reason, 0)) for reason in ROW_REASONS}
+        left.update({reason: int(self.left_out[reason]) for reason in OUTSIDE_REASONS if reason in self.left_out})
+        unknown = [k for k in self.left_out if k not in REASONS]
+        if unknown:
+            raise CasetimeError(
+                f"unknown left-out reason(s) {', '.join(unknown)}; expected some of {', '.join(REASONS)}"
+            )
         object.__setattr__(self, "left_out", left)
         if self.status is None:
             object.__setattr__(self, "status", rag_status(self.value, self.target, self.polarity, self.rule))
@@ -311,6 +351,8 @@ class ResultTable:
         settings: Mapping[str, str],
         children: ChildSets | None = None,
         sources: Sequence[CaseSource] = (),
+        outside: Mapping[str, int] | None = None,
+        counted_records: int | None = None,
     ) -> None:
         self.indicator = indicator
         self.period = period
@@ -322,6 +364,12 @@ class ResultTable:
         self._children = children
         self._sources = tuple(sources)
         self._index = {r.key: i for i, r in enumerate(self.rows)}
+        self.outside = {reason: int((outside or {}).get(reason, 0)) for reason in OUTSIDE_REASONS}
+        if counted_records is None:
+            if indicator.counting == "child":
+                raise CasetimeError("a ResultTable that counts children needs counted_records (records, not children)")
+            counted_records = sum(r.denominator for r in self.rows)
+        self.counted_records = int(counted_records)
 
     # -- access ------------------------------------------------------------------------
 
@@ -351,10 +399,11 @@ class ResultTable:
         return found[0]
 
     def total(self) -> Result:
-        """The whole period as one row: counts added up (children counted once across rows)."""
+        """The whole period as one row: counts added up (children counted once across rows), with the
+        records placed in no row of the period among those left out."""
         nums = sum(r.numerator for r in self.rows)
         dens = sum(r.denominator for r in self.rows)
-        left = {reason: sum(r.left_out[reason] for r in self.rows) for reason in REASONS}
+        left = self._left_out()
         if self.indicator.counting == "child" and self._children is not None:
             den_labels, num_labels = _union_sets([self._children], [r.key for r in self.rows])
             dens, nums = int(den_labels.size), int(num_labels.size)
@@ -371,6 +420,33 @@ class ResultTable:
             counting=self.indicator.counting,
             rule=self.rule,
         )
+
+    @property
+    def population(self) -> int:
+        """Every record the indicator looked at: those counted and those left out, whatever the reason."""
+        return self.counted_records + sum(self._left_out().values())
+
+    def _left_out(self) -> dict[str, int]:
+        """The whole period's records left out, by reason (no child sets needed)."""
+        left = {reason: sum(r.left_out.get(reason, 0) for r in self.rows) for reason in ROW_REASONS}
+        left.update(self.outside)
+        return left
+
+    def reconciliation(self) -> dict[str, int]:
+        """``population == counted + left out``, by reason (records, also when children are counted).
+
+        >>> from casetime.tables import Table
+        >>> from casetime.indicators import NI59
+        >>> from casetime.engine import compute
+        >>> ia = Table.from_columns("ia", {"child_id": ["A", "B", "C"],
+        ...     "referral_date": ["2009-01-05", "2009-01-06", "2010-06-01"],
+        ...     "completion_date": ["2009-01-08", None, "2010-06-02"]})
+        >>> compute(NI59, ia, "2008/09").reconciliation()
+        {'population': 3, 'counted': 1, 'still_open': 1, 'clock_stop_outside_period': 1}
+        """
+        out = {"population": self.population, "counted": self.counted_records}
+        out.update({k: v for k, v in self._left_out().items() if v})
+        return out
 
     # -- merging -------------------------------------------------------------------------
 
@@ -418,7 +494,7 @@ class ResultTable:
                 den_l, num_l = _union_sets(child_parts, [key])
                 per_key[key] = (den_l, num_l)
                 den, num = int(den_l.size), int(num_l.size)
-            left = {reason: sum(p.left_out[reason] for p in parts) for reason in REASONS}
+            left = {reason: sum(p.left_out[reason] for p in parts) for reason in ROW_REASONS}
             first = parts[0]
             rows.append(
                 Result(
@@ -438,6 +514,8 @@ class ResultTable:
             settings=self.settings,
             children=children,
             sources=[s for t in tables for s in t._sources],
+            outside={reason: sum(t.outside[reason] for t in tables) for reason in OUTSIDE_REASONS},
+            counted_records=sum(t.counted_records for t in tables),
         )
 
     def __add__(self, other: object) -> ResultTable:
@@ -486,6 +564,8 @@ class ResultTable:
             rule=self.rule,
             settings=self.settings,
             children=self._children,
+            outside=self.outside,
+            counted_records=self.counted_records,
         )
 
     def breaches(self, **keys: Any) -> CaseTable:
@@ -520,6 +600,7 @@ class ResultTable:
             "target": None if self.target is None else float(self.target),
             "settings": dict(self.settings),
             "rows": [r.to_dict() for r in self.rows],
+            "reconciliation": self.reconciliation(),
         }
 
     def _columns(self) -> list[str]:
@@ -580,7 +661,7 @@ class ResultTable:
             rec.update({f"left_out_{k}": v for k, v in row.left_out.items()})
             records.append(rec)
         columns = [*self.by, "start", "end", "numerator", "denominator", "value", "display", "target", "status"]
-        columns += [f"left_out_{k}" for k in REASONS]
+        columns += [f"left_out_{k}" for k in ROW_REASONS]
         frame = pd.DataFrame.from_records(records, columns=columns)
         frame["value"] = frame["value"].astype("float64")
         return frame

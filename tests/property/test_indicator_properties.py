@@ -322,10 +322,17 @@ def test_months_add_up_to_quarters_and_quarters_to_the_year(definition: tuple[In
     if indicator.counting == "record":
         assert year.numerator == sum(q.numerator for q in quarters)
         assert year.denominator == sum(q.denominator for q in quarters)
-    # total() of a grouped result is the ungrouped result, children counted once
+    # total() of a grouped result is the ungrouped result, children counted once; the records placed
+    # in no row are in the totals only
+    whole = compute(indicator, table, period, **kw).total()
+    assert {k: v for k, v in whole.left_out.items() if k in year.left_out} == year.left_out
     for grouped in (months, quarters):
         total = grouped.total()
-        assert (total.numerator, total.denominator, total.left_out) == (year.numerator, year.denominator, year.left_out)
+        assert (total.numerator, total.denominator, total.left_out) == (
+            whole.numerator,
+            whole.denominator,
+            whole.left_out,
+        )
 
 
 @SETTINGS
@@ -350,6 +357,50 @@ def test_split_anywhere_and_merge_gives_the_whole(
     total_m, total_w = merged.total(), whole.total()
     assert (total_m.numerator, total_m.denominator) == (total_w.numerator, total_w.denominator)
     assert len(merged.cases()) == len(whole.cases())
+
+
+def ref_outside(indicator: Indicator, recs: list[Record], period: Period) -> dict[str, int]:
+    """The records placed in no row of the period, by reason, one record at a time."""
+    out: dict[str, int] = {}
+    for r in recs:
+        started = indicator.population == "started_in_period"
+        place = r.start if started or r.stop is None else r.stop
+        if place is None:
+            reason = "no_readable_date"
+        elif period.start <= place <= period.end:
+            continue
+        elif started:
+            reason = "clock_start_outside_period"
+        elif r.stop is None:
+            reason = "open_started_outside_period"
+        else:
+            reason = "clock_stop_outside_period"
+        out[reason] = out.get(reason, 0) + 1
+    return out
+
+
+@SETTINGS
+@given(cases())
+def test_every_record_is_counted_or_left_out_once(
+    case: tuple[Indicator, str, list[Record], Period, tuple[str, ...], set[int]],
+) -> None:
+    indicator, convention, recs, period, by, errors = case
+    mask = np.zeros(len(recs), dtype=bool)
+    mask[list(errors)] = True
+    extract = Extract({indicator.record_type: to_table(indicator, recs)}, {indicator.record_type: mask})
+    result = compute(indicator, extract, period, by=by, calendar=CAL, convention=convention)  # type: ignore[arg-type]
+    total = result.total()
+    outside = {k: v for k, v in total.left_out.items() if k in result.outside and v}
+    assert outside == ref_outside(indicator, recs, period)
+    rows = drop_empty(engine_rows(result))
+    in_rows = sum(sum(row["left"].values()) for row in rows.values())
+    if indicator.counting == "record":
+        in_rows += sum(row["den"] for row in rows.values())
+        assert result.counted_records == total.denominator
+    else:
+        in_rows += result.counted_records
+    assert in_rows + sum(outside.values()) == len(recs)  # population = counted + left out
+    assert result.reconciliation()["population"] == len(recs)
 
 
 @SETTINGS

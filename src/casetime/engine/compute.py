@@ -130,7 +130,7 @@ def compute(
     n_time = len(bucket_lookup(per, time_unit)[1])
     group_set = groups(table, extras, (n_time + 1) * k)
     lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
-    counts, child_sets = count(classifier, table, errors, lut, lut_offset, group_set, n_time)
+    counts, child_sets, outside = count(classifier, table, errors, lut, lut_offset, group_set, n_time)
     if child_sets is None:
         den = counts[:, :, list(outcomes.counted)].sum(axis=2)
         num = counts[:, :, list(outcomes.numerator)].sum(axis=2)
@@ -162,10 +162,14 @@ def compute(
         children = ChildSets(table.child.labels, den_sets, num_sets)
     source = Cases(classifier, table, errors, per, time_unit, extras)
     by_names = ((time_unit,) if time_unit else ()) + extras
-    return ResultTable(
+    result = ResultTable(
         ind, per, by_names, rows, target=goal, rule=rag, settings=_settings(classifier), children=children,
-        sources=[source],
+        sources=[source], outside=outside,
+        counted_records=int(counts[:, :, list(outcomes.counted)].sum()),
     )  # fmt: skip
+    if result.population != len(table):  # every record counted or left out, once (a bug otherwise)
+        raise CasetimeError(f"{ind.id}: {len(table)} records but {result.reconciliation()}; please report this")
+    return result
 
 
 def compute_all(

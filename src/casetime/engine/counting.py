@@ -23,13 +23,22 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import lookup
+from casetime.dates import MISSING, lookup
 from casetime.engine.kinds import Classifier
 from casetime.periods import Period, bucket_lookup
-from casetime.results import Key, sorted_unique
+from casetime.results import OUTSIDE_REASONS, Key, sorted_unique
 from casetime.tables import Labels, Table
 
-__all__ = ["CHUNK", "Groups", "RowSets", "KeyedSets", "bucket_table", "count", "groups", "label_order"]
+__all__ = [
+    "CHUNK",
+    "Groups",
+    "RowSets",
+    "KeyedSets",
+    "bucket_table",
+    "count",
+    "groups",
+    "label_order",
+]
 
 _BITMAP_LIMIT: Final = 1 << 27  # rows x children above which child sets are found by sorting
 _GROUP_LIMIT: Final = 1 << 24  # count-tensor cells above which group combinations are compressed
@@ -157,8 +166,9 @@ def count(
     lut_offset: int,
     groups: Groups,
     n_time: int,
-) -> tuple[npt.NDArray[np.int64], tuple[RowSets, RowSets] | None]:
-    """The count tensor ``[window, group, outcome]`` and, when children are counted, the child sets.
+) -> tuple[npt.NDArray[np.int64], tuple[RowSets, RowSets] | None, dict[str, int]]:
+    """The count tensor ``[window, group, outcome]``, the child sets when children are counted, and
+    the records placed in no row, by reason (:data:`OUTSIDE_REASONS`).
 
     Works through the table in chunks of :data:`CHUNK` rows, so that every temporary array stays
     in the processor's cache and is reused.
@@ -182,6 +192,7 @@ def count(
     counted[list(outcomes.counted)] = True
     in_numerator = np.zeros(k, dtype=bool)
     in_numerator[list(outcomes.numerator)] = True
+    outside = dict.fromkeys(OUTSIDE_REASONS, 0)
     for lo in range(0, len(table), CHUNK):
         part = slice(lo, lo + CHUNK)
         s, e = s_all[part], e_all[part]
@@ -190,6 +201,15 @@ def count(
         keys = lookup(lut, anchor_all[part], lut_offset)
         if by_stop and open_rows.size:
             keys[open_rows] = lookup(lut, s[open_rows], lut_offset)
+        # the records in no row are counted at the end from the tensor (its region below ``base``);
+        # here only those whose placing date is missing (usually few) are told apart
+        no_date = np.flatnonzero((e if by_stop else s) == MISSING)
+        if no_date.size:
+            no_date = no_date[keys[no_date] == 0]
+            unreadable = int(np.count_nonzero(s[no_date] == MISSING)) if by_stop else int(no_date.size)
+            outside["no_readable_date"] += unreadable
+            if by_stop:  # no stop, and a start outside the period
+                outside["open_started_outside_period"] += int(no_date.size) - unreadable
         if groups.codes is not None:
             keys += groups.codes[part] * k
         keys += classes
@@ -206,7 +226,9 @@ def count(
             sets[0].add(pair)
             sets[1].add(pair[in_numerator[classes[idx]]])
     tensor = counts[base:].reshape(n_time, groups.count, k)
-    return tensor, (None if sets is None else (sets[0].finish(), sets[1].finish()))
+    rest = int(counts[:base].sum()) - outside["no_readable_date"] - outside["open_started_outside_period"]
+    outside["clock_stop_outside_period" if by_stop else "clock_start_outside_period"] += rest
+    return tensor, (None if sets is None else (sets[0].finish(), sets[1].finish())), outside
 
 
 def _label_count(labels: Labels) -> int:

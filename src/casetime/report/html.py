@@ -120,8 +120,11 @@ def to_html(report: Report) -> str:
             val = "-" if r.value is None else f"{r.display}%"
             out.append(html_row([r.label, val, r.numerator, r.denominator, r.rag or "-"]))
         out.append("</table>")
+        line = ind.reconciliation_line()
         left = ", ".join(f"{esc(k.replace('_', ' '))}: {v}" for k, v in ind.left_out.items() if v)
-        if left:
+        if line is not None:
+            out.append(f'<p class="note">{esc(line)}</p>')
+        elif left:
             out.append(f'<p class="note">Left out: {left}</p>')
         if ind.late_cases is not None:
             out.append(f"<details><summary>Late cases ({len(ind.late_cases)})</summary><table>")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from casetime.cells import key_text
+from casetime.results import REASON_WORDS
 
 __all__ = ["SCHEMA_ID", "Row", "IndicatorSummary", "Report", "build_report"]
 
@@ -50,6 +51,20 @@ class IndicatorSummary:
     left_out: dict[str, int]
     late_cases: list[dict[str, Any]] | None = None
     group_by: str = "month"
+    #: ``population == counted + left out`` by reason (:meth:`casetime.results.ResultTable.reconciliation`)
+    records: dict[str, int] | None = None
+
+    def reconciliation_line(self) -> str | None:
+        """The records in words: ``2906 records = 2799 counted + 27 invalid + ...`` (``None`` if unknown)."""
+        if self.records is None:
+            return None
+        parts = [f"{self.records['counted']:,} counted"]
+        parts += [
+            f"{n:,} {REASON_WORDS.get(k, k.replace('_', ' '))}"
+            for k, n in self.records.items()
+            if k not in ("population", "counted") and n
+        ]
+        return f"{self.records['population']:,} records = " + " + ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,7 @@ def build_report(
                 dict(total.left_out),
                 late,
                 " / ".join(table.by) or "period",
+                table.reconciliation(),
             )
         )
     q = {

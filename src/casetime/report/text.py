@@ -35,8 +35,11 @@ def to_text(report: Report) -> str:
         for r in ind.rows:
             disp = "-" if r.value is None else f"{r.display}%"
             lines.append(f"  {r.label:<20} {disp:>7} {r.numerator:>5} / {r.denominator:<5} {(r.rag or '-').upper()}")
+        line = ind.reconciliation_line()
         left = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in ind.left_out.items() if v)
-        if left:
+        if line is not None:
+            lines.append(f"  {line}")
+        elif left:
             lines.append(f"  left out: {left}")
         if ind.late_cases is not None:
             lines.append(f"  late cases ({len(ind.late_cases)}): child, clock start -> stop, elapsed, over the limit")
