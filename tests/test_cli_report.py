@@ -532,8 +532,9 @@ def test_validate_clean_extract_exits_0(capsys: pytest.CaptureFixture[str], clea
     assert status == EXIT_OK
     assert err == f"wrote 0 issue(s) to {out_csv}\n"
     lines = out.splitlines()
-    assert len(lines) == 5  # one reconciliation line per file
-    assert all(line.endswith(" valid, 0 with errors") for line in lines)
+    assert len(lines) == 10  # a "columns used" line and a reconciliation line per file
+    assert all(line.startswith("columns used: ") and "child_id <- 'child_id' (name)" in line for line in lines[:5])
+    assert all(line.endswith(" valid, 0 with errors") for line in lines[5:])
     assert "issues by rule" not in out
     assert out_csv.read_text(encoding="utf-8").splitlines() == [",".join(ISSUE_COLUMNS)]
 
@@ -594,8 +595,8 @@ USER_ERRORS = [
     _case("wrong-columns", ("report", "{d}/initial_assessment.csv"),
           ["missing required column(s) referral_date", "found: child_id, foo, bar"],
           {"initial_assessment.csv": "child_id,foo,bar\nA,1,2\n"}),
-    _case("missing-column", ("report", "{d}/cpp.csv"), ["cpp.csv", "start_date", "found: child_id, start"],
-          {"cpp.csv": "child_id,start\nA,2009-01-05\n"}),
+    _case("missing-column", ("report", "{d}/cpp.csv"), ["cpp.csv", "start_date", "found: child_id, plan status"],
+          {"cpp.csv": "child_id,plan status\nA,2009-01-05\n"}),
     _case("header-only", ("report", "{d}/initial_assessment.csv"), ["holds no records"],
           {"initial_assessment.csv": IA_HEADER}),
     _case("validate-header-only", ("validate", "{d}/initial_assessment.csv"), ["holds no records"],

@@ -163,6 +163,15 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
     p.add_argument("--convention", choices=CONVENTIONS, default="day0", help="day0 (default) or inclusive")
     p.add_argument("--title", default="Safeguarding timeliness", help="the report's title")
+    p.add_argument(
+        "--column", action="append", default=[], metavar="FIELD=HEADING",
+        help="the heading of a standard column, where names, aliases and words miss "
+        "(e.g. --column completion_date='Date IA Signed Off'; repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "--strict", action="store_true",
+        help="fail (exit 1) on any warning about the files (a clock-stop column not found, an ambiguous heading)",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("validate", help="the data-quality report of CSV extracts (exit 1 when there are errors)")
@@ -171,6 +180,10 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--month-first", action="store_true", help="slash dates are mm/dd/yyyy (default dd/mm/yyyy)")
     p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
     p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
+    p.add_argument(
+        "--column", action="append", default=[], metavar="FIELD=HEADING",
+        help="the heading of a standard column, where names, aliases and words miss (repeatable)",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser(
@@ -209,13 +222,28 @@ def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
             raise CasetimeError(f"{path}: no such file or directory")
     progress = _progress()
     extract = load(
-        *paths, record_type=args.record_type, dayfirst=not args.month_first, as_at=args.as_at, progress=progress
-    )
+        *paths, record_type=args.record_type, columns=_columns(args.column), dayfirst=not args.month_first,
+        as_at=args.as_at, progress=progress,
+    )  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)
     if not any(len(t) for t in extract.tables.values()):
         raise CasetimeError(f"{', '.join(paths)}: the extract holds no records")
     return extract
+
+
+def _columns(items: Sequence[str]) -> dict[str, str] | None:
+    """``--column FIELD=HEADING`` options as a mapping (``None`` when there are none)."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, heading = item.partition("=")
+        name, heading = name.strip(), heading.strip()
+        if not sep or not name or not heading:
+            raise CasetimeError(f"--column {item!r}: expected FIELD=HEADING, e.g. completion_date='IA Completed Date'")
+        if name in out and out[name] != heading:
+            raise CasetimeError(f"--column names {name} twice ({out[name]!r} and {heading!r})")
+        out[name] = heading
+    return out or None
 
 
 def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
@@ -275,6 +303,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         paths = [str(sample_path())]
         source = "bundled synthetic sample (2008/09)"
     extract = _load(paths, args)
+    notices = extract.quality.notices
+    if args.strict and notices:
+        more = f" (and {len(notices) - 1} more: see casetime validate)" if len(notices) > 1 else ""
+        print(f"casetime: strict: {notices[0].message}{more}", file=sys.stderr)
+        return EXIT_DATA_ERRORS
     period = _period(args, extract)
     ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
     if args.late_cases and args.format == "csv":

@@ -138,7 +138,13 @@ def load(
     if not inputs:
         raise CasetimeError("load() needs at least one input: a CSV file, a directory, a DataFrame or a Table")
     combined = read_inputs(inputs, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
-    report = QualityReport(dict(combined.tables), list(combined.issues), list(combined.rejected))
+    report = QualityReport(
+        dict(combined.tables),
+        list(combined.issues),
+        list(combined.rejected),
+        list(combined.columns),
+        list(combined.notices),
+    )
     cal = as_calendar(calendar)
     validate(combined.tables, calendar=cal, as_at=as_at, into=report)
     cut = day_number(as_at) if as_at is not None else None

@@ -54,6 +54,9 @@ __all__ = [
     "ValidationError",
     "ISSUE_COLUMNS",
     "UNKNOWN_TYPE",
+    "ColumnsUsed",
+    "Notice",
+    "NOTICE_CODES",
 ]
 
 Severity = Literal["error", "warning"]
@@ -65,6 +68,64 @@ ISSUE_COLUMNS: Final = ("record_type", "source", "row", "child_id", "field", "va
 
 #: The record type under which rows of an unknown type are counted.
 UNKNOWN_TYPE: Final = "unknown"
+
+
+#: The file-level warnings a load can give (:class:`Notice`).
+NOTICE_CODES: Final = ("no_clock_stop", "ambiguous_heading")
+
+
+@dataclass(frozen=True)
+class ColumnsUsed:
+    """Which heading of one source fed each field of one record type, how, and the headings not used.
+
+    ``fields`` maps standard name -> heading, ``how`` says how it was found (``"mapping"``,
+    ``"name"``, ``"alias"`` or ``"words"``); ``unused`` headings are kept as extra columns (a
+    ``team`` to group by).
+
+    >>> ColumnsUsed("ia.csv", "initial_assessment", {"completion_date": "IA Completed Date"},
+    ...             {"completion_date": "words"}, ("Team",)).describe()
+    "ia.csv (initial_assessment): completion_date <- 'IA Completed Date' (words); not used: 'Team'"
+    """
+
+    source: str
+    record_type: str
+    fields: Mapping[str, str]
+    how: Mapping[str, str]
+    unused: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line: each field and its heading, then the headings not used."""
+        used = ", ".join(f"{k} <- {v!r} ({self.how.get(k, '?')})" for k, v in self.fields.items())
+        rest = f"; not used: {', '.join(map(repr, self.unused))}" if self.unused else ""
+        return f"{self.source} ({self.record_type}): {used}{rest}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "source": self.source,
+            "record_type": self.record_type,
+            "fields": dict(self.fields),
+            "how": dict(self.how),
+            "unused": list(self.unused),
+        }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning about a whole source, not a row: a clock-stop column not found, an ambiguous heading.
+
+    ``code`` is one of :data:`NOTICE_CODES`. Reports print the notices of a record type next to its
+    indicators; ``casetime report --strict`` fails on any.
+    """
+
+    source: str
+    record_type: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-ready dict."""
+        return {"source": self.source, "record_type": self.record_type, "code": self.code, "message": self.message}
 
 
 class ValidationError(CasetimeError):
@@ -221,6 +282,10 @@ class QualityReport:
     tables: Mapping[str, Table]
     issue_sets: list[IssueSet] = field(default_factory=list)
     rejected: list[RejectedRows] = field(default_factory=list)
+    #: which heading fed which field, per source and record type (what the readers found)
+    columns: list[ColumnsUsed] = field(default_factory=list)
+    #: warnings about whole sources (see :class:`Notice`)
+    notices: list[Notice] = field(default_factory=list)
 
     def add(self, issues: IssueSet) -> None:
         """Record one rule's findings (empty sets are ignored)."""
@@ -335,13 +400,15 @@ class QualityReport:
         write_csv(path, ISSUE_COLUMNS, rows)
         return None
 
-    def summary(self, max_issues: int = 5, *, show_ids: bool = True) -> str:
-        """A short human-readable summary: reconciliation, counts per rule, the first issues.
+    def summary(self, max_issues: int = 5, *, show_ids: bool = True, show_columns: bool = True) -> str:
+        """A short human-readable summary: columns used, warnings, reconciliation, counts per rule, the
+        first issues.
 
-        ``show_ids=False`` leaves the child ids out of the issue lines (as the error of
-        :meth:`raise_if_errors` does).
+        ``show_ids=False`` leaves the child ids out of the issue lines, ``show_columns=False`` the
+        columns used and the warnings (as the error of :meth:`raise_if_errors` does).
         """
-        lines = []
+        lines = [f"columns used: {c.describe()}" for c in self.columns] if show_columns else []
+        lines += [f"warning: {n.message}" for n in self.notices] if show_columns else []
         for r in self.reconciliation():
             lines.append(
                 f"{r['record_type']} from {r['source']}: {r['rows_read']} rows read, "
@@ -367,4 +434,6 @@ class QualityReport:
         if self.has_errors:
             total = sum(len(s) for s in self.issue_sets if s.severity == "error")
             total += sum(len(r) for r in self.rejected)
-            raise ValidationError(f"{total} data-quality error(s)\n" + self.summary(max_issues, show_ids=False))
+            raise ValidationError(
+                f"{total} data-quality error(s)\n" + self.summary(max_issues, show_ids=False, show_columns=False)
+            )

@@ -1,10 +1,12 @@
 """Record types and their columns: the standard names, the aliases, the required set.
 
 Every record type has a documented set of standard column names. Input columns
-are matched to them by exact standard name, by a recognised alias (the DfE
-Children in Need census element names and the usual spreadsheet headings),
-or by an explicit mapping; matching ignores case, spaces, underscores, hyphens
-and full stops.
+are matched to them by an explicit mapping, by exact standard name, by a recognised
+alias (the DfE Children in Need census element names and the usual spreadsheet
+headings), or by the words of the heading (:func:`heading_words`: ``IA Completed Date``,
+``Date Plan Ended``); matching ignores case, spaces, underscores, hyphens and full
+stops. :func:`match_columns` says how each column was found and warns of every
+ambiguity (two headings for one field, one heading for two fields).
 
 >>> SCHEMAS["initial_assessment"].required
 ('child_id', 'referral_date')
@@ -12,6 +14,8 @@ and full stops.
 'dateofreferral'
 >>> resolve_columns("initial_assessment", ["LAchildID", "CINreferralDate", "Date Completed", "Team"])
 {'child_id': 'LAchildID', 'referral_date': 'CINreferralDate', 'completion_date': 'Date Completed'}
+>>> resolve_columns("cpp", ["Child ID", "CP Start Date", "Date Plan Ended"])
+{'child_id': 'Child ID', 'start_date': 'CP Start Date', 'end_date': 'Date Plan Ended'}
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ __all__ = [
     "RecordSchema",
     "SCHEMAS",
     "ColumnError",
+    "ColumnMatch",
+    "heading_words",
+    "match_columns",
     "normalise_heading",
     "record_type_of",
     "resolve_columns",
@@ -248,26 +255,137 @@ def record_type_of(name: str) -> str:
     return table[key]
 
 
-def resolve_columns(
+# -- headings by their words ---------------------------------------------------------------------
+
+# words that say which record type a heading belongs to
+_TYPE_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "ia": ("initial_assessment",),
+    "initial": ("initial_assessment",),
+    "ca": ("core_assessment",),
+    "core": ("core_assessment",),
+    "single": ("single_assessment",),
+    "assessment": ("initial_assessment", "core_assessment", "single_assessment"),
+    "assessments": ("initial_assessment", "core_assessment", "single_assessment"),
+    "s47": ("s47",),
+    "enquiry": ("s47",),
+    "enquiries": ("s47",),
+    "strategy": ("s47",),
+    "discussion": ("s47",),
+    "cp": ("cpp",),
+    "cpp": ("cpp",),
+    "plan": ("cpp",),
+    "protection": ("cpp",),
+    "referral": RECORD_TYPES,  # every record carries its referral date
+}
+# words that say which event a date is
+_EVENT_WORDS: Final[dict[str, str]] = {
+    **dict.fromkeys(("referral", "referred", "referal"), "referral"),
+    **dict.fromkeys(("start", "started", "starts", "commenced", "commencement", "commence", "begun", "began"), "start"),
+    **dict.fromkeys(
+        ("completed", "completion", "complete", "authorised", "authorisation", "authorized", "authorization"),
+        "completion",
+    ),
+    **dict.fromkeys(("end", "ended", "ends", "ceased", "cessation", "closed", "closure", "finished"), "end"),
+    **dict.fromkeys(("review", "reviews", "reviewed"), "review"),
+    **dict.fromkeys(("conference", "icpc"), "conference"),
+}
+_FILLER_WORDS: Final = frozenset(
+    ("date", "dates", "dt", "of", "the", "on", "actual", "when", "was", "latest", "initiating")
+)
+# the field an event names, per record type
+_EVENT_FIELDS: Final[dict[str, dict[str, str]]] = {
+    "referral": {"referral": "referral_date", "end": "closure_date"},
+    "initial_assessment": {"referral": "referral_date", "start": "start_date", "completion": "completion_date"},
+    "core_assessment": {"referral": "referral_date", "start": "start_date", "completion": "completion_date"},
+    "single_assessment": {"referral": "referral_date", "start": "start_date", "completion": "completion_date"},
+    "s47": {"referral": "referral_date", "start": "start_date", "conference": "conference_date"},
+    "cpp": {"referral": "referral_date", "start": "start_date", "end": "end_date", "review": "review_dates"},
+}
+
+
+def heading_words(heading: str) -> tuple[str, ...]:
+    """The words of a heading, lower case, for matching: split at punctuation, spaces and camelCase.
+
+    ``section 47`` is one word, ``s47``.
+
+    >>> heading_words("Date IA Completed"), heading_words("CPPstartDate"), heading_words("Section 47 start")
+    (('date', 'ia', 'completed'), ('cppstart', 'date'), ('s47', 'start'))
+    """
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", heading.strip().lstrip("\ufeff"))
+    words = [w for w in re.split(r"[^0-9a-z]+", text.lower()) if w]
+    out: list[str] = []
+    for word in words:
+        if word == "47" and out and out[-1] in ("s", "section"):
+            out[-1] = "s47"
+        else:
+            out.append("s47" if word == "section47" else word)
+    return tuple(out)
+
+
+def _fields_by_words(record_type: str, heading: str) -> tuple[str, ...]:
+    """The fields of ``record_type`` a heading names by its words (none, one, or several if it is ambiguous)."""
+    words = heading_words(heading)
+    events: list[str] = []
+    for word in words:
+        if word in _EVENT_WORDS:
+            events.append(_EVENT_WORDS[word])
+        if word in _TYPE_WORDS:
+            if record_type not in _TYPE_WORDS[word]:
+                return ()  # a word of another record type ("CA" in an initial assessment file)
+        elif word not in _EVENT_WORDS and word not in _FILLER_WORDS:
+            return ()  # a word that says something else ("target", "visit", "team")
+    kinds = set(events)
+    if len(kinds) > 1 and "referral" in kinds:
+        kinds.discard("referral")  # "referral closed date": the closure; "referral start": the start
+    if {"review", "conference"} <= kinds:
+        kinds.discard("conference")  # "review conference": a plan review
+    named = {_EVENT_FIELDS[record_type][k] for k in kinds if k in _EVENT_FIELDS[record_type]}
+    return tuple(f for f in SCHEMAS[record_type].columns if f in named)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMatch:
+    """How an input's headings feed one record type's fields.
+
+    ``fields`` maps standard name -> heading; ``how`` says how each was found (``"mapping"``,
+    ``"name"``, ``"alias"``, ``"words"``); ``unused`` are the other headings (kept as extra
+    columns, for grouping); ``warnings`` name every ambiguity and how it was settled.
+    """
+
+    fields: Mapping[str, str]
+    how: Mapping[str, str]
+    unused: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def match_columns(
     record_type: str,
     found: Iterable[str],
     mapping: Mapping[str, str] | None = None,
     *,
     source: str = "input",
-) -> dict[str, str]:
-    """Map standard column names to the input's own headings.
+) -> ColumnMatch:
+    """Map standard column names to the input's own headings, saying how, and warning of ambiguity.
 
-    ``mapping`` (standard name -> input heading) wins over aliases. Columns
-    that match nothing are left out (they are the "extra" columns). A missing
-    required column raises :class:`ColumnError` listing what was expected and
-    what was found.
+    ``mapping`` (standard name -> input heading) wins; then the exact standard name; then an
+    alias; then the words of a heading (:func:`heading_words`). Two headings that fit one field
+    leave the first (in that order) in use and a warning naming both; a heading whose words fit two
+    fields is not used, with a warning. A missing required column raises :class:`ColumnError`.
+
+    >>> m = match_columns("ia", ["Child ID", "Referral Date", "IA Completed Date", "Date Completed"])
+    >>> m.fields["completion_date"], m.how["completion_date"]
+    ('Date Completed', 'alias')
+    >>> m.warnings[0].split("; ")[0]
+    "input: 'Date Completed' and 'IA Completed Date' both fit completion_date"
     """
     schema = SCHEMAS[record_type_of(record_type)]
+    kind = schema.record_type
     headings = list(found)
     by_norm: dict[str, str] = {}
     for heading in headings:
         by_norm.setdefault(normalise_heading(heading), heading)
     result: dict[str, str] = {}
+    how: dict[str, str] = {}
     for standard, given in (mapping or {}).items():
         if standard not in schema.columns:
             raise ColumnError(
@@ -280,21 +398,69 @@ def resolve_columns(
                 f"(found: {', '.join(headings) or 'no columns'})"
             )
         result[standard] = given if given in headings else by_norm[normalise_heading(given)]
+        how[standard] = "mapping"
     taken = set(result.values())
+    # every heading that fits each field, best first: the standard name, the aliases, the words
+    fits: dict[str, list[tuple[str, str]]] = {c: [] for c in schema.columns}
+    for standard in schema.columns:
+        for i, alias in enumerate(_aliases(kind, standard)):
+            match = by_norm.get(normalise_heading(alias))
+            if match is not None and all(match != h for h, _ in fits[standard]):
+                fits[standard].append((match, "name" if i == 0 else "alias"))
+    named = {h for pairs in fits.values() for h, _ in pairs}
+    warnings: list[str] = []
+    for heading in headings:
+        if heading in named or heading in taken:
+            continue
+        fields = [f for f in _fields_by_words(kind, heading) if f != "child_id"]
+        if len(fields) == 1:
+            fits[fields[0]].append((heading, "words"))
+        elif len(fields) > 1:
+            warnings.append(
+                f"{source}: {heading!r} fits {' and '.join(fields)}; it is not used (map the column to choose)"
+            )
     for standard in schema.columns:
         if standard in result:
             continue
-        for alias in _aliases(schema.record_type, standard):
-            match = by_norm.get(normalise_heading(alias))
-            if match is not None and match not in taken:
-                result[standard] = match
-                taken.add(match)
-                break
+        free = [(h, way) for h, way in fits[standard] if h not in taken]
+        if not free:
+            continue
+        heading, way = free[0]
+        result[standard] = heading
+        how[standard] = way
+        taken.add(heading)
+        others = [h for h, _ in free[1:]]
+        if others:
+            names = " and ".join(repr(h) for h in [heading, *others])
+            warnings.append(
+                f"{source}: {names} both fit {standard}; {heading!r} is used (map the column to choose)"
+                if len(others) == 1
+                else f"{source}: {names} all fit {standard}; {heading!r} is used (map the column to choose)"
+            )
     missing = [c for c in schema.required if c not in result]
     if missing:
-        expected = ", ".join(f"{c} (or {' / '.join(_aliases(schema.record_type, c)[1:4])})" for c in missing)
+        expected = ", ".join(f"{c} (or {' / '.join(_aliases(kind, c)[1:4])})" for c in missing)
         raise ColumnError(
             f"{source}: {schema.title} data is missing required column(s) {expected}; "
             f"found: {', '.join(headings) or 'no columns'}"
         )
-    return result
+    order = {c: i for i, c in enumerate(schema.columns)}
+    chosen = dict(sorted(result.items(), key=lambda item: order[item[0]]))
+    unused = tuple(h for h in headings if h not in taken)
+    return ColumnMatch(chosen, {k: how[k] for k in chosen}, unused, tuple(warnings))
+
+
+def resolve_columns(
+    record_type: str,
+    found: Iterable[str],
+    mapping: Mapping[str, str] | None = None,
+    *,
+    source: str = "input",
+) -> dict[str, str]:
+    """Map standard column names to the input's own headings (the fields of :func:`match_columns`).
+
+    ``mapping`` (standard name -> input heading) wins over aliases and words. Columns
+    that match nothing are left out (they are the "extra" columns). A missing required column
+    raises :class:`ColumnError` listing what was expected and what was found.
+    """
+    return dict(match_columns(record_type, found, mapping, source=source).fields)

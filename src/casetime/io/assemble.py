@@ -50,8 +50,8 @@ from casetime.io._columns import (
     text_array,
 )
 from casetime.io._labels import LabelColumn, merge_labels
-from casetime.quality import IssueSet, RejectedRows, Rule
-from casetime.schema import RECORD_TYPES, SCHEMAS, ColumnError, normalise_heading, record_type_of, resolve_columns
+from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Rule
+from casetime.schema import RECORD_TYPES, SCHEMAS, ColumnError, match_columns, normalise_heading, record_type_of
 from casetime.tables import Labels, Ragged, Table
 
 __all__ = [
@@ -117,11 +117,14 @@ INPUT_RULES: Final = (UNPARSEABLE_DATE, MALFORMED_ROW, UNKNOWN_RECORD_TYPE)
 
 
 class ReadResult(NamedTuple):
-    """What a reader returns: tables by record type, the row-level issues, the rejected rows."""
+    """What a reader returns: tables by record type, the row-level issues, the rejected rows, and
+    which heading fed which field, with the warnings about whole sources."""
 
     tables: dict[str, Table]
     issues: list[IssueSet]
     rejected: list[RejectedRows]
+    columns: Sequence[ColumnsUsed] = ()
+    notices: Sequence[Notice] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,6 +216,10 @@ class Plan:
     kind: str
     fields: dict[str, int]
     extras: list[tuple[str, int]] = field(default_factory=list)
+    #: how each field's column was found ("mapping", "name", "alias", "words")
+    how: dict[str, str] = field(default_factory=dict)
+    #: ambiguities, each settled and said
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -223,6 +230,7 @@ class Layout:
     fixed: str | None
     type_col: int | None
     failures: dict[str, ColumnError]
+    headings: Sequence[str] = ()
 
 
 def unique_headings(headings: Sequence[object]) -> list[str]:
@@ -242,11 +250,11 @@ def unique_headings(headings: Sequence[object]) -> list[str]:
 
 def _plan(kind: str, headings: list[str], mapping: Mapping[str, str] | None, source: str, skip: int | None) -> Plan:
     found = [h for i, h in enumerate(headings) if i != skip]
-    resolved = resolve_columns(kind, found, mapping, source=source)
-    fields = {name: headings.index(heading) for name, heading in resolved.items()}
+    match = match_columns(kind, found, mapping, source=source)
+    fields = {name: headings.index(heading) for name, heading in match.fields.items()}
     used = set(fields.values())
     extras = [(h, i) for i, h in enumerate(headings) if i not in used and i != skip]
-    return Plan(kind, fields, extras)
+    return Plan(kind, fields, extras, dict(match.how), match.warnings)
 
 
 def type_column(headings: list[str], mapping: Mapping[str, str] | None = None) -> int | None:
@@ -281,7 +289,7 @@ def layout_of(
     columns = {k: v for k, v in (mapping or {}).items() if k != "record_type"}
     if record_type is not None:
         kind = record_type_of(record_type)
-        return Layout({kind: _plan(kind, headings, columns, source, type_col)}, kind, None, {})
+        return Layout({kind: _plan(kind, headings, columns, source, type_col)}, kind, None, {}, headings)
     if type_col is not None:
         known = {c for kind in RECORD_TYPES for c in SCHEMAS[kind].columns}
         strange = [k for k in columns if k not in known]
@@ -301,14 +309,14 @@ def layout_of(
         extras = [(h, i) for i, h in enumerate(headings) if i not in used and i != type_col]
         for plan in plans.values():
             plan.extras = list(extras)
-        return Layout(plans, None, type_col, failures)
+        return Layout(plans, None, type_col, failures, headings)
     if stem is not None:
         try:
             kind = record_type_of(stem)
         except CasetimeError:
             pass
         else:
-            return Layout({kind: _plan(kind, headings, columns, source, None)}, kind, None, {})
+            return Layout({kind: _plan(kind, headings, columns, source, None)}, kind, None, {}, headings)
     scored: list[tuple[int, str, Plan]] = []
     for kind in RECORD_TYPES:
         try:
@@ -320,7 +328,7 @@ def layout_of(
     top = [(kind, plan) for s, kind, plan in scored if s == best]
     if len(top) == 1:
         kind, plan = top[0]
-        return Layout({kind: plan}, kind, None, {})
+        return Layout({kind: plan}, kind, None, {}, headings)
     found = ", ".join(headings) or "no columns"
     if not top:
         needed = "; ".join(f"{kind}: {', '.join(SCHEMAS[kind].required)}" for kind in RECORD_TYPES)
@@ -524,12 +532,39 @@ class Assembler:
             source = Labels(np.zeros(n, dtype=np.int64), np.array([self.source], dtype=object))
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
             issues.extend(_issue_sets(kind, parts.issues, self.slash))
+        columns, notices = self._columns_used(tables)
         rejected = []
         if self.rejected_rows:
             rule = UNKNOWN_RECORD_TYPE
             rows_all, values_all = np.concatenate(self.rejected_rows), np.concatenate(self.rejected_values)
             rejected.append(RejectedRows(self.source, rows_all, values_all, rule.code, rule.message("record_type")))
-        return ReadResult(tables, issues, rejected)
+        return ReadResult(tables, issues, rejected, columns, notices)
+
+    def _columns_used(self, tables: Mapping[str, Table]) -> tuple[list[ColumnsUsed], list[Notice]]:
+        """Which heading fed which field of each record type read, and the warnings about the source."""
+        headings = list(self.layout.headings)
+        columns: list[ColumnsUsed] = []
+        notices: list[Notice] = []
+        for kind in tables:
+            plan = self.layout.plans[kind]
+            fields = {name: headings[i] for name, i in plan.fields.items()}
+            columns.append(ColumnsUsed(self.source, kind, fields, dict(plan.how), tuple(h for h, _ in plan.extras)))
+            notices.extend(Notice(self.source, kind, "ambiguous_heading", text) for text in plan.warnings)
+            stop = SCHEMAS[kind].clock[1]
+            own = set(plan.fields.values()) | {i for _, i in plan.extras}
+            if stop not in plan.fields and len(tables[kind]):
+                notices.append(
+                    Notice(
+                        self.source,
+                        kind,
+                        "no_clock_stop",
+                        f"{self.source}: no {stop} column among the {SCHEMAS[kind].title} headings "
+                        f"({', '.join(repr(headings[i]) for i in sorted(own))}): "
+                        f"every record will count as still open; map the column (columns= in Python, "
+                        f"--column on the command line) if it is there under another name",
+                    )
+                )
+        return columns, notices
 
 
 def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]], slash: str) -> list[IssueSet]:

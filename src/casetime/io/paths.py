@@ -22,7 +22,7 @@ from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io.assemble import ReadResult
 from casetime.io.csv import read_csv
 from casetime.io.frames import is_frame, tables_from_frame
-from casetime.quality import IssueSet, RejectedRows, Severity
+from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
 from casetime.schema import RECORD_TYPES, record_type_of
 from casetime.tables import Table
 
@@ -40,7 +40,11 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
     tables: dict[str, list[Table]] = {}
     found: dict[tuple[str, str, str, str, Severity], list[tuple[_I64, _Obj]]] = {}
     rejected: list[RejectedRows] = []
+    columns: list[ColumnsUsed] = []
+    notices: list[Notice] = []
     for result in results:
+        columns.extend(result.columns)
+        notices.extend(result.notices)
         offsets = {kind: sum(len(t) for t in tables.get(kind, [])) for kind in result.tables}
         for kind, table in result.tables.items():
             tables.setdefault(kind, []).append(table)
@@ -54,7 +58,7 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
         positions = np.concatenate([p for p, _ in pieces])
         values = np.concatenate([v for _, v in pieces])
         issues.append(IssueSet(kind, rule, name, positions, values, message, severity))
-    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected)
+    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected, columns, notices)
 
 
 class _Running:

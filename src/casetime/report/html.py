@@ -31,6 +31,7 @@ table{border-collapse:collapse;font-size:.85rem;margin-top:6px}
 td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}
 .note{color:#555;font-size:.85rem}
+.warn{color:#8a4b00;font-size:.9rem}
 """
 
 
@@ -120,6 +121,8 @@ def to_html(report: Report) -> str:
             val = "-" if r.value is None else f"{r.display}%"
             out.append(html_row([r.label, val, r.numerator, r.denominator, r.rag or "-"]))
         out.append("</table>")
+        for warning in ind.warnings:
+            out.append(f'<p class="warn">Warning: {esc(warning)}</p>')
         line = ind.reconciliation_line()
         left = ", ".join(f"{esc(k.replace('_', ' '))}: {v}" for k, v in ind.left_out.items() if v)
         if line is not None:
@@ -148,5 +151,13 @@ def to_html(report: Report) -> str:
         out.append('<p class="note">Issues by rule: ' + ", ".join(f"{esc(k)}: {v}" for k, v in counts.items()) + "</p>")
     else:
         out.append('<p class="note">No data-quality issues found.</p>')
+    used = q.get("columns_used") or []
+    if used:
+        out.append("<h3>Columns used</h3><table>")
+        out.append(html_row(["source", "records", "field <- heading (found by)", "not used"], header=True))
+        for item in used:
+            fields = ", ".join(f"{k} <- {v} ({item['how'].get(k, '?')})" for k, v in item["fields"].items())
+            out.append(html_row([item["source"], item["record_type"], fields, ", ".join(item["unused"])]))
+        out.append("</table>")
     out.append("</section></body></html>")
     return "\n".join(out) + "\n"

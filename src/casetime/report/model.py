@@ -53,6 +53,8 @@ class IndicatorSummary:
     group_by: str = "month"
     #: ``population == counted + left out`` by reason (:meth:`casetime.results.ResultTable.reconciliation`)
     records: dict[str, int] | None = None
+    #: warnings about the sources of this indicator's records (a clock-stop column not found ...)
+    warnings: list[str] = field(default_factory=list)
 
     def reconciliation_line(self) -> str | None:
         """The records in words: ``2906 records = 2799 counted + 27 invalid + ...`` (``None`` if unknown)."""
@@ -64,7 +66,8 @@ class IndicatorSummary:
             for k, n in self.records.items()
             if k not in ("population", "counted") and n
         ]
-        return f"{self.records['population']:,} records = " + " + ".join(parts)
+        population = self.records["population"]
+        return f"{population:,} record{'' if population == 1 else 's'} = " + " + ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def build_report(
     indicators = []
     period_label = ""
     calendar = "England and Wales"
+    notices = list(getattr(quality, "notices", []))
     for ind_id, table in results.items():
         total = table.total()
         period_label = str(table.period.label)
@@ -160,6 +164,7 @@ def build_report(
                 late,
                 " / ".join(table.by) or "period",
                 table.reconciliation(),
+                [n.message for n in notices if n.record_type == table.indicator.record_type],
             )
         )
     q = {
@@ -167,6 +172,8 @@ def build_report(
             {k: (v if isinstance(v, int) else str(v)) for k, v in rec.items()} for rec in quality.reconciliation()
         ],
         "counts_by_rule": dict(quality.counts_by_rule()),
+        "columns_used": [c.to_dict() for c in getattr(quality, "columns", [])],
+        "notices": [n.to_dict() for n in notices],
     }
     return Report(title, period_label, source, indicators, q, calendar=calendar, convention=convention)
 

@@ -35,6 +35,7 @@ def to_text(report: Report) -> str:
         for r in ind.rows:
             disp = "-" if r.value is None else f"{r.display}%"
             lines.append(f"  {r.label:<20} {disp:>7} {r.numerator:>5} / {r.denominator:<5} {(r.rag or '-').upper()}")
+        lines.extend(f"  warning: {w}" for w in ind.warnings)
         line = ind.reconciliation_line()
         left = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in ind.left_out.items() if v)
         if line is not None:
