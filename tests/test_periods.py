@@ -131,7 +131,11 @@ def test_bad_arguments(bad: object, message: str) -> None:
         ("2008/09 q4", Quarter(2008, 4)),
         ("Q1 2009/10", Quarter(2009, 1)),
         ("2009-01", Month(2009, 1)),
-        ("2008-09", Month(2008, 9)),  # YYYY-MM is a month, never a financial year
+        ("Sep 2008", Month(2008, 9)),  # the unambiguous spelling of September 2008
+        ("september 2008", Month(2008, 9)),
+        ("Sept. 2008", Month(2008, 9)),
+        ("2008-10", Month(2008, 10)),  # YYYY-MM that cannot be a financial year is a month
+        ("ytd:2008-09", YearToDate(Month(2008, 9))),  # after ytd: only a month can stand
         ("2009-1", Month(2009, 1)),
         ("ytd:2008-12", YearToDate(Month(2008, 12))),
         ("YTD:2008/09 Q3", YearToDate(Quarter(2008, 3))),
@@ -162,7 +166,7 @@ def test_labels_read_back(p: Period) -> None:
         ("2009-13", "not 1 to 12"),
         ("ytd:2008/09", "needs a month"),
         ("rolling:2008/09 Q1", "needs a month"),
-        ("January 2009", "cannot read period"),
+        ("Janvier 2009", "cannot read period"),
         ("2008-04-31..2008-05-01", "not a date"),
         ("", "cannot read period"),
     ],
@@ -224,3 +228,35 @@ def test_period_before_1970() -> None:
     lut, buckets = bucket_lookup(p, "month")
     assert [b.label for b in buckets] == ["1969-12", "1970-01"]
     assert lut[16] == 0 and lut[17] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month"), [("2008-09", 2008, "Sep"), ("2009-10", 2009, "Oct"), ("2000-01", 2000, "Jan")]
+)
+def test_a_yyyy_mm_that_reads_as_a_financial_year_is_refused_with_both_spellings(
+    text: str, year: int, month: str
+) -> None:
+    fy = f"{year}/{(year + 1) % 100:02d}"
+    with pytest.raises(PeriodError) as caught:
+        parse_period(text)
+    assert str(caught.value).startswith(
+        f"period {text!r} reads two ways: write {fy} for the financial year (1 April {year} to 31 March {year + 1}) "
+        f"or '{month} {year}' for the month of "
+    )
+    assert parse_period(fy) == FinancialYear(year) and parse_period(f"{month} {year}") == Month(year, int(text[5:]))
+
+
+@pytest.mark.parametrize(
+    ("period", "words"),
+    [
+        (FinancialYear(2008), "financial year 2008/09: 1 April 2008 to 31 March 2009"),
+        (Quarter(2008, 3), "quarter 2008/09 Q3: 1 October 2008 to 31 December 2008"),
+        (Month(2009, 2), "month February 2009: 1 to 28 February 2009"),
+        (Month(2008, 2), "month February 2008: 1 to 29 February 2008"),
+        (YearToDate(Month(2008, 12)), "year to date ytd:2008-12: 1 April 2008 to 31 December 2008"),
+        (Rolling12(Month(2009, 3)), "rolling 12 months rolling:2009-03: 1 April 2008 to 31 March 2009"),
+        (Period("2009-01-15", "2009-03-10"), "15 January 2009 to 10 March 2009"),
+    ],
+)
+def test_every_period_says_itself_in_words(period: Period, words: str) -> None:
+    assert period.in_words == words

@@ -244,7 +244,7 @@ def test_extracts_have_the_size_types_and_sources_asked_for(ex: Extract) -> None
 def test_extracts_fault_rate_one_and_chosen_rules(ex: Extract) -> None:
     assert ex.faulty_rows("s47") == frozenset(range(10))
     assert {f.rule for f in ex.faults} <= {"8615", "2889"}
-    found = validate(ex.tables).counts_by_rule()
+    found = validate(ex.tables).counts_by_rule("error")  # (outlier_date warnings are about the spread)
     assert sum(found.values()) == 10
 
 

@@ -138,6 +138,17 @@ EXAMPLES: list[tuple[str, str, dict[str, list[Any]], str | None, list[tuple[str,
         [("after_as_at", 0, "completion_date", "2009-04-02")],
     ),
     (
+        "outlier_date",
+        "initial_assessment",
+        {
+            "child_id": ["A", "B", "C"],
+            "referral_date": ["2008-05-01", "2008-06-02", "2008-07-01"],
+            "completion_date": ["2008-05-06", "2035-06-01", "2008-07-03"],
+        },  # a typo for 2008-06-05
+        None,
+        [("outlier_date", 1, "completion_date", "2035-06-01")],
+    ),
+    (
         "duplicate",
         "referral",
         {"child_id": ["A", "A"], "referral_date": ["2009-01-05", "2009-01-05"]},
@@ -155,10 +166,10 @@ def test_every_rule_has_a_worked_example() -> None:
 def test_worked_example(
     rule: str, kind: str, columns: dict[str, list[Any]], as_at: str | None, expected: list[tuple[str, int, str, str]]
 ) -> None:
-    report = validate({kind: Table.from_columns(kind, columns)}, as_at=as_at)
+    report = validate({kind: Table.from_columns(kind, columns)}, as_at=as_at, outliers=rule == "outlier_date")
     assert issues(report) == sorted(expected)
     for s in report.issue_sets:
-        assert s.severity == "error"
+        assert s.severity == ("warning" if rule == "outlier_date" else "error")
         assert s.field in s.message  # the message names the field it is about
         assert s.message == s.message.strip() and len(s.message) > 30
 
@@ -199,6 +210,10 @@ def test_boundaries_are_allowed() -> None:
         ),
     }
     assert len(validate(tabs, as_at="2040-12-31")) == 0
+    # (with outliers, the 50-year plan's end, far past the bulk of the dates, is a warning only)
+    report = validate(tabs, as_at="2040-12-31", outliers=True)
+    assert not report.has_errors
+    assert issues(report) == [("outlier_date", 2, "end_date", "2040-12-31")]
 
 
 def test_ia_completion_is_checked_against_the_referral_and_the_start() -> None:
@@ -599,7 +614,7 @@ def test_docs_show_every_rule_and_its_message() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for rule, kind, columns, as_at, _ in EXAMPLES:
         assert f"`{rule}`" in text
-        report = validate({kind: Table.from_columns(kind, columns)}, as_at=as_at)
+        report = validate({kind: Table.from_columns(kind, columns)}, as_at=as_at, outliers=rule == "outlier_date")
         first = next(s for s in report.issue_sets if s.rule == rule)
         assert first.message in text.replace("\n> ", " ").replace("\n", " ")
 

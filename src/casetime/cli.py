@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from casetime.calendar import CONVENTIONS, WorkingCalendar, england
-from casetime.dates import MISSING as MISSING_DAY
-from casetime.dates import date_from_day, day_number
+from casetime.dates import day_number
 from casetime.errors import CalendarRangeError, CasetimeError
 
 __all__ = ["main", "console", "build_parser", "EXIT_OK", "EXIT_DATA_ERRORS", "EXIT_USAGE"]
@@ -146,8 +145,11 @@ def _add_report_commands(sub: Any) -> None:
         "sample (financial year 2008/09) is used.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="CSV files or directories of them")
-    when = p.add_argument_group("period (default: the financial year of the latest date in the data)")
-    when.add_argument("--period", help="2008/09, '2008/09 Q3', 2009-01, ytd:2008-12, rolling:2009-03, A..B")
+    when = p.add_argument_group("period (default: the financial year holding most clock-stop dates, stated)")
+    when.add_argument(
+        "--period", help="2008/09 (financial year), '2008/09 Q3', 'Jan 2009' or 2009-01, ytd:2008-12, "
+        "rolling:2009-03, A..B",
+    )  # fmt: skip
     when.add_argument("--from", dest="date_from", type=_date_arg, help="explicit start (with --to)")
     when.add_argument("--to", dest="date_to", type=_date_arg, help="explicit end, inclusive (with --from)")
     when.add_argument("--ytd", metavar="MONTH", help="year to date up to the end of MONTH (e.g. 2008-12)")
@@ -263,7 +265,8 @@ def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
 
 
 def _period(args: argparse.Namespace, extract: Any) -> Any:
-    from casetime.periods import FinancialYear, Period, parse_period
+    from casetime.periods import Period, parse_period
+    from casetime.tables import busiest_year
 
     chosen = [x for x in (args.period, args.ytd, args.date_from or args.date_to) if x]
     if len(chosen) > 1:
@@ -276,17 +279,11 @@ def _period(args: argparse.Namespace, extract: Any) -> Any:
         if not (args.date_from and args.date_to):
             raise CasetimeError("--from and --to go together")
         return Period(args.date_from, args.date_to)
-    latest = None
-    for table in extract.tables.values():
-        for name in table.schema.clock:
-            days = table.days(name)
-            days = days[days != MISSING_DAY]
-            if days.size:
-                latest = int(days.max()) if latest is None else max(latest, int(days.max()))
-    if latest is None:
+    choice = busiest_year(extract.tables)
+    if choice is None:
         raise CasetimeError("the extract has no dates to choose a period from; give --period")
-    last = date_from_day(latest)
-    return FinancialYear(last.year if last.month >= 4 else last.year - 1)
+    args.period_note = f"{choice.note}; give --period to choose another"
+    return choice.period
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -327,7 +324,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     results = compute_all(extract, period, indicators=chosen, by=by, targets=targets, convention=args.convention)
     report = build_report(
         results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,
-        convention=args.convention,
+        convention=args.convention, period_note=getattr(args, "period_note", ""),
     )  # fmt: skip
     text = render(report, args.format)
     if args.output:

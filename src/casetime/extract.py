@@ -35,7 +35,7 @@ from casetime.errors import CasetimeError
 from casetime.io import read_inputs
 from casetime.quality import UNKNOWN_TYPE, QualityReport
 from casetime.schema import RECORD_TYPES, record_type_of
-from casetime.tables import Table
+from casetime.tables import Table, YearChoice, busiest_year
 
 __all__ = ["Extract", "UNKNOWN_TYPE", "load"]
 
@@ -79,6 +79,13 @@ class Extract:
         """The rows of ``record_type`` with no error (warnings do not exclude a row)."""
         kind = self._kind(record_type)
         return self.tables[kind].take(~self.quality.error_mask(kind))
+
+    def default_period(self) -> YearChoice | None:
+        """The financial year holding most clock-stop dates, and why (``None`` with no dates at all).
+
+        This is the period ``casetime report`` uses when none is given, and says so.
+        """
+        return busiest_year(self.tables)
 
     def reconciliation(self) -> list[dict[str, Any]]:
         """Rows read = rows valid + rows with errors, per record type and source."""
@@ -146,7 +153,7 @@ def load(
         list(combined.notices),
     )
     cal = as_calendar(calendar)
-    validate(combined.tables, calendar=cal, as_at=as_at, into=report)
+    validate(combined.tables, calendar=cal, as_at=as_at, into=report, outliers=True)
     cut = day_number(as_at) if as_at is not None else None
     extract = Extract(dict(report.tables), report, cal, None if cut is None else date_from_day(cut))
     if strict:

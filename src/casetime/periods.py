@@ -28,27 +28,31 @@ Text forms (what :func:`parse_period` reads, and what every label is)
 =========================== =================================================
 ``2008/09``                 financial year 2008/09 (``2008/2009`` also read)
 ``2008/09 Q3``              its third quarter, October-December 2008
-``2009-01``                 the calendar month January 2009
+``2009-01``                 the calendar month January 2009 (also ``Jan 2009``, ``January 2009``)
 ``ytd:2008-12``             year to date: 1 April 2008 to 31 December 2008
 ``ytd:2008/09 Q3``          the same window, to the end of a quarter
 ``rolling:2009-03``         the 12 months April 2008 to March 2009
 ``2008-04-01..2008-12-31``  any explicit inclusive range
 =========================== =================================================
 
-``YYYY-MM`` is always a calendar month, never a financial year: ``2008-09``
-means September 2008. A financial year is written with a slash.
+``YYYY-MM`` is a calendar month, and a financial year is written with a slash. A ``YYYY-MM`` that
+also reads as a financial year (``2008-09``: September 2008, or the year DfE and councils write
+``2008-09``) is refused with both unambiguous spellings, ``2008/09`` and ``Sep 2008`` (after
+``ytd:`` or ``rolling:``, where only a month can stand, it is the month). The label of such a
+month (``2008-09``) is therefore read back only after ``ytd:``/``rolling:`` or as ``Sep 2008``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Sequence
 from typing import Any, ClassVar, Final, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import EPOCH_ORDINAL, date_from_day, day_number
+from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, day_number
 from casetime.errors import CasetimeError
 
 __all__ = [
@@ -61,10 +65,23 @@ __all__ = [
     "Rolling12",
     "TimeUnit",
     "TIME_UNITS",
+    "MONTH_NAMES",
+    "busiest_financial_year",
     "parse_period",
     "as_period",
     "bucket_lookup",
 ]
+
+#: The months in English, as periods are written in words (not the locale's).
+MONTH_NAMES: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_NUMBER: Final = {
+    **{name.lower(): i + 1 for i, name in enumerate(MONTH_NAMES)},
+    **{name[:3].lower(): i + 1 for i, name in enumerate(MONTH_NAMES)},
+    "sept": 9,
+}
 
 TimeUnit = Literal["month", "quarter", "year"]
 #: The time units a period can be split into (``"year"`` is the financial year).
@@ -209,6 +226,29 @@ class Period:
         """
         _, pieces = bucket_lookup(self, unit)
         return pieces
+
+    @property
+    def in_words(self) -> str:
+        """The period in words, as every report states it.
+
+        >>> FinancialYear(2008).in_words
+        'financial year 2008/09: 1 April 2008 to 31 March 2009'
+        >>> Month(2008, 9).in_words, Period("2009-01-15", "2009-03-10").in_words
+        ('month September 2008: 1 to 30 September 2008', '15 January 2009 to 10 March 2009')
+        """
+        what = {
+            "financial_year": "financial year",
+            "quarter": "quarter",
+            "month": "month",
+            "year_to_date": "year to date",
+            "rolling_12_months": "rolling 12 months",
+        }.get(self.kind)
+        a, b = self.start, self.end
+        ma, mb = MONTH_NAMES[a.month - 1], MONTH_NAMES[b.month - 1]
+        if self.kind == "month":
+            return f"month {mb} {b.year}: 1 to {b.day} {mb} {b.year}"
+        span = f"{a.day} {ma} {a.year} to {b.day} {mb} {b.year}"
+        return span if what is None else f"{what} {self.label}: {span}"
 
     def to_dict(self) -> dict[str, str]:
         """``{"label", "start", "end", "kind"}`` as text."""
@@ -371,6 +411,7 @@ _FY_RE: Final = re.compile(r"^(?:fy\s*)?(\d{4})\s*/\s*(\d{2}|\d{4})$", re.IGNORE
 _Q_RE: Final = re.compile(r"^(?:fy\s*)?(\d{4})\s*/\s*(\d{2}|\d{4})\s+q([1-4])$", re.IGNORECASE)
 _Q_FIRST_RE: Final = re.compile(r"^q([1-4])\s+(?:fy\s*)?(\d{4})\s*/\s*(\d{2}|\d{4})$", re.IGNORECASE)
 _MONTH_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_NAME_RE: Final = re.compile(r"^([A-Za-z]+)\.?[\s-]*(\d{4})$")
 _RANGE_RE: Final = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
 
 
@@ -386,7 +427,7 @@ def _fy_year(first: str, second: str, text: str) -> int:
     return year
 
 
-def parse_period(text: str) -> Period:
+def parse_period(text: str, *, _within: bool = False) -> Period:
     """Read a period from text (see the module docstring for the forms).
 
     >>> parse_period("2008/09"), parse_period("2008/09 Q3"), parse_period("2009-01")
@@ -406,7 +447,7 @@ def parse_period(text: str) -> Period:
     lowered = raw.lower()
     for prefix in ("ytd:", "rolling:"):
         if lowered.startswith(prefix):
-            inner = parse_period(raw[len(prefix) :])
+            inner = parse_period(raw[len(prefix) :], _within=True)
             if prefix == "ytd:":
                 if not isinstance(inner, (Month, Quarter)):
                     raise PeriodError(f"period {text!r}: 'ytd:' needs a month (2008-12) or a quarter (2008/09 Q3)")
@@ -421,13 +462,46 @@ def parse_period(text: str) -> Period:
     if m := _Q_FIRST_RE.match(raw):
         return Quarter(_fy_year(m.group(2), m.group(3), text), int(m.group(1)))
     if m := _MONTH_RE.match(raw):
-        month = int(m.group(2))
+        year, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12:
             raise PeriodError(f"period {text!r}: month {month} is not 1 to 12 (YYYY-MM is a calendar month)")
-        return Month(int(m.group(1)), month)
+        if not _within and len(m.group(2)) == 2 and month == (year + 1) % 100:
+            raise PeriodError(
+                f"period {text!r} reads two ways: write {_fy_label(year)} for the financial year (1 April {year} to "
+                f"31 March {year + 1}) or '{MONTH_NAMES[month - 1][:3]} {year}' for the month of "
+                f"{MONTH_NAMES[month - 1]} {year}"
+            )
+        return Month(year, month)
+    if (m := _MONTH_NAME_RE.match(raw)) and m.group(1).lower() in _MONTH_NUMBER:
+        return Month(int(m.group(2)), _MONTH_NUMBER[m.group(1).lower()])
     if m := _RANGE_RE.match(raw):
         return Period(m.group(1), m.group(2))
     raise PeriodError(f"cannot read period {text!r}; expected one of {_FORMS}")
+
+
+def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[FinancialYear, int, int] | None:
+    """The financial year holding most of the given day numbers (missing ones ignored), with how many
+    fall in it and how many there are; ``None`` when there are none. A tie goes to the later year.
+
+    >>> from casetime.dates import MISSING
+    >>> days = np.array([14000, 14100, 14200, 20000, MISSING])  # 2008-05-01, 2008-08-09, 2008-11-17, 2024-10-04
+    >>> busiest_financial_year([days])
+    (FinancialYear(2008), 3, 4)
+    """
+    counts: dict[int, int] = {}
+    for arr in days:
+        present = arr[arr != MISSING]
+        if not present.size:
+            continue
+        months = present.astype("M8[D]").astype("M8[M]").astype(np.int64)  # months since 1970-01
+        fy = (months - 3) // 12 + 1970  # April starts a financial year
+        years, n = np.unique(fy, return_counts=True)
+        for year, k in zip(years.tolist(), n.tolist(), strict=True):
+            counts[year] = counts.get(year, 0) + k
+    if not counts:
+        return None
+    best = max(counts, key=lambda y: (counts[y], y))
+    return FinancialYear(best), counts[best], sum(counts.values())
 
 
 def as_period(value: Period | str) -> Period:

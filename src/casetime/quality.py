@@ -158,6 +158,8 @@ class Rule:
     )
     #: whether the check reads the exact duplicates (so they are looked for before it runs)
     needs_duplicates: bool = False
+    #: the severity of its findings unless :func:`~casetime.validation.validate` is told otherwise
+    severity: Severity = "error"
 
     def __post_init__(self) -> None:
         unknown = [k for k in self.record_types if k not in RECORD_TYPES]

@@ -753,6 +753,29 @@ def _date_too_far(
     return _made(rule, kind, [days], ((0, field),), child, extra)
 
 
+def _today() -> int:
+    return _day_or_fail(_dt.date.today(), "today")
+
+
+def _future_room(w: _Window, cut: int | None) -> str | None:
+    if cut is not None:
+        return "breaking('outlier_date') needs no as_at (a lone record is an outlier when it is after today)"
+    if w.hi <= _today():
+        return "no date after today inside the window (a lone record is an outlier when it is after today)"
+    return None
+
+
+@breaks("outlier_date", room=_future_room)
+def _after_today(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    today = _today()
+    days = _valid_days(draw, kind, w, lo=today + 1)
+    clock = dict.fromkeys(SCHEMAS[kind].clock)
+    flagged = tuple((0, field) for field in clock if days.get(field) is not None)
+    return _made(rule, kind, [days], flagged, child, extra)
+
+
 @breaks("duplicate", rows=2, room=_any_window)
 def _two_copies(
     draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
@@ -836,8 +859,10 @@ def extracts(
 
     A unit is one valid child (a few records; plans that follow each other) or a
     :func:`breaking` case for a rule drawn from ``rules`` (default: every rule
-    that applies; ``after_as_at`` only when ``as_at`` is given). Children never
-    repeat across units, so faults cannot interact. ``sources > 1`` splits each
+    that applies; ``after_as_at`` only when ``as_at`` is given; never ``outlier_date``, which is
+    about the spread of the whole extract's dates: a random extract spanning its window may have
+    such warnings, which are not in :attr:`Extract.faults`). Children never repeat across units, so
+    faults cannot interact. ``sources > 1`` splits each
     table into that many files (``"<record_type>_<k>.csv"``, rows numbered from
     2 as in a spreadsheet). :attr:`Extract.faults` lists what ``validate`` must
     flag; :meth:`Extract.faulty_rows` the rows that must count as errors.
@@ -866,7 +891,7 @@ def extracts(
     for rule in wanted:
         if rule not in RULES:
             raise CasetimeError(f"unknown rule {rule!r}; known rules: {', '.join(RULES)}")
-    usable = tuple(r for r in wanted if _usable(r, w, cut))
+    usable = tuple(r for r in wanted if _usable(r, w, cut) and r not in _EXTRACT_WIDE)
     for kind in kinds:
         _check_extra(kind, extra_columns)
 
@@ -881,6 +906,11 @@ def extracts(
         return Extract(built, tuple(faults))
 
     return draw_extract()
+
+
+#: Rules about a whole extract's spread of dates, not one unit: never drawn as a unit's fault. (Their
+#: findings are warnings; a random extract's dates span its window, so it may well have some.)
+_EXTRACT_WIDE: Final = ("outlier_date",)
 
 
 def _usable(rule: str, w: _Window, cut: int | None) -> bool:

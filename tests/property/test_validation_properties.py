@@ -49,12 +49,16 @@ def test_a_record_built_to_break_a_rule_is_flagged_with_it(rule: str) -> None:
     @SETTINGS
     @given(breaking(rule, as_at=as_at))
     def check(case: Any) -> None:
-        report = validate(case.tables(), as_at=as_at)
+        # (a lone record dated after today is also an outlier_date warning: only that rule's test looks)
+        chosen = [r for r in RULES if r != "outlier_date" or rule == "outlier_date"]
+        report = validate(case.tables(), as_at=as_at, rules=chosen)
         assert found_by(report, rule) == set(case.flagged)
         assert {s.rule for s in report.issue_sets} <= {rule} | ALSO_BROKEN.get(rule, set())
-        # every finding is an error, so every flagged row is out of the indicators
-        flagged_rows = {row for row, _ in case.flagged}
-        assert set(np.flatnonzero(report.error_mask(case.record_type)).tolist()) >= flagged_rows
+        errors = set(np.flatnonzero(report.error_mask(case.record_type)).tolist())
+        if RULES[rule].severity == "warning":  # reported, never out of the indicators
+            assert errors == set()
+        else:  # every finding is an error, so every flagged row is out of the indicators
+            assert errors >= {row for row, _ in case.flagged}
 
     check()
 

@@ -104,6 +104,9 @@ def to_html(report: Report) -> str:
         f'<p class="sub">Period {esc(report.period)} &middot; source {esc(report.source)} &middot; working days '
         f"{esc(report.calendar)}, convention {esc(report.convention)} &middot; generated {esc(report.generated)}</p>",
     ]
+    if report.period_words:
+        note = f" ({esc(report.period_note)})" if report.period_note else ""
+        out.append(f'<p class="sub">Period: {esc(report.period_words)}{note}</p>')
     for ind in report.indicators:
         o = ind.overall
         direction = "higher is better" if ind.polarity == "higher" else "lower is better"

@@ -82,6 +82,10 @@ class Report:
     calendar: str = "England and Wales"
     convention: str = "day0"
     generated: str = field(default_factory=lambda: _dt.date.today().isoformat())
+    #: the period in words ("financial year 2008/09: 1 April 2008 to 31 March 2009")
+    period_words: str = ""
+    #: how the period was chosen, when it was not given ("chosen because 94% of ...")
+    period_note: str = ""
 
 
 # ---------------------------------------------------------------------------
@@ -127,6 +131,7 @@ def build_report(
     source: str = "",
     late_cases: bool = False,
     convention: str = "day0",
+    period_note: str = "",
 ) -> Report:
     """A :class:`Report` from ``{id: ResultTable}`` (``casetime.engine.compute_all``) and a quality report.
 
@@ -134,11 +139,13 @@ def build_report(
     """
     indicators = []
     period_label = ""
+    period_words = ""
     calendar = "England and Wales"
     notices = list(getattr(quality, "notices", []))
     for ind_id, table in results.items():
         total = table.total()
         period_label = str(table.period.label)
+        period_words = table.period.in_words
         calendar = table.settings.get("calendar", calendar)
         late = None
         if late_cases:
@@ -175,7 +182,10 @@ def build_report(
         "columns_used": [c.to_dict() for c in getattr(quality, "columns", [])],
         "notices": [n.to_dict() for n in notices],
     }
-    return Report(title, period_label, source, indicators, q, calendar=calendar, convention=convention)
+    return Report(
+        title, period_label, source, indicators, q, calendar=calendar, convention=convention,
+        period_words=period_words, period_note=period_note,
+    )  # fmt: skip
 
 
 def _plain(value: Any) -> Any:

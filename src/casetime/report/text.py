@@ -23,7 +23,11 @@ def percent(value: float | None) -> str:
 
 def to_text(report: Report) -> str:
     """A plain-text table for the terminal."""
-    lines = [f"{report.title}: {report.period} (working days: {report.calendar}, convention {report.convention})", ""]
+    lines = [f"{report.title}: {report.period} (working days: {report.calendar}, convention {report.convention})"]
+    if report.period_words:
+        note = f" ({report.period_note})" if report.period_note else ""
+        lines.append(f"period: {report.period_words}{note}")
+    lines.append("")
     for ind in report.indicators:
         o = ind.overall
         rag = (o.rag or "-").upper()

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from casetime.errors import CasetimeError
 from casetime.io import INPUT_RULES as _READER_RULES
-from casetime.quality import Rule
+from casetime.quality import Rule, Severity
 from casetime.schema import RecordType
 
 __all__ = ["Found", "RULES", "INPUT_RULES", "DFE_SOURCE", "CASETIME_SOURCE", "rule", "get_rule", "describe_rule"]
@@ -53,6 +53,7 @@ def rule(
     messages: Mapping[str, str],
     source: str,
     needs_duplicates: bool = False,
+    severity: Severity = "error",
 ) -> Callable[[Callable[[Any, Any], Found]], Rule]:
     """Register the decorated check as the rule ``code`` (see :class:`~casetime.quality.Rule`).
 
@@ -71,6 +72,7 @@ def rule(
             source=source,
             check=check,
             needs_duplicates=needs_duplicates,
+            severity=severity,
         )
         _CHECKED[code] = made
         return made

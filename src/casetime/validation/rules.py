@@ -33,6 +33,7 @@ __all__ = [
     "MISSING_DATE",
     "OUT_OF_COVERAGE",
     "AFTER_AS_AT",
+    "OUTLIER_DATE",
     "RULE_1103",
     "RULE_8608",
     "RULE_2889",
@@ -111,6 +112,25 @@ def AFTER_AS_AT(table: Table, ctx: Context) -> Found:
     if ctx.as_at is not None:
         cut = ctx.as_at
         yield from _outside(table, lambda d: d > cut)
+
+
+@rule(
+    code="outlier_date",
+    record_types=RECORD_TYPES,
+    description="a clock date far outside the bulk of the data (a typo that would move the default period)",
+    messages={
+        "*": "{field} is after {outlier_cut}: {outlier_why}; check it for a typo "
+        "(a warning: the record is not left out for it)"
+    },
+    source=CASETIME_SOURCE,
+    severity="warning",
+)
+def OUTLIER_DATE(table: Table, ctx: Context) -> Found:
+    if ctx.outlier_after is not None:
+        cut = ctx.outlier_after
+        for field in dict.fromkeys(table.schema.clock):
+            days = table.days(field)
+            yield from flag(field, (days != MISSING) & (days > cut), days)
 
 
 # ---------------------------------------------------------------------------

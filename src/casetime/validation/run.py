@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -23,7 +24,7 @@ from casetime.dates import day_number
 from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.quality import SEVERITIES, IssueSet, QualityReport, Rule, Severity
 from casetime.schema import record_type_of
-from casetime.tables import Table
+from casetime.tables import Table, busiest_year
 from casetime.validation.duplicates import find_duplicates
 from casetime.validation.registry import RULES
 
@@ -47,6 +48,9 @@ class Context:
     coverage: str
     as_at: int | None
     copies: dict[str, Background[_Copies]] = dataclasses.field(default_factory=dict)
+    #: clock dates after this day are ``outlier_date`` warnings (``None``: not checked), and why
+    outlier_after: int | None = None
+    outlier_why: str = ""
 
     @classmethod
     def of(cls, calendar: WorkingCalendar | None, as_at: object) -> Context:
@@ -57,6 +61,20 @@ class Context:
         assert lo is not None and hi is not None
         cut = day_number(as_at) if as_at is not None else None
         return cls(lo, hi, f"{lo_date.isoformat()} to {hi_date.isoformat()}", cut)
+
+    def with_bulk(self, tables: Mapping[str, Table], today: _dt.date | None = None) -> Context:
+        """This context with the outlier cut of ``tables``: a year past the end of the financial year
+        holding most clock-stop dates, or (without an 'as at' date) today, whichever comes first."""
+        choice = busiest_year(tables)
+        if choice is None:
+            return self
+        end = choice.period.last_day + 365
+        why = f"more than a year past {choice.period.label}, the financial year of most {choice.dates} dates"
+        now = day_number(today or _dt.date.today())
+        assert now is not None
+        if self.as_at is None and now < end:
+            end, why = now, "today: a date cannot be in the future"
+        return dataclasses.replace(self, outlier_after=end, outlier_why=why)
 
     def start_duplicates(self, table: Table) -> None:
         """Start looking for exact duplicates in ``table`` on a helper thread (the other rules go on meanwhile)."""
@@ -81,7 +99,15 @@ class Context:
             else f"its clock start ({start}) or its start (start_date)"
         )
         as_at = "" if self.as_at is None else str(np.datetime64(self.as_at, "D"))
-        return {"title": schema.title, "coverage": self.coverage, "as_at": as_at, "clock": clock}
+        cut = "" if self.outlier_after is None else str(np.datetime64(self.outlier_after, "D"))
+        return {
+            "title": schema.title,
+            "coverage": self.coverage,
+            "as_at": as_at,
+            "clock": clock,
+            "outlier_cut": cut,
+            "outlier_why": self.outlier_why,
+        }
 
 
 def validate(
@@ -93,6 +119,7 @@ def validate(
     rules: Iterable[str] | None = None,
     severity: Mapping[str, Severity] | None = None,
     strict: bool = False,
+    outliers: bool = False,
 ) -> QualityReport:
     """Check every table against the rules; the findings as a data-quality report.
 
@@ -115,6 +142,12 @@ def validate(
         the row. Every rule is an error by default.
     strict:
         Raise :class:`~casetime.quality.ValidationError` summarising the first issues when there are errors.
+    outliers:
+        Also run ``outlier_date`` (as :func:`casetime.load` does): clock dates more than a year past the
+        financial year holding most clock-stop dates, or after today without ``as_at``, are warnings.
+        It looks at the spread of all the tables given, so unlike every other rule its findings on
+        parts of an extract need not add up to those on the whole; it is off unless asked for (here,
+        or by naming it in ``rules``).
 
     >>> cpp = Table.from_columns("cpp", {"child_id": ["A", "A"], "start_date": ["2009-01-05", "2009-02-01"],
     ...     "end_date": ["2009-03-01", "2009-02-01"]})
@@ -132,10 +165,14 @@ def validate(
       <input> row 1 (cpp): start_date='2009-02-01': rule 8940: plan starts (
       <input> row 0 (cpp): end_date='2009-03-01': rule 8940: another plan of
     """
-    ctx = Context.of(calendar, as_at)
     selected = _selected_rules(rules)
+    if not outliers and rules is None:
+        selected = tuple(r for r in selected if r.code != "outlier_date")
     levels = _severities(severity)
     by_type = _by_record_type(tables)
+    ctx = Context.of(calendar, as_at)
+    if any(r.code == "outlier_date" for r in selected):
+        ctx = ctx.with_bulk(by_type)
     report = _target_report(by_type, into)
     # a date the loader could not read is held as missing: report it once (as unparseable), not twice
     unreadable: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
@@ -166,7 +203,7 @@ def validate(
                             positions[order],
                             values[order],
                             rule.message(field, **ctx.wording(table)),
-                            levels.get(code, "error"),
+                            levels.get(code, rule.severity),
                         )
                     )
     if strict:
