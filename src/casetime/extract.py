@@ -80,6 +80,19 @@ class Extract:
         kind = self._kind(record_type)
         return self.tables[kind].take(~self.quality.error_mask(kind))
 
+    def __add__(self, other: object) -> Extract:
+        """The two extracts as one: their tables joined, what their readers found kept, validated again as a
+        whole (so a record in both is a duplicate, counted once). Both must have the same calendar coverage
+        and 'as at' date."""
+        if not isinstance(other, Extract):
+            return NotImplemented
+        if other.calendar.coverage != self.calendar.coverage or other.as_at != self.as_at:
+            raise CasetimeError(
+                "cannot add extracts checked differently (calendar coverage or 'as at' date): "
+                "load(first, second, calendar=..., as_at=...) checks both the same way"
+            )
+        return load(self, other, calendar=self.calendar, as_at=self.as_at)
+
     def default_period(self) -> YearChoice | None:
         """The financial year holding most clock-stop dates, and why (``None`` with no dates at all).
 
@@ -122,8 +135,9 @@ def load(
         CSV files or directories of them (see :func:`casetime.io.read_path`),
         pandas or polars DataFrames or dicts of columns (see
         :func:`casetime.io.tables_from_frame`: they need ``record_type`` unless
-        they have a ``record_type`` column), or :class:`~casetime.tables.Table` objects.
-        Tables of the same record type from several inputs are joined.
+        they have a ``record_type`` column), :class:`~casetime.tables.Table` objects, or
+        extracts (what their readers found is kept). Tables of the same record type from
+        several inputs are joined, and validated as a whole.
     record_type:
         The record type of every input (when they are all of one type).
     columns:

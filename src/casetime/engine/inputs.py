@@ -88,9 +88,11 @@ def holds(data: Any, record_type: str) -> bool:
 def records_of(data: Any, record_type: str) -> Records:
     """The records of ``record_type`` in ``data`` (see the module docstring).
 
-    ``data`` may be a :class:`~casetime.tables.Table`, an extract (anything with ``.tables`` and
-    optionally ``.quality`` with ``error_mask(record_type)``, ``.calendar`` and ``.as_at``), a
-    mapping of record type to table, or a pandas or polars DataFrame or a dict of columns.
+    ``data`` may be a :class:`~casetime.tables.Table` (counted as it is), an extract (anything with
+    ``.tables`` and optionally ``.quality`` with ``error_mask(record_type)``, ``.calendar`` and
+    ``.as_at``), a mapping of record type to table (validated first, with the England and Wales
+    calendar, as :func:`casetime.load` would: its rows with errors are left out), or a pandas or
+    polars DataFrame or a dict of columns.
     """
     if isinstance(data, Table):
         if data.record_type != record_type:
@@ -114,6 +116,13 @@ def records_of(data: Any, record_type: str) -> Records:
     if not isinstance(table, Table):
         raise CasetimeError(f"the extract has no {record_type} records (it has: {', '.join(sorted(tables)) or 'none'})")
     quality = getattr(data, "quality", None)
+    if quality is None and isinstance(data, Mapping):
+        # a dict of tables has no quality report: validated here (as load would), never counted raw
+        from casetime.validation import validate
+
+        cal = as_calendar(None)
+        report = validate({k: v for k, v in tables.items() if isinstance(v, Table)}, calendar=cal)
+        return Records(table, report.error_mask(record_type), cal, None)
     mask = None
     if quality is not None and hasattr(quality, "error_mask"):
         mask = np.asarray(quality.error_mask(record_type), dtype=bool)

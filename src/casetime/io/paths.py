@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.errors import CasetimeError, CasetimeTypeError
-from casetime.io.assemble import ReadResult
+from casetime.io.assemble import INPUT_RULES, ReadResult
 from casetime.io.csv import read_csv
 from casetime.io.frames import is_frame, tables_from_frame
 from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
@@ -130,6 +130,31 @@ def read_path(
     return join_results(results)
 
 
+def _is_extract(item: object) -> bool:
+    """An extract (:func:`casetime.load`'s result) given as an input: tables and a quality report."""
+    return isinstance(getattr(item, "tables", None), Mapping) and hasattr(getattr(item, "quality", None), "issue_sets")
+
+
+def _extract_result(item: Any, record_type: str | None) -> ReadResult:
+    """An extract as a reader's result: its tables and what its readers found (the validation rules run again
+    on the joined tables, so their findings are not carried over)."""
+    tables = dict(item.tables)
+    if record_type is not None:
+        kind = record_type_of(record_type)
+        strange = [k for k in tables if k != kind]
+        if strange:
+            raise CasetimeError(
+                f"record_type={record_type!r} but an extract with {', '.join(strange)} records was given"
+            )
+    reading = {rule.code for rule in INPUT_RULES}
+    quality = item.quality
+    issues = [s for s in quality.issue_sets if s.rule in reading]
+    return ReadResult(
+        tables, issues, list(quality.rejected), list(getattr(quality, "columns", [])),
+        list(getattr(quality, "notices", [])),
+    )  # fmt: skip
+
+
 def read_inputs(
     inputs: Sequence[Any],
     record_type: str | None = None,
@@ -140,8 +165,10 @@ def read_inputs(
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
 ) -> ReadResult:
-    """Read every input (files, directories, frames, dicts of columns, ready-made tables) and join them.
+    """Read every input (files, directories, frames, dicts of columns, ready-made tables, extracts) and join them.
 
+    An extract (:func:`casetime.load`'s result) brings its tables and what its readers found (unreadable
+    dates, malformed rows, rows of an unknown type); the validation rules are run again on the whole.
     Frames are labelled ``<dataframe>`` (``<dataframe 1>``, ``<dataframe 2>`` ... when there are
     several); a :class:`~casetime.tables.Table` is taken as it is.
 
@@ -172,12 +199,15 @@ def read_inputs(
                     progress=running.next_input(),
                 )
             )
+        elif _is_extract(item):
+            results.append(_extract_result(item, record_type))
         elif is_frame(item):
             seen += 1
             label = "<dataframe>" if frames == 1 else f"<dataframe {seen}>"
             results.append(tables_from_frame(item, record_type, columns=columns, source=label, dayfirst=dayfirst))
         else:
             raise CasetimeTypeError(
-                f"cannot load a {type(item).__name__}: expected a path, a DataFrame, a dict of columns or a Table"
+                f"cannot load a {type(item).__name__}: expected a path, a DataFrame, a dict of columns, a Table or "
+                "an extract"
             )
     return results[0] if len(results) == 1 else join_results(results)
