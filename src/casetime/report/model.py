@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from casetime.cells import key_text
-from casetime.results import REASON_WORDS
 
 __all__ = ["SCHEMA_ID", "Row", "IndicatorSummary", "Report", "build_report"]
 
@@ -60,6 +59,8 @@ class IndicatorSummary:
         """The records in words: ``2906 records = 2799 counted + 27 invalid + ...`` (``None`` if unknown)."""
         if self.records is None:
             return None
+        from casetime.results import REASON_WORDS  # (here: `casetime between` builds the parser, not results)
+
         parts = [f"{self.records['counted']:,} counted"]
         parts += [
             f"{n:,} {REASON_WORDS.get(k, k.replace('_', ' '))}"
