@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import subprocess
 import sys
 import textwrap
@@ -674,8 +673,9 @@ def test_pandas_series_in_gives_series_out() -> None:
     assert isinstance(counts, pd.Series)
     assert counts.name == "working_days_day0"
     assert counts.index.equals(index)
+    assert counts.dtype == "Int64"  # counts, with missing rows as <NA> (not float64 with NaN)
     assert counts.iloc[0] == 7
-    assert math.isnan(counts.iloc[1])
+    assert counts.iloc[1] is pd.NA
     assert counts.iloc[2] == 8
     incl = casetime.working_days_between(starts, "2009-01-14", convention="inclusive")
     assert incl.name == "working_days_inclusive"
@@ -981,3 +981,25 @@ def test_series_of_counts_gives_a_series_back() -> None:
     assert flags.name == "is_working_day"
     assert not flags.iloc[0]
     assert flags.isna().tolist() == [False, True]
+
+
+def test_two_series_with_different_indexes_are_refused_not_paired_by_position() -> None:
+    starts = pd.Series(pd.to_datetime(["2009-01-05", "2009-01-05"]), index=["A", "B"])
+    ends = pd.Series(pd.to_datetime(["2009-01-14", "2009-01-05"]), index=["B", "A"])
+    with pytest.raises(CasetimeError) as caught:
+        casetime.working_days_between(starts, ends)
+    assert str(caught.value) == (
+        "working_days_between: the pandas Series have different indexes, and casetime pairs values by position; "
+        "align them first (a, b = a.align(b)) or pass arrays (.to_numpy())"
+    )
+    a, b = starts.align(ends)  # by label: A 0 working days, B 7
+    assert casetime.working_days_between(a, b).tolist() == [0, 7]
+    with pytest.raises(CasetimeError, match="different indexes"):
+        casetime.add_working_days(starts, pd.Series([1, 2], index=["x", "y"]))
+
+
+def test_an_unsigned_count_too_large_is_refused_not_wrapped() -> None:
+    with pytest.raises(CasetimeError, match="too large: 18446744073709551615"):
+        casetime.add_working_days(["2009-01-05"], np.array([2**64 - 1], dtype=np.uint64))
+    ok = casetime.add_working_days(["2009-01-05"], np.array([7], dtype=np.uint64))
+    assert ok.tolist() == [dt.date(2009, 1, 14)]

@@ -429,6 +429,8 @@ def test_outputs() -> None:
     assert list(frame.columns[:4]) == ["month", "team", "start", "end"]
     assert frame["value"].dtype == np.float64 and frame["value"].isna().sum() == 5
     assert frame["left_out_still_open"].sum() == 1
+    assert frame["start"].dtype == "datetime64[s]" and frame["end"].dtype == "datetime64[s]"  # dates, not text
+    assert frame["start"].iloc[0] == pd.Timestamp("2009-01-01") and frame["end"].iloc[-1] == pd.Timestamp("2009-03-31")
     cases = result.cases()
     assert "B<script>" in repr(cases) and "&lt;script&gt;" in cases._repr_html_()
     assert cases.to_pandas()["elapsed"].dtype == "Int64"

@@ -498,8 +498,9 @@ class WorkingCalendar:
 
         Scalars give ``int`` (``None`` when either date is missing). Arrays give
         a ``float64`` numpy array holding whole numbers, with ``NaN`` on rows
-        where either date is missing (a pandas Series in gives a Series with its
-        index, named ``working_days_<convention>``).
+        where either date is missing (a pandas Series in gives a nullable ``Int64``
+        Series with its index, named ``working_days_<convention>``; two Series must
+        have the same index, as values are paired by position).
 
         >>> cal = england()
         >>> cal.working_days_between("2009-01-03", "2009-01-05")
@@ -520,12 +521,13 @@ class WorkingCalendar:
             if convention == "inclusive":
                 count += int(t.flag[si]) if s.days <= e.days else -int(t.flag[ei])
             return count
+        _same_index("working_days_between", s, e)
         sd = MISSING if s.days is None else s.days
         ed = MISSING if e.days is None else e.days
         result = self.elapsed(sd, ed, convention)
         if np.isnan(result).any():
             self._raise_out_of_range(sd, ed)
-        return _wrap(result, (s, e), f"working_days_{convention}")
+        return _wrap(result, (s, e), f"working_days_{convention}", counts=True)
 
     def add_working_days(self, start: Any, n: Any, convention: Convention = "day0") -> Any:
         """The due date: the last date still within ``n`` working days of ``start``.
@@ -590,6 +592,7 @@ class WorkingCalendar:
                 )
         n_info = Coerced(None, False, n.index) if n_arr is not None and is_pandas_series(n) else None
         inputs = (s,) if n_info is None else (s, n_info)
+        _same_index("add_working_days", *inputs)
         return _wrap(days_to_dates(np.asarray(out, dtype=np.int64)), inputs, "due_date")
 
     def next_working_day(self, dates: Any) -> Any:
@@ -648,6 +651,8 @@ def _coerce_counts(n: Any) -> tuple[Any, Any]:
         return None, False
     arr = np.asarray(n.to_numpy() if hasattr(n, "to_numpy") else n)
     if arr.dtype.kind in "iu":
+        if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= _MAX_N:  # (before the cast could wrap it)
+            raise CasetimeError(f"a number of working days is too large: {int(arr.max())}")
         arr = arr.astype(np.int64, copy=False)
         if arr.dtype == np.int64 and arr.size and (arr.min() <= -_MAX_N or arr.max() >= _MAX_N):
             raise CasetimeError("a number of working days is too large")
@@ -666,12 +671,27 @@ def _coerce_counts(n: Any) -> tuple[Any, Any]:
     raise CasetimeError(f"a number of working days must be integers, not {arr.dtype}")
 
 
-def _wrap(result: Any, inputs: tuple[Coerced, ...], name: str) -> Any:
-    """Give a pandas Series back (same index) when a pandas Series went in."""
+def _same_index(what: str, *inputs: Coerced) -> None:
+    """Refuse pandas Series with different indexes: values are paired by position, never by a guess at labels."""
+    indexes = [c.index for c in inputs if c.index is not None]
+    for other in indexes[1:]:
+        if not indexes[0].equals(other):
+            raise CasetimeError(
+                f"{what}: the pandas Series have different indexes, and casetime pairs values by position; "
+                "align them first (a, b = a.align(b)) or pass arrays (.to_numpy())"
+            )
+
+
+def _wrap(result: Any, inputs: tuple[Coerced, ...], name: str, *, counts: bool = False) -> Any:
+    """Give a pandas Series back (same index) when a pandas Series went in; counts as nullable ``Int64``."""
     for c in inputs:
         if c.index is not None and np.ndim(result) == 1 and len(c.index) == len(result):
             import pandas as pd
 
+            if counts:
+                missing = np.isnan(result)
+                whole = np.where(missing, 0, result).astype(np.int64)
+                return pd.Series(pd.arrays.IntegerArray(whole, missing), index=c.index, name=name)
             return pd.Series(result, index=c.index, name=name, copy=False)
     return result
 

@@ -644,7 +644,7 @@ class ResultTable:
     def to_pandas(self) -> Any:
         """The rows as a ``pandas.DataFrame`` (pandas is imported only here).
 
-        Columns: the keys, ``start``, ``end``, ``numerator``, ``denominator``,
+        Columns: the keys, ``start``, ``end`` (dates, ``datetime64``), ``numerator``, ``denominator``,
         ``value`` (float, NaN when missing), ``display``, ``target``, ``status``
         and ``left_out_<reason>`` for each reason.
         """
@@ -664,6 +664,8 @@ class ResultTable:
         columns += [f"left_out_{k}" for k in ROW_REASONS]
         frame = pd.DataFrame.from_records(records, columns=columns)
         frame["value"] = frame["value"].astype("float64")
+        for name in ("start", "end"):  # real dates, not text
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[s]")
         return frame
 
 
