@@ -3,6 +3,7 @@ ambiguous (issue 14, item 1)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from casetime import load
 from casetime.cli import EXIT_DATA_ERRORS, EXIT_OK, main
 from casetime.engine import compute
-from casetime.schema import SCHEMAS, heading_words, match_columns
+from casetime.schema import SCHEMAS, ColumnError, heading_words, match_columns
 
 # the headings a council export was seen to use, with the record type and the field each one is
 SEEN = [
@@ -211,3 +212,56 @@ def test_heading_words_split_camel_case_and_join_section_47() -> None:
     assert heading_words("AssessmentAuthorisationDate") == ("assessment", "authorisation", "date")
     assert heading_words("Section-47 Start") == ("s47", "start")
     assert heading_words("\ufeffIA_Completed.Date") == ("ia", "completed", "date")
+
+
+# -- item 2: mappings for every input, per record type, per file -------------------------------------
+
+
+@pytest.fixture
+def council(tmp_path: Path) -> Path:
+    _write(tmp_path / "initial_assessment.csv", "Child ID,Referral Date,Signed Off\nA,05/01/2009,07/01/2009\n")
+    _write(tmp_path / "cpp.csv", "Child ID,Plan Began,Plan Stopped\nA,05/01/2009,07/05/2009\n")
+    return tmp_path
+
+
+def test_a_mapping_by_record_type_maps_each_file_its_own_way(council: Path) -> None:
+    columns = {"ia": {"completion_date": "Signed Off"}, "cpp": {"start_date": "Plan Began", "end_date": "Plan Stopped"}}
+    ex = load(council, columns=columns)
+    used = {c.record_type: (dict(c.fields), dict(c.how)) for c in ex.quality.columns}
+    assert used["initial_assessment"][0]["completion_date"] == "Signed Off"
+    assert used["cpp"][0] == {"child_id": "Child ID", "start_date": "Plan Began", "end_date": "Plan Stopped"}
+    assert used["cpp"][1]["end_date"] == "mapping"
+    assert ex.quality.notices == []
+
+
+def test_one_mapping_for_every_file_is_refused_where_it_names_another_types_column(council: Path) -> None:
+    with pytest.raises(ColumnError) as caught:
+        load(council, columns={"completion_date": "Signed Off"})
+    assert str(caught.value).startswith(f"{council / 'cpp.csv'}: mapping names 'completion_date', which is not a ")
+    assert "give the mapping by type (columns={'initial_assessment': {...}}, --column ia.FIELD=HEADING)" in str(
+        caught.value
+    )
+
+
+def test_a_mapping_by_file_wins_and_must_name_a_file_read(council: Path) -> None:
+    columns = {"initial_assessment.csv": {"completion_date": "Signed Off"}, "cpp": {"start_date": "Plan Began"}}
+    ex = load(council, columns=columns)
+    cpp = next(c for c in ex.quality.columns if c.record_type == "cpp")
+    assert cpp.unused == ("Plan Stopped",)  # the cpp entry maps its start only: its end is not guessed
+    assert [n.code for n in ex.quality.notices] == ["no_clock_stop"]
+    with pytest.raises(ColumnError, match=re.escape("columns= names 'other.csv', which is neither a record type")):
+        load(council, columns={"other.csv": {"completion_date": "Signed Off"}})
+    with pytest.raises(ColumnError, match="mixes standard names and mappings"):
+        load(council, columns={"completion_date": "Signed Off", "cpp": {"start_date": "Plan Began"}})
+
+
+def test_the_command_line_maps_by_record_type(council: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["validate", str(council), "--column", "ia.completion_date=Signed Off"]
+    args += ["--column", "cpp.start_date=Plan Began", "--column", "cpp.end_date=Plan Stopped"]
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "end_date <- 'Plan Stopped' (mapping)" in out and "completion_date <- 'Signed Off' (mapping)" in out
+    assert main(["validate", str(council), "--column", "completion_date=X", "--column", "ia.start_date=Y"]) == 2
+    assert capsys.readouterr().err == (
+        "casetime: error: --column: give every column as FIELD=HEADING, or every one as TYPE.FIELD=HEADING\n"
+    )

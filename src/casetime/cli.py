@@ -168,7 +168,8 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument(
         "--column", action="append", default=[], metavar="FIELD=HEADING",
         help="the heading of a standard column, where names, aliases and words miss "
-        "(e.g. --column completion_date='Date IA Signed Off'; repeatable)",
+        "(e.g. --column completion_date='Date IA Signed Off', or ia.completion_date=... for one record type; "
+        "repeatable)",
     )  # fmt: skip
     p.add_argument(
         "--strict", action="store_true",
@@ -184,7 +185,8 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
     p.add_argument(
         "--column", action="append", default=[], metavar="FIELD=HEADING",
-        help="the heading of a standard column, where names, aliases and words miss (repeatable)",
+        help="the heading of a standard column, where names, aliases and words miss ([TYPE.]FIELD=HEADING; "
+        "repeatable)",
     )  # fmt: skip
     p.set_defaults(func=_cmd_validate)
 
@@ -234,18 +236,26 @@ def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
     return extract
 
 
-def _columns(items: Sequence[str]) -> dict[str, str] | None:
-    """``--column FIELD=HEADING`` options as a mapping (``None`` when there are none)."""
-    out: dict[str, str] = {}
+def _columns(items: Sequence[str]) -> dict[str, Any] | None:
+    """``--column [TYPE.]FIELD=HEADING`` options as a mapping (``None`` when there are none)."""
+    from casetime.schema import record_type_of
+
+    flat: dict[str, str] = {}
+    typed: dict[str, dict[str, str]] = {}
     for item in items:
         name, sep, heading = item.partition("=")
         name, heading = name.strip(), heading.strip()
         if not sep or not name or not heading:
             raise CasetimeError(f"--column {item!r}: expected FIELD=HEADING, e.g. completion_date='IA Completed Date'")
-        if name in out and out[name] != heading:
-            raise CasetimeError(f"--column names {name} twice ({out[name]!r} and {heading!r})")
-        out[name] = heading
-    return out or None
+        kind, dot, field = name.rpartition(".")
+        target = typed.setdefault(record_type_of(kind), {}) if dot else flat
+        key = field if dot else name
+        if key in target and target[key] != heading:
+            raise CasetimeError(f"--column names {name} twice ({target[key]!r} and {heading!r})")
+        target[key] = heading
+    if flat and typed:
+        raise CasetimeError("--column: give every column as FIELD=HEADING, or every one as TYPE.FIELD=HEADING")
+    return typed or flat or None
 
 
 def _pairs(items: Sequence[str], what: str) -> dict[str, float]:

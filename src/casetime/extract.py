@@ -119,7 +119,7 @@ class Extract:
 def load(
     *inputs: Any,
     record_type: str | None = None,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, Any] | None = None,
     dayfirst: bool = True,
     calendar: WorkingCalendar | None = None,
     as_at: object = None,
@@ -141,7 +141,9 @@ def load(
     record_type:
         The record type of every input (when they are all of one type).
     columns:
-        Standard column name -> the input's heading, where the aliases miss.
+        Standard column name -> the input's heading, where the aliases and heading words miss: one
+        mapping for every input, or one per record type (``{"initial_assessment": {"completion_date":
+        "Signed off"}, "cpp": {...}}``) or per file (a key that is a path or file name).
     dayfirst:
         Slash dates are ``dd/mm/yyyy`` (default, as in English exports) or, if
         ``False``, ``mm/dd/yyyy``.

@@ -390,7 +390,8 @@ def match_columns(
         if standard not in schema.columns:
             raise ColumnError(
                 f"{source}: mapping names {standard!r}, which is not a {schema.title} column "
-                f"(standard columns: {', '.join(schema.columns)})"
+                f"(standard columns: {', '.join(schema.columns)}); to map the columns of one record type only, "
+                "give the mapping by type (columns={'initial_assessment': {...}}, --column ia.FIELD=HEADING)"
             )
         if given not in headings and normalise_heading(given) not in by_norm:
             raise ColumnError(

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +66,9 @@ __all__ = [
     "Plan",
     "Layout",
     "layout_of",
+    "is_nested_mapping",
+    "file_keys",
+    "mapping_for_source",
     "unique_headings",
     "Assembler",
     "date_part",
@@ -271,10 +274,57 @@ def type_column(headings: list[str], mapping: Mapping[str, str] | None = None) -
     return None
 
 
+def is_nested_mapping(mapping: Mapping[str, object] | None) -> bool:
+    """Whether a ``columns=`` mapping is by record type or by file (its values are mappings), not flat.
+
+    >>> is_nested_mapping({"completion_date": "IA Completed"}), is_nested_mapping({"ia": {"completion_date": "X"}})
+    (False, True)
+    """
+    if not mapping:
+        return False
+    kinds = {isinstance(v, Mapping) for v in mapping.values()}
+    if kinds == {True, False}:
+        raise ColumnError(
+            "columns= mixes standard names and mappings: give one mapping (standard name -> heading) for every "
+            "input, or one per record type or per file ({'initial_assessment': {...}, 'cpp.csv': {...}})"
+        )
+    return kinds == {True}
+
+
+def _is_type_name(key: object) -> bool:
+    try:
+        record_type_of(str(key))
+    except CasetimeError:
+        return False
+    return True
+
+
+def file_keys(mapping: Mapping[str, object] | None) -> list[str]:
+    """The keys of a nested ``columns=`` mapping that name files (not record types)."""
+    if not is_nested_mapping(mapping):
+        return []
+    assert mapping is not None
+    return [str(k) for k in mapping if not _is_type_name(k)]
+
+
+def mapping_for_source(mapping: Mapping[str, Any] | None, source: str) -> Mapping[str, Any] | None:
+    """The part of a ``columns=`` mapping for one source: its own entry (by path or file name) if it has one,
+    else the entries by record type (or the flat mapping)."""
+    if not is_nested_mapping(mapping):
+        return mapping
+    assert mapping is not None
+    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    for key, value in mapping.items():
+        if not _is_type_name(key) and str(key) in (source, name):
+            return value  # type: ignore[no-any-return]
+    by_type = {k: v for k, v in mapping.items() if _is_type_name(k)}
+    return by_type or None
+
+
 def layout_of(
     raw_headings: Sequence[object],
     record_type: str | None,
-    mapping: Mapping[str, str] | None,
+    mapping: Mapping[str, Any] | None,
     source: str,
     stem: str | None,
 ) -> Layout:
@@ -282,14 +332,28 @@ def layout_of(
 
     The record type is ``record_type`` if given; else every row's own (a ``record_type``
     column); else the one the name ``stem`` says (a file named ``ia.csv``); else the one type the
-    headings fit best. ``mapping`` (standard name -> heading) wins over the aliases.
+    headings fit best. ``mapping`` (standard name -> heading) wins over the aliases and words; it may
+    instead be by record type (``{"initial_assessment": {...}, "cpp": {...}}``) or by file (a key that
+    is the source's path or file name, its value a mapping of either form).
     """
     headings = unique_headings(raw_headings)
-    type_col = type_column(headings, mapping)
-    columns = {k: v for k, v in (mapping or {}).items() if k != "record_type"}
+    mapping = mapping_for_source(mapping, source)
+    nested = is_nested_mapping(mapping)
+    flat: Mapping[str, str] | None = None if nested else mapping
+    type_col = type_column(headings, flat)
+    columns = {} if nested else {k: v for k, v in (flat or {}).items() if k != "record_type"}
+
+    def own(kind: str) -> dict[str, str]:
+        """The mapping for one record type: its entry of a mapping by type, or the flat mapping."""
+        if not nested:
+            return columns
+        assert mapping is not None
+        found: dict[str, Mapping[str, str]] = {record_type_of(str(k)): v for k, v in mapping.items()}
+        return dict(found.get(kind, {}))
+
     if record_type is not None:
         kind = record_type_of(record_type)
-        return Layout({kind: _plan(kind, headings, columns, source, type_col)}, kind, None, {}, headings)
+        return Layout({kind: _plan(kind, headings, own(kind), source, type_col)}, kind, None, {}, headings)
     if type_col is not None:
         known = {c for kind in RECORD_TYPES for c in SCHEMAS[kind].columns}
         strange = [k for k in columns if k not in known]
@@ -300,9 +364,9 @@ def layout_of(
         plans: dict[str, Plan] = {}
         failures: dict[str, ColumnError] = {}
         for kind in RECORD_TYPES:
-            own = {k: v for k, v in columns.items() if k in SCHEMAS[kind].columns}
+            mine = own(kind) if nested else {k: v for k, v in columns.items() if k in SCHEMAS[kind].columns}
             try:
-                plans[kind] = _plan(kind, headings, own, f"{source} ({kind} rows)", type_col)
+                plans[kind] = _plan(kind, headings, mine, f"{source} ({kind} rows)", type_col)
             except ColumnError as exc:
                 failures[kind] = exc
         used = {i for plan in plans.values() for i in plan.fields.values()}
@@ -316,11 +380,11 @@ def layout_of(
         except CasetimeError:
             pass
         else:
-            return Layout({kind: _plan(kind, headings, columns, source, None)}, kind, None, {}, headings)
+            return Layout({kind: _plan(kind, headings, own(kind), source, None)}, kind, None, {}, headings)
     scored: list[tuple[int, str, Plan]] = []
     for kind in RECORD_TYPES:
         try:
-            plan = _plan(kind, headings, columns, source, None)
+            plan = _plan(kind, headings, own(kind), source, None)
         except ColumnError:
             continue
         scored.append((len(plan.fields), kind, plan))

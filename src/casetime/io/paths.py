@@ -19,11 +19,11 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.errors import CasetimeError, CasetimeTypeError
-from casetime.io.assemble import INPUT_RULES, ReadResult
+from casetime.io.assemble import INPUT_RULES, ReadResult, file_keys
 from casetime.io.csv import read_csv
 from casetime.io.frames import is_frame, tables_from_frame
 from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
-from casetime.schema import RECORD_TYPES, record_type_of
+from casetime.schema import RECORD_TYPES, ColumnError, record_type_of
 from casetime.tables import Table
 
 __all__ = ["join_results", "read_inputs", "read_path"]
@@ -130,6 +130,26 @@ def read_path(
     return join_results(results)
 
 
+def _check_file_keys(columns: Mapping[str, Any] | None, inputs: Sequence[Any]) -> None:
+    """Every file named by a ``columns=`` mapping by file must be one of the inputs (or in one of their folders)."""
+    keys = file_keys(columns)
+    if not keys:
+        return
+    names: set[str] = set()
+    for item in inputs:
+        if isinstance(item, (str, os.PathLike)):
+            path = Path(item)
+            names.update({os.fspath(item), path.name})
+            if path.is_dir():
+                names.update(p.name for p in path.iterdir())
+                names.update(os.fspath(p) for p in path.iterdir())
+    stray = [k for k in keys if k not in names]
+    if stray:
+        raise ColumnError(
+            f"columns= names {', '.join(map(repr, stray))}, which is neither a record type nor one of the files read"
+        )
+
+
 def _is_extract(item: object) -> bool:
     """An extract (:func:`casetime.load`'s result) given as an input: tables and a quality report."""
     return isinstance(getattr(item, "tables", None), Mapping) and hasattr(getattr(item, "quality", None), "issue_sets")
@@ -159,7 +179,7 @@ def read_inputs(
     inputs: Sequence[Any],
     record_type: str | None = None,
     *,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, Any] | None = None,
     dayfirst: bool = True,
     chunk_rows: int = 100_000,
     engine: str = "auto",
@@ -178,6 +198,7 @@ def read_inputs(
     """
     if not inputs:
         raise CasetimeError("nothing to read: give a CSV file, a directory, a DataFrame or a Table")
+    _check_file_keys(columns, inputs)
     results: list[ReadResult] = []
     running = _Running(progress)
     frames = sum(map(is_frame, inputs))
