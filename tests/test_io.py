@@ -6,6 +6,7 @@ expected values are read off the fixture text, not produced by the code under te
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import pickle
 import re
@@ -744,3 +745,34 @@ def test_a_frame_cell_that_is_not_one_text_is_refused_naming_row_and_column(
     frame = {"child_id": cells, "referral_date": ["2009-01-05"] * len(cells)}
     with pytest.raises(error, match=re.escape(f"<dataframe>: {message}")):
         tables_from_frame(frame, "ia")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_and_tab_separated_files_read_as_the_comma_file(tmp_path: Path, engine: str, sep: str) -> None:
+    rows = [["Child ID", "Referral Date", "Date Completed", "Team"], ["A", "05/01/2009", "14/01/2009", "North, East"],
+            ["B", "06/01/2009", "", "South"], ["C", "31/02/2009", "16/01/2009", "South"]]  # fmt: skip
+    comma = tmp_path / "comma.csv"
+    with open(comma, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    other = tmp_path / "other.csv"
+    with open(other, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=sep).writerows(rows)
+    want, got = read_csv(comma, "ia", engine=engine), read_csv(other, "ia", engine=engine)
+    a, b = want.tables["initial_assessment"], got.tables["initial_assessment"]
+    assert b.child.values().tolist() == ["A", "B", "C"]
+    assert b.extra["Team"].values().tolist() == ["North, East", "South", "South"]
+    for name in a.dates:
+        assert a.dates[name].tolist() == b.dates[name].tolist()
+    assert (
+        [(s.rule, s.field, s.positions.tolist()) for s in got.issues]
+        == [(s.rule, s.field, s.positions.tolist()) for s in want.issues]
+        == [("unparseable_date", "referral_date", [2])]
+    )
+
+
+def test_a_separator_inside_a_quoted_heading_does_not_decide(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text('child_id,"referral; date",completion_date\nA,2009-01-05,2009-01-14\n', encoding="utf-8")
+    table = read_csv(path, "ia", columns={"referral_date": "referral; date"}).tables["initial_assessment"]
+    assert table.dates["completion_date"].astype(str).tolist() == ["2009-01-14"]

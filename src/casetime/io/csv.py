@@ -58,6 +58,25 @@ class _Fallback(Exception):
 _CONTROL: Final = bytes(c for c in range(32) if c not in (9, 10, 13)) + b"\x7f"
 
 
+#: The field separators a file may use, in the order preferred on a tie.
+SEPARATORS: Final = (",", ";", "\t")
+
+
+def _separator(sample: bytes, encoding: str) -> str:
+    """The field separator of a file: the one of :data:`SEPARATORS` its header row holds most often
+    (outside quotes), a comma on a tie or when it holds none (a file of one column).
+
+    >>> _separator(b"child_id;referral_date;team", "utf-8"), _separator(b'"a;b",c', "utf-8")
+    (';', ',')
+    """
+    text = sample.decode(encoding, errors="replace")
+    line = text.lstrip("\ufeff").split("\n", 1)[0]
+    bare = "".join(line.split('"')[::2])  # (what is outside quotes)
+    counts = {sep: bare.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: (counts[sep], -SEPARATORS.index(sep)))
+    return best if counts[best] else ","
+
+
 def _sniff(path: str) -> list[str]:
     """Check the file looks like text and give the encodings to try, in order."""
     try:
@@ -88,7 +107,7 @@ def _check_header(header: list[str] | None, path: str) -> list[str]:
     return header
 
 
-def _rows_to_columns(rows: list[list[str]], width: int) -> tuple[list[Column], _I64, _Obj]:
+def _rows_to_columns(rows: list[list[str]], width: int, sep: str = ",") -> tuple[list[Column], _I64, _Obj]:
     """A chunk of CSV rows as columns; rows of the wrong length are padded or cut and reported."""
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     odd = np.flatnonzero(lengths != width)
@@ -98,7 +117,7 @@ def _rows_to_columns(rows: list[list[str]], width: int) -> tuple[list[Column], _
         row = rows[i]
         if any(cell.strip() for cell in row):
             at.append(i)
-            text.append(",".join(row))
+            text.append(sep.join(row))
         rows[i] = (row + [""] * width)[:width]
     columns: list[Column] = [text_from_strs(c) for c in zip(*rows, strict=True)] if rows else []
     return columns, np.array(at, dtype=np.int64), np.array(text, dtype=object)
@@ -116,10 +135,11 @@ def _read_python(
     slash: str,
     chunk_rows: int,
     progress: Callable[[int], object] | None,
+    sep: str = ",",
 ) -> ReadResult:
     try:
         with open(path, encoding=encoding, newline="") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, delimiter=sep)
             try:
                 header = _check_header(next(reader, None), path)
                 layout = layout_of(header, record_type, columns, path, _stem(path))
@@ -132,7 +152,7 @@ def _read_python(
                         rows = list(islice(reader, chunk_rows))
                         if not rows:
                             break
-                        cols, malformed, text = _rows_to_columns(rows, width)
+                        cols, malformed, text = _rows_to_columns(rows, width, sep)
                         del rows
                     finally:
                         if collecting:
@@ -257,6 +277,7 @@ def _read_arrow(
     slash: str,
     chunk_rows: int,
     progress: Callable[[int], object] | None,
+    sep: str = ",",
 ) -> ReadResult:
     try:
         import pyarrow as pa
@@ -265,7 +286,7 @@ def _read_arrow(
         raise _Fallback from None
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = _check_header(next(csv.reader(handle), None), path)
+            header = _check_header(next(csv.reader(handle, delimiter=sep), None), path)
             sample = handle.read(_SAMPLE_BYTES)
     except (UnicodeError, csv.Error):
         raise _Fallback from None
@@ -293,7 +314,10 @@ def _read_arrow(
                 _io.BufferedReader(_Limited(raw, end), buffer_size=1 << 20),
                 read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
                 parse_options=pacsv.ParseOptions(
-                    newlines_in_values=_has_quote(path), ignore_empty_lines=False, invalid_row_handler=on_invalid
+                    delimiter=sep,
+                    newlines_in_values=_has_quote(path),
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types={name: pa.string() for name in header},
@@ -343,10 +367,12 @@ def read_csv(
     Rows are numbered as a spreadsheet shows them: the header is row 1, the
     first record row 2; blank rows count in the numbering but make no record.
     UTF-8 (with or without a BOM) is read first, then Windows-1252; UTF-16 with
-    a BOM is read too. ``engine="auto"`` uses pyarrow when it is installed and
-    the file allows it, falling back to the standard library reader (for
-    example on a row with the wrong number of fields); both give identical
-    tables. ``progress`` is called after each chunk with the rows read so far.
+    a BOM is read too. Fields are separated by commas, semicolons or tabs: the
+    one the header row holds most often (outside quotes; a comma on a tie).
+    ``engine="auto"`` uses pyarrow when it is installed and the file allows it,
+    falling back to the standard library reader (for example on a row with the
+    wrong number of fields); both give identical tables. ``progress`` is called
+    after each chunk with the rows read so far.
 
     Returns :class:`ReadResult` ``(tables, issues, rejected)``.
     """
@@ -357,6 +383,8 @@ def read_csv(
     source = os.fspath(path)
     slash = "dayfirst" if dayfirst else "monthfirst"
     encodings = _sniff(source)
+    with open(source, "rb") as handle:
+        sep = _separator(handle.read(_SAMPLE_BYTES), encodings[0])
     if engine == "pyarrow" and "pyarrow" not in sys.modules:
         try:
             import pyarrow  # noqa: F401
@@ -364,12 +392,12 @@ def read_csv(
             raise CasetimeError("engine='pyarrow' needs pyarrow installed (pip install casetime[interop])") from None
     if engine != "python" and encodings[0] == "utf-8-sig":
         try:
-            return _read_arrow(source, record_type, columns, slash, int(chunk_rows), progress)
+            return _read_arrow(source, record_type, columns, slash, int(chunk_rows), progress, sep)
         except _Fallback:
             pass
     for encoding in encodings:
         try:
-            return _read_python(source, encoding, record_type, columns, slash, int(chunk_rows), progress)
+            return _read_python(source, encoding, record_type, columns, slash, int(chunk_rows), progress, sep)
         except _Undecodable:
             continue
     raise CasetimeError(f"{source}: cannot read the file as text: it is neither UTF-8 nor Windows-1252")
