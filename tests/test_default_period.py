@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casetime import load
-from casetime.cli import EXIT_OK, EXIT_USAGE, main
+from casetime.cli import EXIT_DATA_ERRORS, EXIT_OK, EXIT_USAGE, main
 from casetime.dates import MISSING
 from casetime.periods import FinancialYear, busiest_financial_year
 
@@ -100,3 +100,19 @@ def _reference(days: list[int | None]) -> tuple[FinancialYear, int, int] | None:
 def test_the_busiest_year_equals_a_date_by_date_count(parts: list[list[int | None]]) -> None:
     arrays = [np.array([MISSING if d is None else d for d in part], dtype=np.int64) for part in parts]
     assert busiest_financial_year(arrays) == _reference([d for part in parts for d in part])
+
+
+def test_a_year_9999_date_is_left_to_validation_not_taken_as_the_period(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "initial_assessment.csv"
+    path.write_text(HEADER + "A,2009-01-05,9999-01-01\nB,2009-01-05,2009-01-07\n", encoding="utf-8")
+    assert main(["report", str(path), "--indicators", "NI59", "--by", "year"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (
+        "period: financial year 2008/09: 1 April 2008 to 31 March 2009 (chosen because the one clock-stop date "
+        "falls in it; give --period to choose another)"
+    )
+    assert main(["validate", str(path)]) == EXIT_DATA_ERRORS
+    out = capsys.readouterr().out
+    assert f"{path} row 2 (initial_assessment, child A): completion_date='9999-01-01': rule out_of_coverage" in out

@@ -276,7 +276,6 @@ def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
 
 def _period(args: argparse.Namespace, extract: Any) -> Any:
     from casetime.periods import Period, parse_period
-    from casetime.tables import busiest_year
 
     chosen = [x for x in (args.period, args.ytd, args.date_from or args.date_to) if x]
     if len(chosen) > 1:
@@ -289,9 +288,13 @@ def _period(args: argparse.Namespace, extract: Any) -> Any:
         if not (args.date_from and args.date_to):
             raise CasetimeError("--from and --to go together")
         return Period(args.date_from, args.date_to)
-    choice = busiest_year(extract.tables)
+    choice = extract.default_period()
     if choice is None:
-        raise CasetimeError("the extract has no dates to choose a period from; give --period")
+        lo, hi = extract.calendar.coverage
+        raise CasetimeError(
+            f"the extract has no clock dates inside the calendar's coverage ({lo}..{hi}) to choose a period from; "
+            "casetime validate lists the dates it could not use; give --period"
+        )
     args.period_note = f"{choice.note}; give --period to choose another"
     return choice.period
 

@@ -96,9 +96,12 @@ class Extract:
     def default_period(self) -> YearChoice | None:
         """The financial year holding most clock-stop dates, and why (``None`` with no dates at all).
 
-        This is the period ``casetime report`` uses when none is given, and says so.
+        This is the period ``casetime report`` uses when none is given, and says so. Dates outside the
+        calendar's coverage are not counted (validation reports them as ``out_of_coverage``).
         """
-        return busiest_year(self.tables)
+        lo, hi = (day_number(d) for d in self.calendar.coverage)
+        assert lo is not None and hi is not None
+        return busiest_year(self.tables, (lo, hi))
 
     def reconciliation(self) -> list[dict[str, Any]]:
         """Rows read = rows valid + rows with errors, per record type and source."""

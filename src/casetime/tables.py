@@ -411,13 +411,17 @@ class YearChoice:
     def note(self) -> str:
         """Why this year: ``"chosen because 94% of the 4,598 clock-stop dates fall in it"``."""
         share = (200 * self.count + self.total) // (2 * self.total)  # per cent, rounded half up
+        if self.total == 1:
+            return f"chosen because the one {self.dates} date falls in it"
         return f"chosen because {share}% of the {self.total:,} {self.dates} dates fall in it"
 
 
-def busiest_year(tables: Mapping[str, Table]) -> YearChoice | None:
+def busiest_year(tables: Mapping[str, Table], within: tuple[int, int] | None = None) -> YearChoice | None:
     """The financial year holding most clock-stop dates of the tables (clock starts if none has stopped).
 
-    One typo date (``2035-06-01``) cannot move it, as "the year of the latest date" would.
+    One typo date (``2035-06-01``) cannot move it, as "the year of the latest date" would. ``within``
+    (first and last day numbers, a calendar's coverage) leaves out the dates outside it: they are
+    errors of their own, and no period can be counted there.
 
     >>> ia = Table.from_columns("ia", {"child_id": ["A", "B", "C"], "referral_date": ["2008-05-01"] * 3,
     ...     "completion_date": ["2008-05-06", "2008-05-09", "2035-06-01"]})
@@ -427,6 +431,9 @@ def busiest_year(tables: Mapping[str, Table]) -> YearChoice | None:
     """
     for which, place in (("clock-stop", 1), ("clock-start", 0)):
         days = [t.days(t.schema.clock[place]) for t in tables.values()]
+        if within is not None:
+            lo, hi = within
+            days = [d[(d >= lo) & (d <= hi)] for d in days]
         found = busiest_financial_year(days)
         if found is not None:
             period, count, total = found

@@ -65,7 +65,7 @@ class Context:
     def with_bulk(self, tables: Mapping[str, Table], today: _dt.date | None = None) -> Context:
         """This context with the outlier cut of ``tables``: a year past the end of the financial year
         holding most clock-stop dates, or (without an 'as at' date) today, whichever comes first."""
-        choice = busiest_year(tables)
+        choice = busiest_year(tables, (self.lo, self.hi))
         if choice is None:
             return self
         end = choice.period.last_day + 365
