@@ -776,3 +776,25 @@ def test_a_separator_inside_a_quoted_heading_does_not_decide(tmp_path: Path) -> 
     path.write_text('child_id,"referral; date",completion_date\nA,2009-01-05,2009-01-14\n', encoding="utf-8")
     table = read_csv(path, "ia", columns={"referral_date": "referral; date"}).tables["initial_assessment"]
     assert table.dates["completion_date"].astype(str).tolist() == ["2009-01-14"]
+
+
+def test_a_csv_entry_that_cannot_be_read_is_reported_not_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    (folder / "ia.csv").write_text("child_id,referral_date,completion_date\nA,2009-01-05,\n", encoding="utf-8")
+    (folder / "cpp.csv").symlink_to(tmp_path / "gone.csv")
+    (folder / "old.csv").mkdir()
+    result = read_path(folder)
+    assert list(result.tables) == ["initial_assessment"]
+    assert [(n.code, n.message) for n in result.notices] == [
+        (
+            "unreadable_file",
+            f"{folder / 'cpp.csv'}: a broken link (to {str(tmp_path / 'gone.csv')!r}); it was not read",
+        ),
+        ("unreadable_file", f"{folder / 'old.csv'}: a directory named like a CSV file; it was not read"),
+    ]
+    only_broken = tmp_path / "broken"
+    only_broken.mkdir()
+    (only_broken / "ia.csv").symlink_to(tmp_path / "gone.csv")
+    with pytest.raises(CasetimeError, match=r"ia\.csv: a broken link .*; no \.csv file could be read"):
+        read_path(only_broken)

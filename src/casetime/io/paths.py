@@ -22,7 +22,7 @@ from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io.assemble import INPUT_RULES, ReadResult, file_keys
 from casetime.io.csv import read_csv
 from casetime.io.frames import is_frame, tables_from_frame
-from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
+from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
 from casetime.schema import RECORD_TYPES, ColumnError, record_type_of
 from casetime.tables import Table
 
@@ -96,6 +96,9 @@ def read_path(
 ) -> ReadResult:
     """Read a CSV file, or every ``*.csv`` file of a directory (in name order), into tables.
 
+    A ``.csv`` entry of a directory that cannot be read (a broken link, no permission) is not skipped
+    silently: it is a :class:`~casetime.quality.Notice` (``unreadable_file``) of the result.
+
     Files of the same record type are joined into one table; each row keeps
     its file as ``table.source`` and its row number in that file.
     """
@@ -110,8 +113,16 @@ def read_path(
             engine=engine,
             progress=progress,
         )
-    files = sorted(p for p in Path(source).iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() == ".csv")
+    files = [p for p in entries if p.is_file() and os.access(p, os.R_OK)]
+    skipped = [
+        Notice(os.fspath(p), UNKNOWN_TYPE, "unreadable_file", f"{p}: {_why_unreadable(p)}; it was not read")
+        for p in entries
+        if p not in files
+    ]
     if not files:
+        if skipped:
+            raise CasetimeError(skipped[0].message.replace("; it was not read", "; no .csv file could be read"))
         raise CasetimeError(f"{source}: the directory holds no .csv files")
     running = _Running(progress)
     results = []
@@ -127,7 +138,20 @@ def read_path(
                 progress=running.next_input(),
             )
         )
+    if skipped:
+        results.append(ReadResult({}, [], [], [], skipped))
     return join_results(results)
+
+
+def _why_unreadable(path: Path) -> str:
+    """Why a ``.csv`` entry of a directory cannot be read, in words."""
+    if path.is_symlink() and not path.exists():
+        return f"a broken link (to {os.readlink(path)!r})"
+    if path.is_dir():
+        return "a directory named like a CSV file"
+    if not path.is_file():
+        return "not a regular file"
+    return "cannot be read (permission denied)"
 
 
 def _check_file_keys(columns: Mapping[str, Any] | None, inputs: Sequence[Any]) -> None:

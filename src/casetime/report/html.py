@@ -149,6 +149,8 @@ def to_html(report: Report) -> str:
             html_row([rec["record_type"], rec["source"], rec["rows_read"], rec["rows_valid"], rec["rows_with_errors"]])
         )
     out.append("</table>")
+    for warning in q.get("other_warnings", []):
+        out.append(f'<p class="warn">Warning: {esc(warning)}</p>')
     counts = q.get("counts_by_rule") or {}
     if counts:
         out.append('<p class="note">Issues by rule: ' + ", ".join(f"{esc(k)}: {v}" for k, v in counts.items()) + "</p>")

@@ -175,6 +175,7 @@ def build_report(
                 [n.message for n in notices if n.record_type == table.indicator.record_type],
             )
         )
+    kinds = {table.indicator.record_type for table in results.values()}
     q = {
         "reconciliation": [
             {k: (v if isinstance(v, int) else str(v)) for k, v in rec.items()} for rec in quality.reconciliation()
@@ -182,6 +183,8 @@ def build_report(
         "counts_by_rule": dict(quality.counts_by_rule()),
         "columns_used": [c.to_dict() for c in getattr(quality, "columns", [])],
         "notices": [n.to_dict() for n in notices],
+        # (the warnings shown under no indicator: an unreadable file, a record type not reported)
+        "other_warnings": [n.message for n in notices if n.record_type not in kinds],
     }
     return Report(
         title, period_label, source, indicators, q, calendar=calendar, convention=convention,

@@ -60,6 +60,7 @@ def to_text(report: Report) -> str:
             f"{rec['record_type']} ({rec['source']}): {rec['rows_read']} read, {rec['rows_valid']} valid, "
             f"{rec['rows_with_errors']} with errors"
         )
+    lines.extend(f"warning: {w}" for w in q.get("other_warnings", []))
     if q.get("counts_by_rule"):
         lines.append("data-quality issues: " + ", ".join(f"{k}: {v}" for k, v in q["counts_by_rule"].items()))
     return "\n".join(lines).rstrip() + "\n"
