@@ -798,3 +798,14 @@ def test_a_csv_entry_that_cannot_be_read_is_reported_not_skipped(tmp_path: Path)
     (only_broken / "ia.csv").symlink_to(tmp_path / "gone.csv")
     with pytest.raises(CasetimeError, match=r"ia\.csv: a broken link .*; no \.csv file could be read"):
         read_path(only_broken)
+
+
+def test_a_header_with_two_separators_is_read_by_the_most_frequent_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text("child_id;referral_date;completion, date\nA;2009-01-05;2009-01-14\n", encoding="utf-8")
+    result = read_csv(path, "ia")
+    assert result.tables["initial_assessment"].dates["referral_date"].astype(str).tolist() == ["2009-01-05"]
+    assert [(n.code, n.message) for n in result.notices if n.code == "ambiguous_separator"] == [
+        ("ambiguous_separator", f"{path}: the header row holds ';' and ','; it was read as ';'-separated (the most "
+         "frequent); check the columns used"),
+    ]  # fmt: skip

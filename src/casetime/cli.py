@@ -274,20 +274,21 @@ def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
     return out
 
 
-def _period(args: argparse.Namespace, extract: Any) -> Any:
+def _period(args: argparse.Namespace, extract: Any) -> tuple[Any, str]:
+    """The period to report and, when it was not given, why it was chosen."""
     from casetime.periods import Period, parse_period
 
     chosen = [x for x in (args.period, args.ytd, args.date_from or args.date_to) if x]
     if len(chosen) > 1:
         raise CasetimeError("give one of --period, --ytd, or --from/--to")
     if args.period:
-        return parse_period(args.period)
+        return parse_period(args.period), ""
     if args.ytd:
-        return parse_period(f"ytd:{args.ytd}")
+        return parse_period(f"ytd:{args.ytd}"), ""
     if args.date_from or args.date_to:
         if not (args.date_from and args.date_to):
             raise CasetimeError("--from and --to go together")
-        return Period(args.date_from, args.date_to)
+        return Period(args.date_from, args.date_to), ""
     choice = extract.default_period()
     if choice is None:
         lo, hi = extract.calendar.coverage
@@ -295,8 +296,7 @@ def _period(args: argparse.Namespace, extract: Any) -> Any:
             f"the extract has no clock dates inside the calendar's coverage ({lo}..{hi}) to choose a period from; "
             "casetime validate lists the dates it could not use; give --period"
         )
-    args.period_note = f"{choice.note}; give --period to choose another"
-    return choice.period
+    return choice.period, f"{choice.note}; give --period to choose another"
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -318,7 +318,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         more = f" (and {len(notices) - 1} more: see casetime validate)" if len(notices) > 1 else ""
         print(f"casetime: strict: {notices[0].message}{more}", file=sys.stderr)
         return EXIT_DATA_ERRORS
-    period = _period(args, extract)
+    period, period_note = _period(args, extract)
     ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
     if args.late_cases and args.format == "csv":
         raise CasetimeError("--late-cases lists child ids in the table, json and html formats, not in csv")
@@ -337,7 +337,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     results = compute_all(extract, period, indicators=chosen, by=by, targets=targets, convention=args.convention)
     report = build_report(
         results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,
-        convention=args.convention, period_note=getattr(args, "period_note", ""),
+        convention=args.convention, period_note=period_note,
     )  # fmt: skip
     text = render(report, args.format)
     if args.output:

@@ -71,7 +71,7 @@ UNKNOWN_TYPE: Final = "unknown"
 
 
 #: The file-level warnings a load can give (:class:`Notice`).
-NOTICE_CODES: Final = ("no_clock_stop", "ambiguous_heading", "unreadable_file")
+NOTICE_CODES: Final = ("no_clock_stop", "ambiguous_heading", "unreadable_file", "ambiguous_separator")
 
 
 @dataclass(frozen=True)

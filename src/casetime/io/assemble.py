@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -313,7 +314,7 @@ def mapping_for_source(mapping: Mapping[str, Any] | None, source: str) -> Mappin
     if not is_nested_mapping(mapping):
         return mapping
     assert mapping is not None
-    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    name = PurePath(source).name
     for key, value in mapping.items():
         if not _is_type_name(key) and str(key) in (source, name):
             return value  # type: ignore[no-any-return]

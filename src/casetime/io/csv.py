@@ -35,6 +35,7 @@ import numpy.typing as npt
 from casetime.errors import CasetimeError
 from casetime.io._columns import ArrowText, Column, NulError, length, text_from_strs
 from casetime.io.assemble import Assembler, Chunk, Prepared, ReadResult, layout_of
+from casetime.quality import UNKNOWN_TYPE, Notice
 
 __all__ = ["ENGINES", "read_csv"]
 
@@ -62,19 +63,23 @@ _CONTROL: Final = bytes(c for c in range(32) if c not in (9, 10, 13)) + b"\x7f"
 SEPARATORS: Final = (",", ";", "\t")
 
 
-def _separator(sample: bytes, encoding: str) -> str:
+def _separator(sample: bytes, encoding: str) -> tuple[str, list[str]]:
     """The field separator of a file: the one of :data:`SEPARATORS` its header row holds most often
-    (outside quotes), a comma on a tie or when it holds none (a file of one column).
+    (outside quotes), a comma on a tie or when it holds none (a file of one column); and the other
+    separators the header row also holds (then the choice was not clear-cut, and is said).
 
     >>> _separator(b"child_id;referral_date;team", "utf-8"), _separator(b'"a;b",c', "utf-8")
-    (';', ',')
+    ((';', []), (',', []))
+    >>> _separator(b"child id;date, referral;team", "utf-8")
+    (';', [','])
     """
     text = sample.decode(encoding, errors="replace")
     line = text.lstrip("\ufeff").split("\n", 1)[0]
     bare = "".join(line.split('"')[::2])  # (what is outside quotes)
     counts = {sep: bare.count(sep) for sep in SEPARATORS}
     best = max(SEPARATORS, key=lambda sep: (counts[sep], -SEPARATORS.index(sep)))
-    return best if counts[best] else ","
+    sep = best if counts[best] else ","
+    return sep, [other for other in SEPARATORS if other != sep and counts[other]]
 
 
 def _sniff(path: str) -> list[str]:
@@ -384,7 +389,32 @@ def read_csv(
     slash = "dayfirst" if dayfirst else "monthfirst"
     encodings = _sniff(source)
     with open(source, "rb") as handle:
-        sep = _separator(handle.read(_SAMPLE_BYTES), encodings[0])
+        head = handle.read(_SAMPLE_BYTES)
+    sep, others = _separator(head, encodings[0])
+    result = _read_csv(source, record_type, columns, slash, int(chunk_rows), progress, sep, encodings, engine)
+    if not others:
+        return result
+    shown = " and ".join(repr(x) for x in [sep, *others])
+    notice = Notice(
+        source, UNKNOWN_TYPE, "ambiguous_separator",
+        f"{source}: the header row holds {shown}; it was read as {sep!r}-separated (the most frequent); "
+        "check the columns used",
+    )  # fmt: skip
+    return ReadResult(result.tables, result.issues, result.rejected, result.columns, [*result.notices, notice])
+
+
+def _read_csv(
+    source: str,
+    record_type: str | None,
+    columns: Mapping[str, str] | None,
+    slash: str,
+    chunk_rows: int,
+    progress: Callable[[int], object] | None,
+    sep: str,
+    encodings: list[str],
+    engine: str,
+) -> ReadResult:
+    """Read with the fast reader where it can, else the stdlib reader in each encoding in turn."""
     if engine == "pyarrow" and "pyarrow" not in sys.modules:
         try:
             import pyarrow  # noqa: F401
@@ -392,12 +422,12 @@ def read_csv(
             raise CasetimeError("engine='pyarrow' needs pyarrow installed (pip install casetime[interop])") from None
     if engine != "python" and encodings[0] == "utf-8-sig":
         try:
-            return _read_arrow(source, record_type, columns, slash, int(chunk_rows), progress, sep)
+            return _read_arrow(source, record_type, columns, slash, chunk_rows, progress, sep)
         except _Fallback:
             pass
     for encoding in encodings:
         try:
-            return _read_python(source, encoding, record_type, columns, slash, int(chunk_rows), progress, sep)
+            return _read_python(source, encoding, record_type, columns, slash, chunk_rows, progress, sep)
         except _Undecodable:
             continue
     raise CasetimeError(f"{source}: cannot read the file as text: it is neither UTF-8 nor Windows-1252")
