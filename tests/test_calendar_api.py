@@ -820,9 +820,9 @@ def test_missing_marker_strings_as_scalars_match_arrays(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2009-13-01", "05/01/2009", "2009-02-29", "2009-1-5", "20090105", "5 Jan 2009", "2009-01-05x"]
+    "text", ["2009-13-01", "2009-02-29", "20090105", "2009-01-05x", "05/01/09", "5th Jan 2009", "Jan 5 2009"]
 )
-def test_non_iso_strings_are_refused(text: str) -> None:
+def test_strings_that_are_not_dates_are_refused(text: str) -> None:
     with pytest.raises(DateParseError) as excinfo:
         casetime.working_days_between(text, "2009-01-14")
     assert repr(text) in str(excinfo.value)
@@ -835,13 +835,25 @@ def test_non_iso_strings_are_refused(text: str) -> None:
     assert excinfo.value.position == 2
 
 
+@pytest.mark.parametrize("text", ["05/01/2009", "5/1/2009", "2009-1-5", "5 Jan 2009", "05-Jan-2009", "05.01.2009"])
+def test_text_dates_are_read_day_first_as_in_files(text: str) -> None:
+    # 5 January 2009 (a Monday) to 14 January: 7 working days, and 5 January written any of these ways
+    assert casetime.working_days_between(text, "14/01/2009") == 7
+    assert casetime.add_working_days([text], 7).tolist() == [d("2009-01-14")]
+
+
+def test_a_two_digit_year_is_refused_with_its_reason() -> None:
+    with pytest.raises(DateParseError, match=r"'05/01/09' \(a two-digit year is never guessed"):
+        casetime.working_days_between("05/01/09", "2009-01-14")
+
+
 def test_parse_error_position_in_end_dates_and_other_ops() -> None:
     with pytest.raises(DateParseError, match=r"position 1: '31/02/2009'"):
         casetime.working_days_between("2009-01-05", ["2009-01-14", "31/02/2009"])
     with pytest.raises(DateParseError, match=r"position 0: '2009-13-01'"):
         casetime.is_working_day(np.array(["2009-13-01", "2009-01-05"]))
-    with pytest.raises(DateParseError, match=r"position 1: '05/01/2009'"):
-        casetime.previous_working_day(pd.Series(["2009-01-05", "05/01/2009"], index=[7, 8]))
+    with pytest.raises(DateParseError, match=r"position 1: '05/01/09'"):
+        casetime.previous_working_day(pd.Series(["2009-01-05", "05/01/09"], index=[7, 8]))
     with pytest.raises(DateParseError, match=r"position 1"):
         casetime.working_days_between([d("2009-01-05"), "2009-02-30"], "2009-01-14")
 

@@ -84,3 +84,20 @@ def test_console_script_runs_without_traceback() -> None:
     assert done.returncode == EXIT_USAGE
     assert "Traceback" not in done.stderr
     assert "not a date: 'x'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("05/01/2009", "14/01/2009"), ("5 Jan 2009", "2009/01/14"), ("05-Jan-2009", "14.01.2009")]
+)
+def test_dates_on_the_command_line_are_read_as_in_files_day_first(
+    capsys: pytest.CaptureFixture[str], start: str, end: str
+) -> None:
+    assert run(capsys, "between", start, end) == (0, "7\n", "")
+    assert run(capsys, "due", start, "7") == (0, "2009-01-14\n", "")
+
+
+def test_a_two_digit_year_on_the_command_line_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "between", "05/01/09", "14/01/2009")
+    assert (status, out) == (EXIT_USAGE, "")
+    assert "'05/01/09' (a two-digit year is never guessed: write the year in full)" in err
+    assert err.count("\n") == 1

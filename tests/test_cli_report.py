@@ -712,3 +712,24 @@ def test_late_cases_are_not_mixed_into_csv(capsys: pytest.CaptureFixture[str]) -
     line = fails(capsys, "report", "--late-cases", "--format", "csv")
     assert "--late-cases" in line
     assert "csv" in line
+
+
+def test_date_format_reads_dates_no_built_in_form_covers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "initial_assessment.csv").write_text(
+        "child_id,referral_date,completion_date\nA,20090105,20090114\nB,20090105,20090115\nC,20090106,\n"
+    )
+    # without the format: three unreadable referral dates, so no period can be chosen
+    status, _, err = run(capsys, "report", str(tmp_path), "--indicators", "NI59")
+    assert status == EXIT_USAGE and "no clock dates" in err
+    status, out, _ = run(
+        capsys, "report", str(tmp_path), "--date-format", "%Y%m%d", "--indicators", "NI59", "--format", "json"
+    )
+    (ni59,) = json.loads(out)["indicators"]
+    # A: 5 -> 14 January is 7 working days (in time); B: 8 (late); C: still open
+    assert status == 0 and (ni59["overall"]["numerator"], ni59["overall"]["denominator"]) == (1, 2)
+    assert ni59["records"] == {"population": 3, "counted": 2, "still_open": 1}
+
+
+def test_period_dates_on_the_command_line_are_day_first(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "report", "--from", "01/04/2008", "--to", "31 Mar 2009", "--format", "json")
+    assert status == 0 and json.loads(out)["period"] == "2008-04-01..2009-03-31"

@@ -83,7 +83,7 @@ def test_explicit_period_and_membership() -> None:
     with pytest.raises(PeriodError, match="before its start"):
         Period("2009-01-02", "2009-01-01")
     with pytest.raises(PeriodError, match="period start"):
-        Period("05/01/2009", "2009-01-06")
+        Period("05/01/09", "2009-01-06")
     with pytest.raises(PeriodError, match="missing"):
         Period(None, "2009-01-06")
 

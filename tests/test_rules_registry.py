@@ -37,8 +37,8 @@ def test_every_rule_has_a_breaker_and_every_breaker_a_rule() -> None:
 
 
 def test_input_rules_are_the_readers_own_and_have_no_check() -> None:
-    assert list(INPUT_RULES) == [r.code for r in READER_RULES] == ["unparseable_date", "malformed_row",
-                                                                   "unknown_record_type"]  # fmt: skip
+    assert list(INPUT_RULES) == [r.code for r in READER_RULES] == ["unparseable_date", "two_digit_year",
+                                                                   "malformed_row", "unknown_record_type"]  # fmt: skip
     assert all(r.check is None for r in INPUT_RULES.values())
     assert not set(INPUT_RULES) & set(RULES)
     assert get_rule("malformed_row") is INPUT_RULES["malformed_row"]
@@ -47,7 +47,8 @@ def test_input_rules_are_the_readers_own_and_have_no_check() -> None:
 def test_the_readers_issue_messages_come_from_the_rule_objects() -> None:
     result = tables_from_frame({"child_id": ["A"], "referral_date": ["31/02/2009"]}, "ia")
     (issue,) = result.issues
-    assert issue.message == INPUT_RULES["unparseable_date"].message("referral_date", style="dd/mm/yyyy")
+    forms = "YYYY-MM-DD or dd/mm/yyyy (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)"
+    assert issue.message == INPUT_RULES["unparseable_date"].message("referral_date", forms=forms)
     assert "referral_date could not be read as a date" in issue.message
 
 

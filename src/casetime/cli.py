@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from casetime.calendar import CONVENTIONS, WorkingCalendar, england
-from casetime.dates import day_number
+from casetime.dates import date_from_day, day_number
 from casetime.errors import CalendarRangeError, CasetimeError
 
 __all__ = ["main", "console", "build_parser", "EXIT_OK", "EXIT_DATA_ERRORS", "EXIT_USAGE"]
@@ -63,13 +63,14 @@ def _cmd_due(args: argparse.Namespace) -> int:
 
 
 def _date_arg(text: str) -> str:
+    """A date on the command line, read as in files (day first), given on as ISO."""
     try:
-        missing = day_number(text) is None
+        day = day_number(text)
     except CasetimeError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    if missing:
-        raise argparse.ArgumentTypeError("a date is required, for example 2009-01-05")
-    return text
+    if day is None:
+        raise argparse.ArgumentTypeError("a date is required, for example 2009-01-05 or 05/01/2009")
+    return date_from_day(day).isoformat()
 
 
 def _year_arg(text: str) -> int:
@@ -160,7 +161,14 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--late-cases", action="store_true", help="list the late cases (child ids: personal data)")
-    p.add_argument("--month-first", action="store_true", help="slash dates are mm/dd/yyyy (default dd/mm/yyyy)")
+    p.add_argument(
+        "--month-first", action="store_true",
+        help="numeric dates in the files are mm/dd/yyyy (default dd/mm/yyyy)",
+    )  # fmt: skip
+    p.add_argument(
+        "--date-format", metavar="FORMAT",
+        help="read every date in the files with this strptime format, e.g. '%%Y%%m%%d' or '%%d/%%m/%%y'",
+    )  # fmt: skip
     p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
     p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
     p.add_argument("--convention", choices=CONVENTIONS, default="day0", help="day0 (default) or inclusive")
@@ -180,7 +188,14 @@ def _add_report_commands(sub: Any) -> None:
     p = sub.add_parser("validate", help="the data-quality report of CSV extracts (exit 1 when there are errors)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="CSV files or directories of them")
     p.add_argument("-o", "--output", help="write the row-level issues to this CSV file")
-    p.add_argument("--month-first", action="store_true", help="slash dates are mm/dd/yyyy (default dd/mm/yyyy)")
+    p.add_argument(
+        "--month-first", action="store_true",
+        help="numeric dates in the files are mm/dd/yyyy (default dd/mm/yyyy)",
+    )  # fmt: skip
+    p.add_argument(
+        "--date-format", metavar="FORMAT",
+        help="read every date in the files with this strptime format, e.g. '%%Y%%m%%d' or '%%d/%%m/%%y'",
+    )  # fmt: skip
     p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
     p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
     p.add_argument(
@@ -227,7 +242,7 @@ def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
     progress = _progress()
     extract = load(
         *paths, record_type=args.record_type, columns=_columns(args.column), dayfirst=not args.month_first,
-        as_at=args.as_at, progress=progress,
+        date_format=args.date_format, as_at=args.as_at, progress=progress,
     )  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from casetime._compat import is_arrow_array, is_polars_series, pandas_kind
-from casetime.errors import CasetimeError, DateParseError
+from casetime.errors import DateParseError
 
 __all__ = [
     "MISSING",
@@ -45,6 +47,11 @@ __all__ = [
     "is_missing_scalar",
     "is_array_like",
     "parse_date_strings",
+    "read_date_strings",
+    "DatesRead",
+    "DATE_FORMS",
+    "DateStyle",
+    "time_of_day_ok",
     "to_day_numbers",
     "weekday",
     "add_years",
@@ -52,6 +59,7 @@ __all__ = [
 ]
 
 DayArray = npt.NDArray[np.int64]
+_Index = npt.NDArray[np.int64]
 
 #: The day number that stands for a missing date (``NaT`` viewed as ``int64``).
 MISSING: Final[int] = int(np.iinfo(np.int64).min)
@@ -126,15 +134,16 @@ def day_number(value: object, position: int | None = None) -> int | None:
     """The day number of one date-like value, or ``None`` when it is missing.
 
     Accepts :class:`datetime.date`, :class:`datetime.datetime` (the date part,
-    as written), ``pandas.Timestamp``, ``numpy.datetime64`` of any unit and ISO
-    ``YYYY-MM-DD`` strings (a time after the date is ignored).
+    as written), ``pandas.Timestamp``, ``numpy.datetime64`` of any unit and text
+    in the forms :func:`parse_date_strings` reads, day first (a time after the
+    date is ignored).
 
-    >>> day_number("2009-01-05T16:30")
-    14249
-    >>> day_number("31/02/2009")
+    >>> day_number("2009-01-05T16:30"), day_number("05/01/2009"), day_number("5 Jan 2009")
+    (14249, 14249, 14249)
+    >>> day_number("31/02/2009")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    casetime.errors.DateParseError: not a date: '31/02/2009'; expected an ISO date such as 2009-01-05
+    casetime.errors.DateParseError: not a date: '31/02/2009'; expected a real date such as 2009-01-05, ...
     """
     if type(value) is str:
         quick = _iso_day(value)
@@ -149,10 +158,10 @@ def day_number(value: object, position: int | None = None) -> int | None:
     if isinstance(value, np.datetime64):
         return int(value.astype("M8[D]").view("i8"))
     if isinstance(value, str):
-        days, bad = parse_date_strings(np.array([value]), slash=None)
-        if bad[0]:
-            raise DateParseError(value, position)
-        return None if days[0] == MISSING else int(days[0])
+        read = read_date_strings(np.array([value]))
+        if read.bad[0]:
+            raise DateParseError(value, position, short_year=bool(read.short_year[0]))
+        return None if read.days[0] == MISSING else int(read.days[0])
     raise DateParseError(value, position, detail=f"unsupported type {type(value).__name__}")
 
 
@@ -222,18 +231,19 @@ def _array_to_days(arr: np.ndarray) -> DayArray:
         return arr.astype("M8[D]", copy=False).view(np.int64)
     if arr.dtype.kind in "US":
         flat = arr.ravel()
-        days, bad = parse_date_strings(flat, slash=None)
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise DateParseError(flat[pos].item() if hasattr(flat[pos], "item") else flat[pos], pos)
-        return days.reshape(arr.shape)
+        read = read_date_strings(flat)
+        if read.bad.any():
+            pos = int(np.flatnonzero(read.bad)[0])
+            value = flat[pos].item() if hasattr(flat[pos], "item") else flat[pos]
+            raise DateParseError(value, pos, short_year=bool(read.short_year[pos]))
+        return read.days.reshape(arr.shape)
     if arr.dtype.kind == "O":
         flat = arr.ravel()
         if flat.size == 0:
             return np.empty(arr.shape, dtype=np.int64)
         # str() of a date, datetime, Timestamp or datetime64 is ISO; parse all at once,
         # then look again only at the rows the fast parse could not read.
-        days, bad = parse_date_strings(flat.astype(str), slash=None)
+        days, bad = parse_date_strings(flat.astype(str))
         for pos in np.flatnonzero(bad).tolist():
             got = day_number(flat[pos], pos)
             days[pos] = MISSING if got is None else got
@@ -289,119 +299,266 @@ def coerce_dates(values: Any) -> Coerced:
 # ---------------------------------------------------------------------------
 
 _ZERO: Final = ord("0")
-_MIN_WIDTH: Final = 16
-_TIME_CHARS: Final = np.array([ord(c) for c in "0123456789:.+-Z "], dtype=np.uint32)
+_SEPARATORS: Final = np.array([ord(c) for c in "-/. "], dtype=np.uint32)
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_LONGEST_MONTH: Final = max(len(name) for name in _MONTHS)
+_TIME: Final = re.compile(
+    r"[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?(?: ?([AaPp][Mm]))?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+)
+
+#: How the built-in reading is described in messages, by ``dayfirst``.
+DATE_FORMS: Final = {
+    True: "YYYY-MM-DD or dd/mm/yyyy (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)",
+    False: "YYYY-MM-DD or mm/dd/yyyy (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)",
+}
 
 
-def _digits(codes: npt.NDArray[np.uint32], rows: npt.NDArray[np.intp], cols: Any) -> tuple[Any, Any]:
-    """Value and validity of the decimal digits at (rows, cols[i]) for each i."""
-    value = np.zeros(len(rows), dtype=np.int64)
-    ok = np.ones(len(rows), dtype=bool)
-    for col in cols:
-        c = codes[rows, col].astype(np.int64) - _ZERO
-        ok &= (c >= 0) & (c <= 9)
-        value = value * 10 + c
+class DatesRead(NamedTuple):
+    """What :func:`read_date_strings` made of an array of text: day numbers (:data:`MISSING` where
+    blank or unreadable), the rows that were not blank and not a real date, and among those the rows
+    whose only fault is a two-digit year (never guessed: 09 may be 2009 or 1909)."""
+
+    days: DayArray
+    bad: npt.NDArray[np.bool_]
+    short_year: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class DateStyle:
+    """How a reader reads date text: day first (the default) or month first, or one strptime format.
+
+    >>> DateStyle().read(["05/01/2009"]).days.tolist(), DateStyle(dayfirst=False).forms
+    ([14249], 'YYYY-MM-DD or mm/dd/yyyy (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)')
+    """
+
+    dayfirst: bool = True
+    date_format: str | None = None
+
+    def read(self, values: Any) -> DatesRead:
+        """:func:`read_date_strings` in this style."""
+        return read_date_strings(values, dayfirst=self.dayfirst, date_format=self.date_format)
+
+    @property
+    def forms(self) -> str:
+        """The forms read, in words, for messages."""
+        if self.date_format is not None:
+            return f"the date format {self.date_format!r}"
+        return DATE_FORMS[self.dayfirst]
+
+
+def time_of_day_ok(text: str) -> bool:
+    """Whether ``text`` is what may follow a date: a space or ``T`` and a time of day, with seconds,
+    fractions, ``AM``/``PM`` or a UTC offset (the time itself is ignored: the date is as written).
+
+    >>> [time_of_day_ok(t) for t in (" 14:30", "T23:59:59.000", " 12:00 AM", " 0:00", " 25:00", " 12")]
+    [True, True, True, True, False, False]
+    """
+    found = _TIME.fullmatch(text)
+    if found is None:
+        return False
+    hour, minute, second, half = found.groups()
+    top = 12 if half else 23
+    return int(hour) <= top and int(minute) <= 59 and (second is None or int(second) <= 59)
+
+
+def _gather(codes: npt.NDArray[np.uint32], start: _Index, width: int) -> npt.NDArray[np.uint32]:
+    """``width`` characters of each row from ``start`` (the row's end past the last column)."""
+    cols = np.minimum(start[:, None] + np.arange(width), codes.shape[1] - 1)
+    return np.take_along_axis(codes, cols, axis=1)
+
+
+def _number(chars: npt.NDArray[np.uint32], length: _Index) -> tuple[_Index, npt.NDArray[np.bool_]]:
+    """The value of the first ``length`` characters of each row, and whether they are all digits."""
+    digits = chars.astype(np.int64) - _ZERO
+    used = np.arange(chars.shape[1])[None, :] < length[:, None]
+    ok: npt.NDArray[np.bool_] = np.asarray(np.where(used, (digits >= 0) & (digits <= 9), True).all(axis=1))
+    value = np.zeros(chars.shape[0], dtype=np.int64)
+    for k in range(chars.shape[1]):
+        value = np.where(used[:, k], value * 10 + digits[:, k], value)
     return value, ok
 
 
-def _time_tail_ok(codes: npt.NDArray[np.uint32], rows: npt.NDArray[np.intp], start: Any) -> Any:
-    """True where the text from ``start`` is empty, or a separator then a time of day."""
-    width = codes.shape[1]
-    start = np.minimum(start, width - 1)
-    first = codes[rows, start]
-    result = first == 0
-    more = np.flatnonzero(~result)
-    if more.size:
-        sub = codes[rows[more]]
-        begin = start[more]
-        sep = (first[more] == ord(" ")) | (first[more] == ord("T"))
-        after = np.arange(width)[None, :] > begin[:, None]
-        allowed = np.isin(sub, _TIME_CHARS) | (sub == 0) | ~after
-        nonempty = (np.where(after, sub, 0) != 0).any(axis=1)
-        result[more] = sep & allowed.all(axis=1) & nonempty
+def _lookup_text(chars: npt.NDArray[np.uint32], accept: Callable[[str], int]) -> _Index:
+    """``accept(text)`` for each row of characters, called once per distinct text."""
+    text = np.ascontiguousarray(chars).view(f"<U{chars.shape[1]}").ravel()
+    uniq, inverse = np.unique(text, return_inverse=True)
+    answers = np.array([accept(str(t)) for t in uniq.tolist()], dtype=np.int64)
+    result: _Index = answers[inverse.ravel()]
     return result
 
 
-def parse_date_strings(values: Any, *, slash: str | None = "dayfirst") -> tuple[DayArray, npt.NDArray[np.bool_]]:
-    """Parse an array of date strings without a Python loop over rows.
+def read_date_strings(values: Any, *, dayfirst: bool = True, date_format: str | None = None) -> DatesRead:
+    """Read an array of date text, vectorised: see :func:`parse_date_strings` for the forms read.
 
-    Recognises ISO ``YYYY-MM-DD`` and, unless ``slash`` is ``None``, slash dates
-    ``dd/mm/yyyy`` (``slash="dayfirst"``, the English default) or
-    ``mm/dd/yyyy`` (``slash="monthfirst"``), with one- or two-digit day and
-    month. A time of day after the date (``2009-01-05T10:00``,
-    ``05/01/2009 10:00``) is allowed and ignored.
+    With ``date_format`` (a :meth:`datetime.datetime.strptime` format such as ``"%d %B %Y"``) every
+    text is read with that format only, once per distinct text.
 
-    Returns ``(days, bad)``: day numbers with :data:`MISSING` for blank or
-    unparseable rows, and a mask of the rows that were not blank but could not
-    be read as a real date (``31/02/2009`` is bad, never shifted to March).
-
-    >>> days, bad = parse_date_strings(np.array(["2009-01-05", "05/01/2009", "", "31/02/2009"]))
-    >>> days[:2].tolist(), bad.tolist()
-    ([14249, 14249], [False, False, False, True])
+    >>> read_date_strings(["05/01/09", "5 Jan 2009"]).short_year.tolist()
+    [True, False]
     """
-    if slash not in (None, "dayfirst", "monthfirst"):
-        raise CasetimeError(f"slash must be 'dayfirst', 'monthfirst' or None, not {slash!r}")
     arr = np.asarray(values)
     if arr.dtype.kind == "S":
         arr = np.char.decode(arr, "utf-8", errors="replace")
-    arr = np.strings.strip(arr.astype(str, copy=False))
+    arr = np.strings.strip(arr.astype(str, copy=False).ravel())
     n = arr.shape[0]
     days = np.full(n, MISSING, dtype=np.int64)
-    bad = np.zeros(n, dtype=bool)
+    short = np.zeros(n, dtype=bool)
     if n == 0:
-        return days, bad
-    width = max(arr.dtype.itemsize // 4, _MIN_WIDTH)
-    arr = arr.astype(f"<U{width}", copy=False)
-    codes = np.ascontiguousarray(arr).view(np.uint32).reshape(n, width)
-    blank = (codes[:, 0] == 0) | np.isin(arr, list(_MISSING_STRINGS))
+        return DatesRead(days, short.copy(), short)
+    blank = (arr == "") | np.isin(arr, list(_MISSING_STRINGS))
+    if date_format is not None:
+        days = _lookup_text(
+            np.ascontiguousarray(np.where(blank, "", arr)).view(np.uint32).reshape(n, -1),
+            lambda text: _strptime_day(text, date_format),
+        )
+        return DatesRead(days, (days == MISSING) & ~blank, short)
+    width = max(arr.dtype.itemsize // 4 + 1, 11)  # a last column of NUL ends every row
+    codes = np.ascontiguousarray(arr.astype(f"<U{width}")).view(np.uint32).reshape(n, width)
     year = np.zeros(n, dtype=np.int64)
     month = np.zeros(n, dtype=np.int64)
     day = np.zeros(n, dtype=np.int64)
     ok = np.zeros(n, dtype=bool)
 
-    # ISO: YYYY-MM-DD, then the end or a time
-    iso = ~blank & (codes[:, 4] == ord("-")) & (codes[:, 7] == ord("-"))
+    # the common case first, cheaply: exactly YYYY-MM-DD
+    iso = ~blank & (codes[:, 4] == ord("-")) & (codes[:, 7] == ord("-")) & (codes[:, 10] == 0)
     rows = np.flatnonzero(iso)
     if rows.size:
-        y, oky = _digits(codes, rows, (0, 1, 2, 3))
-        m, okm = _digits(codes, rows, (5, 6))
-        d, okd = _digits(codes, rows, (8, 9))
-        tail = _time_tail_ok(codes, rows, np.full(rows.size, 10))
-        year[rows], month[rows], day[rows] = y, m, d
-        ok[rows] = oky & okm & okd & tail
+        digits = np.delete(codes[rows, :10].astype(np.int64) - _ZERO, (4, 7), axis=1)
+        fits = ((digits >= 0) & (digits <= 9)).all(axis=1)
+        iso[rows[~fits]] = False  # (left to the general reading, which says why)
+        rows, digits = rows[fits], digits[fits]
+        y, m, d = (digits[:, a:b] @ (10 ** np.arange(b - a - 1, -1, -1)) for a, b in ((0, 4), (4, 6), (6, 8)))
+        year[rows], month[rows], day[rows], ok[rows] = y, m, d, True
 
-    if slash is not None:
-        sl = ~blank & ~iso & ((codes[:, 1] == ord("/")) | (codes[:, 2] == ord("/")))
-        rows = np.flatnonzero(sl)
-        if rows.size:
-            p1 = np.where(codes[rows, 1] == ord("/"), 1, 2)
-            a1, ok1 = _digits(codes, rows, (0,))
-            a2, ok2 = _digits(codes, rows, (1,))
-            first = np.where(p1 == 2, a1 * 10 + a2, a1)
-            okf = ok1 & (ok2 | (p1 == 1))
-            s2 = p1 + 1
-            second_one = codes[rows, s2 + 1] == ord("/")
-            p2 = np.where(second_one, s2 + 1, s2 + 2)
-            b1, okb1 = _digits(codes, rows, (s2,))
-            b2, okb2 = _digits(codes, rows, (np.minimum(s2 + 1, width - 1),))
-            second = np.where(second_one, b1, b1 * 10 + b2)
-            oks = okb1 & (okb2 | second_one) & (codes[rows, np.minimum(p2, width - 1)] == ord("/"))
-            y, oky = _digits(codes, rows, tuple(np.minimum(p2 + k, width - 1) for k in (1, 2, 3, 4)))
-            tail = _time_tail_ok(codes, rows, p2 + 5)
-            if slash == "dayfirst":
-                d, m = first, second
-            else:
-                m, d = first, second
-            year[rows], month[rows], day[rows] = y, m, d
-            ok[rows] = okf & oks & oky & tail
+    rows = np.flatnonzero(~blank & ~iso)
+    if rows.size:
+        y, m, d, fits, short_rows = _read_general(codes[rows], dayfirst)
+        year[rows], month[rows], day[rows], ok[rows], short[rows] = y, m, d, fits, short_rows
 
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1000)
     months = np.where(ok, (year - 1970) * 12 + month - 1, 0)
-    start = months.astype("M8[M]").astype("M8[D]").view(np.int64)
-    length = (months + 1).astype("M8[M]").astype("M8[D]").view(np.int64) - start
+    first = months.astype("M8[M]").astype("M8[D]").view(np.int64)
+    length = (months + 1).astype("M8[M]").astype("M8[D]").view(np.int64) - first
     ok &= day <= length
-    days[ok] = start[ok] + day[ok] - 1
-    bad = ~ok & ~blank
+    days[ok] = first[ok] + day[ok] - 1
+    return DatesRead(days, ~ok & ~blank, short & ~blank)
+
+
+def _read_general(
+    codes: npt.NDArray[np.uint32], dayfirst: bool
+) -> tuple[_Index, _Index, _Index, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Year, month, day, whether the text is a date form, and whether it is one but for a two-digit year.
+
+    The text is three parts with the same separator (``-``, ``/``, ``.`` or a space) twice, then
+    nothing or a time of day: ``YYYY sep M sep D``, ``D sep M sep YYYY`` (``M sep D sep YYYY`` when not
+    ``dayfirst``) or ``D sep MonthName sep YYYY``, with one- or two-digit days and months.
+    """
+    n, width = codes.shape
+    col = np.arange(width)[None, :]
+    lower = codes | np.uint32(0x20)
+    alpha = (lower >= ord("a")) & (lower <= ord("z"))
+    digit = (codes >= _ZERO) & (codes <= _ZERO + 9)
+    other = ~(alpha | digit)
+    r = np.arange(n)
+    s1 = np.argmax(other, axis=1)
+    s2 = np.argmax(other & (col > s1[:, None]), axis=1)
+    e3 = np.argmax(~digit & (col > s2[:, None]), axis=1)
+    sep = codes[r, s1]
+    len1, len2, len3 = s1, s2 - s1 - 1, e3 - s2 - 1
+    shaped = np.isin(sep, _SEPARATORS) & (codes[r, s2] == sep) & (len1 >= 1) & (len2 >= 1) & (len3 >= 1)
+
+    first, first_digits = _number(codes[:, :4], len1)
+    second, second_digits = _number(_gather(codes, s1 + 1, 2), len2)
+    third, _ = _number(_gather(codes, s2 + 1, 4), np.minimum(len3, 4))
+    named = np.zeros(n, dtype=np.int64)
+    wordy = np.flatnonzero(shaped & (len2 >= 3) & (len2 <= _LONGEST_MONTH))
+    if wordy.size:
+        chars = _gather(lower[wordy], s1[wordy] + 1, _LONGEST_MONTH)
+        chars = np.where(np.arange(_LONGEST_MONTH)[None, :] < len2[wordy, None], chars, 0)
+        named[wordy] = _lookup_text(chars, lambda text: _MONTHS.get(text, 0))
+
+    small1 = first_digits & (len1 <= 2)
+    small2 = (second_digits & (len2 <= 2)) | (named > 0)
+    year_first = shaped & first_digits & (len1 == 4) & second_digits & (len2 <= 2) & (len3 <= 2)
+    year_last = shaped & small1 & small2 & (len3 == 4)
+    short = shaped & small1 & small2 & (len3 == 2)
+    month_second = np.where(named > 0, named, second)
+    if dayfirst:
+        day_last, month_last = first, month_second
+    else:
+        day_last = np.where(named > 0, first, second)
+        month_last = np.where(named > 0, named, first)
+    year = np.where(year_first, first, third)
+    month = np.where(year_first, second, month_last)
+    day = np.where(year_first, third, day_last)
+
+    fits = year_first | year_last
+    tails = np.flatnonzero((fits | short) & (codes[r, e3] != 0))
+    if tails.size:
+        start = e3[tails]
+        chars = _gather(codes[tails], start, width - int(start.min()))
+        timed = _lookup_text(chars, lambda text: int(time_of_day_ok(text))).astype(bool)
+        fits[tails] &= timed
+        short[tails] &= timed
+    return year, month, day, fits, short
+
+
+def _strptime_day(text: str, date_format: str) -> int:
+    if text == "":
+        return MISSING
+    try:
+        return _dt.datetime.strptime(text, date_format).date().toordinal() - EPOCH_ORDINAL
+    except ValueError:
+        return MISSING
+
+
+def parse_date_strings(
+    values: Any, *, dayfirst: bool = True, date_format: str | None = None
+) -> tuple[DayArray, npt.NDArray[np.bool_]]:
+    """Parse an array of date strings without a Python loop over rows.
+
+    Reads, always day first unless ``dayfirst=False``:
+
+    - ``YYYY-MM-DD`` (ISO), and year first with ``/`` or ``.`` (``2009/01/05``);
+    - ``dd/mm/yyyy`` with ``/``, ``-``, ``.`` or a space between (``05-01-2009``, ``5.1.2009``), or
+      ``mm/dd/yyyy`` with ``dayfirst=False``;
+    - a month by name or three-letter abbreviation, any case (``5 Jan 2009``, ``05-Jan-2009``,
+      ``5 January 2009``);
+    - any of these followed by a space or ``T`` and a time of day (``05/01/2009 12:00 AM``,
+      ``2009-01-05T10:00:00.000Z``), which is ignored: the date is as written.
+
+    A two-digit year (``05/01/09``) is never guessed. ``date_format`` reads every text with one
+    :meth:`datetime.datetime.strptime` format instead.
+
+    Returns ``(days, bad)``: day numbers with :data:`MISSING` for blank or unparseable rows, and a
+    mask of the rows that were not blank but could not be read as a real date (``31/02/2009`` is bad,
+    never shifted to March).
+
+    >>> days, bad = parse_date_strings(["2009-01-05", "05/01/2009", "", "31/02/2009", "5 Jan 2009 0:00"])
+    >>> days.tolist()[:2], days.tolist()[-1], bad.tolist()
+    ([14249, 14249], 14249, [False, False, False, True, False])
+    """
+    days, bad, _ = read_date_strings(values, dayfirst=dayfirst, date_format=date_format)
     return days, bad
 
 

@@ -40,12 +40,19 @@ class DateParseError(CasetimeError):
     The message names the value and, for arrays, its position.
     """
 
-    def __init__(self, value: object, position: int | None = None, *, detail: str = "") -> None:
+    def __init__(
+        self, value: object, position: int | None = None, *, detail: str = "", short_year: bool = False
+    ) -> None:
         self.value = value
         self.position = position
         where = "" if position is None else f" at position {position}"
+        if short_year:
+            detail = detail or "a two-digit year is never guessed: write the year in full"
         extra = f" ({detail})" if detail else ""
-        super().__init__(f"not a date{where}: {value!r}{extra}; expected an ISO date such as 2009-01-05")
+        super().__init__(
+            f"not a date{where}: {value!r}{extra}; expected a real date such as 2009-01-05, 05/01/2009 "
+            "(day first) or 5 Jan 2009"
+        )
 
 
 class CalendarRangeError(CasetimeError):

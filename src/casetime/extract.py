@@ -124,6 +124,7 @@ def load(
     record_type: str | None = None,
     columns: Mapping[str, Any] | None = None,
     dayfirst: bool = True,
+    date_format: str | None = None,
     calendar: WorkingCalendar | None = None,
     as_at: object = None,
     strict: bool = False,
@@ -148,8 +149,13 @@ def load(
         mapping for every input, or one per record type (``{"initial_assessment": {"completion_date":
         "Signed off"}, "cpp": {...}}``) or per file (a key that is a path or file name).
     dayfirst:
-        Slash dates are ``dd/mm/yyyy`` (default, as in English exports) or, if
-        ``False``, ``mm/dd/yyyy``.
+        Numeric dates are day first, ``dd/mm/yyyy`` (default, as in English exports) or, if
+        ``False``, month first, ``mm/dd/yyyy``. ISO ``YYYY-MM-DD``, ``05-01-2009``, ``05.01.2009``,
+        ``5 Jan 2009``, ``05-Jan-2009``, ``2009/01/05`` and a time after any of them are read too
+        (see :func:`casetime.dates.parse_date_strings`); a two-digit year is never guessed.
+    date_format:
+        Read every date text with this :meth:`datetime.datetime.strptime` format instead
+        (``"%Y%m%d"``, ``"%d/%m/%y"``): for anything the forms above do not cover.
     calendar, as_at:
         Passed to :func:`casetime.validation.validate` (coverage and "as at" checks) and kept on the
         extract, where :func:`casetime.compute` and :func:`casetime.open_cases` find them.
@@ -163,7 +169,15 @@ def load(
 
     if not inputs:
         raise CasetimeError("load() needs at least one input: a CSV file, a directory, a DataFrame or a Table")
-    combined = read_inputs(inputs, record_type, columns=columns, dayfirst=dayfirst, engine=engine, progress=progress)
+    combined = read_inputs(
+        inputs,
+        record_type,
+        columns=columns,
+        dayfirst=dayfirst,
+        date_format=date_format,
+        engine=engine,
+        progress=progress,
+    )
     report = QualityReport(
         dict(combined.tables),
         list(combined.issues),

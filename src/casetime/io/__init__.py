@@ -15,9 +15,11 @@ or an explicit ``columns={standard: heading}`` mapping); columns that match
 nothing are kept as :class:`~casetime.tables.Labels` in ``table.extra``.
 
 Dates: ``datetime`` columns are taken as they are; text is parsed vectorised by
-:func:`casetime.dates.parse_date_strings`: ISO ``YYYY-MM-DD`` and slash dates,
-day first (``dd/mm/yyyy``, the default) or month first (``dayfirst=False``),
-with any time of day ignored.
+:func:`casetime.dates.parse_date_strings`: ISO ``YYYY-MM-DD``, numeric dates day first
+(``dd/mm/yyyy``, ``05-01-2009``, ``05.01.2009``: the default) or month first
+(``dayfirst=False``), ``5 Jan 2009``, ``05-Jan-2009``, ``2009/01/05``, with any time of day
+ignored; a two-digit year is never guessed (rule ``two_digit_year``); ``date_format=`` reads one
+strptime format instead.
 
 The rooms: :mod:`~casetime.io.assemble` (the seam every reader feeds),
 :mod:`~casetime.io.csv` (CSV files), :mod:`~casetime.io.frames` (pandas, polars, dicts) and

@@ -14,7 +14,7 @@ with the validation rules in :data:`casetime.validation.RULES`).
 
 >>> from casetime.io._columns import text_from_strs
 >>> layout = layout_of(["child_id", "referral_date"], "ia", None, "<example>", None)
->>> assembler = Assembler(layout, "<example>", "dayfirst")
+>>> assembler = Assembler(layout, "<example>", DateStyle())
 >>> assembler.add(Chunk([text_from_strs(["A", "B"]), text_from_strs(["05/01/2009", "31/02/2009"])],
 ...                     np.arange(2, 4)))
 >>> result = assembler.finish()
@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime._keys import Part
-from casetime.dates import MISSING, parse_date_strings
+from casetime.dates import MISSING, DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import (
     ArrowText,
@@ -59,6 +59,7 @@ __all__ = [
     "INPUT_RULES",
     "type_column",
     "UNPARSEABLE_DATE",
+    "TWO_DIGIT_YEAR",
     "MALFORMED_ROW",
     "UNKNOWN_RECORD_TYPE",
     "ReadResult",
@@ -89,8 +90,19 @@ UNPARSEABLE_DATE: Final = Rule(
     record_types=RECORD_TYPES,
     description="a date cell that is not a real date (e.g. 31/02/2009 or text)",
     messages={
-        "*": "{field} could not be read as a date (expected YYYY-MM-DD or {style}, a real calendar date); "
+        "*": "{field} could not be read as a date (expected {forms}, a real calendar date); "
         "it is left missing, never guessed"
+    },
+    source=_READING,
+)
+#: A date cell written with a two-digit year.
+TWO_DIGIT_YEAR: Final = Rule(
+    code="two_digit_year",
+    record_types=RECORD_TYPES,
+    description="a date cell with a two-digit year (05/01/09: 2009 or 1909?)",
+    messages={
+        "*": "{field} has a two-digit year, which is never guessed; it is left missing: write the year in full "
+        "(05/01/2009), or give the format (date_format= in Python, --date-format on the command line)"
     },
     source=_READING,
 )
@@ -117,7 +129,7 @@ UNKNOWN_RECORD_TYPE: Final = Rule(
     source=_READING,
 )
 #: The rules the assembler applies while reading, in the order their issues are listed.
-INPUT_RULES: Final = (UNPARSEABLE_DATE, MALFORMED_ROW, UNKNOWN_RECORD_TYPE)
+INPUT_RULES: Final = (UNPARSEABLE_DATE, TWO_DIGIT_YEAR, MALFORMED_ROW, UNKNOWN_RECORD_TYPE)
 
 
 class ReadResult(NamedTuple):
@@ -157,13 +169,13 @@ class Prepared:
     dates: dict[int, tuple[_I64, _I64, _Obj]]
 
 
-def date_part(col: Column, slash: str) -> tuple[_I64, _I64, _Obj]:
+def date_part(col: Column, style: DateStyle) -> tuple[_I64, _I64, _Obj]:
     """Day numbers, and the positions and original text of unparseable dates."""
     if isinstance(col, Days):
         return col.days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     col = as_text(col)
     source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
-    days_u, bad_u = parse_date_strings(source, slash=slash)
+    days_u, bad_u, _ = style.read(source)
     days: _I64 = np.take(days_u, col.codes)
     if not bad_u.any():
         return days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
@@ -171,7 +183,7 @@ def date_part(col: Column, slash: str) -> tuple[_I64, _I64, _Obj]:
     return days, bad, col.uniq[col.codes[bad]].astype(object)
 
 
-def ragged_part(col: Column, slash: str) -> tuple[_I64, _I64, _I64, _Obj]:
+def ragged_part(col: Column, style: DateStyle) -> tuple[_I64, _I64, _I64, _Obj]:
     """Plan reviews: (row lengths, day numbers, positions of rows with bad dates, their text)."""
     n = length(col)
     if isinstance(col, ArrowText):
@@ -180,7 +192,7 @@ def ragged_part(col: Column, slash: str) -> tuple[_I64, _I64, _I64, _Obj]:
         present = col.days != MISSING
         return present.astype(np.int64), col.days[present], np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     if isinstance(col, Lists):
-        days, bad, _ = date_part(col.pieces, slash)
+        days, bad, _ = date_part(col.pieces, style)
         piece_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(col.offsets))
         keep = days != MISSING
         lengths = np.bincount(piece_row[keep], minlength=n).astype(np.int64)
@@ -194,7 +206,7 @@ def ragged_part(col: Column, slash: str) -> tuple[_I64, _I64, _I64, _Obj]:
     source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
     counts = (np.strings.count(source, ";") + 1).astype(np.int64)
     pieces = text_array(";".join(source.tolist()).split(";"))
-    days_p, bad_p = parse_date_strings(pieces, slash=slash)
+    days_p, bad_p, _ = style.read(pieces)
     bounds = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
     good = days_p != MISSING
@@ -436,14 +448,14 @@ class _Parts:
 class Assembler:
     """Collects a reader's chunks into one table per record type, with their issues (see the module docstring).
 
-    ``source`` names the input in every issue (a file's path, ``<dataframe>``); ``slash`` is how
-    slash dates are read (``"dayfirst"`` or ``"monthfirst"``).
+    ``source`` names the input in every issue (a file's path, ``<dataframe>``); ``style`` is how
+    date text is read (day first unless told otherwise).
     """
 
-    def __init__(self, layout: Layout, source: str, slash: str) -> None:
+    def __init__(self, layout: Layout, source: str, style: DateStyle) -> None:
         self.layout = layout
         self.source = source
-        self.slash = slash
+        self.style = style
         self.parts = {kind: _Parts() for kind in ([layout.fixed] if layout.fixed else [])}
         self.rejected_rows: list[_I64] = []
         self.rejected_values: list[_Obj] = []
@@ -548,12 +560,12 @@ class Assembler:
             if name not in plan.fields:
                 continue
             ready_dates = chunk.dates.get(plan.fields[name]) if index is None else None
-            days, bad, values = ready_dates or date_part(column(plan.fields[name]), self.slash)
+            days, bad, values = ready_dates or date_part(column(plan.fields[name]), self.style)
             parts.dates.setdefault(name, []).append(days)
             if bad.size:
                 parts.issues.setdefault((UNPARSEABLE_DATE.code, name), []).append((base + bad, values))
         if "review_dates" in plan.fields:
-            lengths, days, bad, values = ragged_part(column(plan.fields["review_dates"]), self.slash)
+            lengths, days, bad, values = ragged_part(column(plan.fields["review_dates"]), self.style)
             parts.review_lengths.append(lengths)
             parts.review_days.append(days)
             if bad.size:
@@ -596,7 +608,7 @@ class Assembler:
                 at += size
             source = Labels(np.zeros(n, dtype=np.int64), np.array([self.source], dtype=object))
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
-            issues.extend(_issue_sets(kind, parts.issues, self.slash))
+            issues.extend(_issue_sets(kind, parts.issues, self.style))
         columns, notices = self._columns_used(tables)
         rejected = []
         if self.rejected_rows:
@@ -632,15 +644,22 @@ class Assembler:
         return columns, notices
 
 
-def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]], slash: str) -> list[IssueSet]:
+def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]], style: DateStyle) -> list[IssueSet]:
     order = {name: i for i, name in enumerate(SCHEMAS[kind].columns)}
-    keys = sorted(found, key=lambda k: (k[0] != MALFORMED_ROW.code, order.get(k[1], -1)))
     rules = {rule.code: rule for rule in INPUT_RULES}
-    style = "dd/mm/yyyy" if slash == "dayfirst" else "mm/dd/yyyy"
-    out = []
-    for code, name in keys:
-        pieces = found[code, name]
+    joined: dict[tuple[str, str], tuple[_I64, _Obj]] = {}
+    for (code, name), pieces in found.items():
         positions = np.concatenate([p for p, _ in pieces])
         values = np.concatenate([v for _, v in pieces])
-        out.append(IssueSet(kind, code, name, positions, values, rules[code].message(name, style=style)))
-    return out
+        if code == UNPARSEABLE_DATE.code and name != "review_dates":  # a two-digit year is said as one
+            short = style.read(values.astype(str)).short_year
+            if short.any():
+                joined[TWO_DIGIT_YEAR.code, name] = positions[short], values[short]
+                positions, values = positions[~short], values[~short]
+        if positions.size:
+            joined[code, name] = positions, values
+    keys = sorted(joined, key=lambda k: (k[0] != MALFORMED_ROW.code, order.get(k[1], -1), k[0]))
+    return [
+        IssueSet(kind, code, name, *joined[code, name], rules[code].message(name, forms=style.forms))
+        for code, name in keys
+    ]

@@ -32,6 +32,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import ArrowText, Column, NulError, length, text_from_strs
 from casetime.io.assemble import Assembler, Chunk, Prepared, ReadResult, layout_of
@@ -137,7 +138,7 @@ def _read_python(
     encoding: str,
     record_type: str | None,
     columns: Mapping[str, str] | None,
-    slash: str,
+    style: DateStyle,
     chunk_rows: int,
     progress: Callable[[int], object] | None,
     sep: str = ",",
@@ -148,7 +149,7 @@ def _read_python(
             try:
                 header = _check_header(next(reader, None), path)
                 layout = layout_of(header, record_type, columns, path, _stem(path))
-                assembler = Assembler(layout, path, slash)
+                assembler = Assembler(layout, path, style)
                 width, done = len(header), 1
                 while True:
                     collecting = gc.isenabled()
@@ -279,7 +280,7 @@ def _read_arrow(
     path: str,
     record_type: str | None,
     columns: Mapping[str, str] | None,
-    slash: str,
+    style: DateStyle,
     chunk_rows: int,
     progress: Callable[[int], object] | None,
     sep: str = ",",
@@ -305,7 +306,7 @@ def _read_arrow(
         return "skip"
 
     end = _content_end(path)
-    assembler = Assembler(layout, path, slash)
+    assembler = Assembler(layout, path, style)
 
     def prepare(batch: Any) -> tuple[list[Column], Prepared, int]:
         """A batch's columns, with the work the assembler will want done first (off the main thread)."""
@@ -357,6 +358,7 @@ def read_csv(
     *,
     columns: Mapping[str, str] | None = None,
     dayfirst: bool = True,
+    date_format: str | None = None,
     chunk_rows: int = 100_000,
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
@@ -377,7 +379,9 @@ def read_csv(
     ``engine="auto"`` uses pyarrow when it is installed and the file allows it,
     falling back to the standard library reader (for example on a row with the
     wrong number of fields); both give identical tables. ``progress`` is called
-    after each chunk with the rows read so far.
+    after each chunk with the rows read so far. Dates are read as
+    :func:`casetime.dates.parse_date_strings` reads them (day first unless
+    ``dayfirst=False``; ``date_format`` for one strptime format instead).
 
     Returns :class:`ReadResult` ``(tables, issues, rejected)``.
     """
@@ -386,12 +390,12 @@ def read_csv(
     if int(chunk_rows) < 1:
         raise CasetimeError(f"chunk_rows must be at least 1, not {chunk_rows!r}")
     source = os.fspath(path)
-    slash = "dayfirst" if dayfirst else "monthfirst"
+    style = DateStyle(dayfirst, date_format)
     encodings = _sniff(source)
     with open(source, "rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
     sep, others = _separator(head, encodings[0])
-    result = _read_csv(source, record_type, columns, slash, int(chunk_rows), progress, sep, encodings, engine)
+    result = _read_csv(source, record_type, columns, style, int(chunk_rows), progress, sep, encodings, engine)
     if not others:
         return result
     shown = " and ".join(repr(x) for x in [sep, *others])
@@ -407,7 +411,7 @@ def _read_csv(
     source: str,
     record_type: str | None,
     columns: Mapping[str, str] | None,
-    slash: str,
+    style: DateStyle,
     chunk_rows: int,
     progress: Callable[[int], object] | None,
     sep: str,
@@ -422,12 +426,12 @@ def _read_csv(
             raise CasetimeError("engine='pyarrow' needs pyarrow installed (pip install casetime[interop])") from None
     if engine != "python" and encodings[0] == "utf-8-sig":
         try:
-            return _read_arrow(source, record_type, columns, slash, chunk_rows, progress, sep)
+            return _read_arrow(source, record_type, columns, style, chunk_rows, progress, sep)
         except _Fallback:
             pass
     for encoding in encodings:
         try:
-            return _read_python(source, encoding, record_type, columns, slash, chunk_rows, progress, sep)
+            return _read_python(source, encoding, record_type, columns, style, chunk_rows, progress, sep)
         except _Undecodable:
             continue
     raise CasetimeError(f"{source}: cannot read the file as text: it is neither UTF-8 nor Windows-1252")

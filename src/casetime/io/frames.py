@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime._compat import frame_library, is_pandas_series, is_polars_series
+from casetime.dates import DateStyle
 from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io._columns import (
     CellError,
@@ -136,6 +137,7 @@ def tables_from_frame(
     columns: Mapping[str, str] | None = None,
     source: str = "<dataframe>",
     dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> ReadResult:
     """Tables from a pandas or polars DataFrame or a dict of columns.
 
@@ -161,7 +163,7 @@ def tables_from_frame(
             if exc.wrong_type:
                 raise CasetimeTypeError(where + " (only review_dates may hold several dates)") from None
             raise CasetimeError(where) from None
-    assembler = Assembler(layout, source, "dayfirst" if dayfirst else "monthfirst")
+    assembler = Assembler(layout, source, DateStyle(dayfirst, date_format))
     assembler.add(Chunk(cols, np.arange(n, dtype=np.int64)))
     return assembler.finish()
 
@@ -173,6 +175,7 @@ def table_from_frame(
     columns: Mapping[str, str] | None = None,
     source: str = "<dataframe>",
     dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> tuple[Table, list[IssueSet]]:
     """One table from a pandas or polars DataFrame or a dict of lists or arrays.
 
@@ -187,5 +190,5 @@ def table_from_frame(
     if record_type is None:
         raise CasetimeError("table_from_frame needs a record_type; use tables_from_frame for a combined frame")
     kind = record_type_of(record_type)
-    result = tables_from_frame(frame, kind, columns=columns, source=source, dayfirst=dayfirst)
+    result = tables_from_frame(frame, kind, columns=columns, source=source, dayfirst=dayfirst, date_format=date_format)
     return result.tables[kind], result.issues

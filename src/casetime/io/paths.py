@@ -90,6 +90,7 @@ def read_path(
     *,
     columns: Mapping[str, str] | None = None,
     dayfirst: bool = True,
+    date_format: str | None = None,
     chunk_rows: int = 100_000,
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
@@ -109,6 +110,7 @@ def read_path(
             record_type,
             columns=columns,
             dayfirst=dayfirst,
+            date_format=date_format,
             chunk_rows=chunk_rows,
             engine=engine,
             progress=progress,
@@ -133,6 +135,7 @@ def read_path(
                 record_type,
                 columns=columns,
                 dayfirst=dayfirst,
+                date_format=date_format,
                 chunk_rows=chunk_rows,
                 engine=engine,
                 progress=running.next_input(),
@@ -205,6 +208,7 @@ def read_inputs(
     *,
     columns: Mapping[str, Any] | None = None,
     dayfirst: bool = True,
+    date_format: str | None = None,
     chunk_rows: int = 100_000,
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
@@ -239,6 +243,7 @@ def read_inputs(
                     record_type,
                     columns=columns,
                     dayfirst=dayfirst,
+                    date_format=date_format,
                     chunk_rows=chunk_rows,
                     engine=engine,
                     progress=running.next_input(),
@@ -249,7 +254,11 @@ def read_inputs(
         elif is_frame(item):
             seen += 1
             label = "<dataframe>" if frames == 1 else f"<dataframe {seen}>"
-            results.append(tables_from_frame(item, record_type, columns=columns, source=label, dayfirst=dayfirst))
+            results.append(
+                tables_from_frame(
+                    item, record_type, columns=columns, source=label, dayfirst=dayfirst, date_format=date_format
+                )
+            )
         else:
             raise CasetimeTypeError(
                 f"cannot load a {type(item).__name__}: expected a path, a DataFrame, a dict of columns, a Table or "
