@@ -323,7 +323,8 @@ _MONTHS: Final = {
 }
 _LONGEST_MONTH: Final = max(len(name) for name in _MONTHS)
 _TIME: Final = re.compile(
-    r"[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?(?: ?([AaPp][Mm]))?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+    r"[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?"  # hours, minutes, seconds, fraction
+    r"(?: ?([AaPp][Mm]))?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?"  # AM or PM, a UTC offset
 )
 
 #: How the built-in reading is described in messages, by ``dayfirst``.
