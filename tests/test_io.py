@@ -19,6 +19,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+import casetime
 import casetime._keys
 from casetime.errors import CasetimeError
 from casetime.io import ReadResult, read_csv, read_inputs, read_path, table_from_frame, tables_from_frame
@@ -434,6 +435,39 @@ def test_garbage_bytes_that_no_encoding_reads(tmp_path: Path) -> None:
 def test_a_directory_given_to_read_csv(tmp_path: Path) -> None:
     with pytest.raises(CasetimeError, match="directory"):
         read_csv(tmp_path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_combined_file_rows_of_a_type_lacking_its_columns_are_rejected_not_the_file(
+    engine: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "combined.csv"
+    path.write_text(
+        "record_type,child_id,referral_date,completion_date\n"
+        "IA,A1,05/01/2009,14/01/2009\nCPP,A2,05/01/2009,\nIA,A3,06/01/2009,\nCPP,A4,,\nXX,A5,,\n"
+    )
+    result = read_csv(path, engine=engine)
+    assert list(result.tables) == ["initial_assessment"]
+    assert result.tables["initial_assessment"].child.values().tolist() == ["A1", "A3"]
+    by_rule = {r.rule: (r.rows.tolist(), r.values.tolist(), r.message) for r in result.rejected}
+    assert by_rule["type_lacks_columns"][:2] == ([3, 5], ["CPP", "CPP"])
+    assert by_rule["type_lacks_columns"][2].startswith(
+        "the file has no start_date column, which child protection plan rows need; the row is in no table"
+    )
+    assert by_rule["unknown_record_type"][:2] == ([6], ["XX"])
+    # the extract accounts for every row: 2 in the table, 3 rejected
+    extract = casetime.load(path, engine=engine)
+    assert extract.quality.counts().reconciliation == {
+        ("initial_assessment", str(path)): (2, 2, 0),
+        ("unknown", str(path)): (3, 0, 3),
+    }
+
+
+def test_a_mapping_error_in_a_combined_file_still_refuses_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "combined.csv"
+    path.write_text("record_type,child_id,referral_date\nIA,A1,05/01/2009\nCPP,A2,05/01/2009\n")
+    with pytest.raises(ColumnError, match="'Plan Began', which is not there"):
+        read_csv(path, columns={"cpp": {"start_date": "Plan Began"}})
 
 
 @pytest.mark.parametrize("engine", ENGINES)

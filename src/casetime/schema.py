@@ -55,7 +55,14 @@ RECORD_TYPES: Final[tuple[RecordType, ...]] = get_args(RecordType)
 
 
 class ColumnError(CasetimeError):
-    """Required columns are missing (or a mapping names a column that is not there)."""
+    """Required columns are missing (or a mapping names a column that is not there).
+
+    ``missing`` names the required standard columns not found (empty for a mapping's error).
+    """
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -443,7 +450,8 @@ def match_columns(
         expected = ", ".join(f"{c} (or {' / '.join(_aliases(kind, c)[1:4])})" for c in missing)
         raise ColumnError(
             f"{source}: {schema.title} data is missing required column(s) {expected}; "
-            f"found: {', '.join(headings) or 'no columns'}"
+            f"found: {', '.join(headings) or 'no columns'}",
+            missing=tuple(missing),
         )
     order = {c: i for i, c in enumerate(schema.columns)}
     chosen = dict(sorted(result.items(), key=lambda item: order[item[0]]))

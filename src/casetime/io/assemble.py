@@ -62,6 +62,7 @@ __all__ = [
     "TWO_DIGIT_YEAR",
     "MALFORMED_ROW",
     "UNKNOWN_RECORD_TYPE",
+    "TYPE_LACKS_COLUMNS",
     "ReadResult",
     "Chunk",
     "Prepared",
@@ -128,8 +129,20 @@ UNKNOWN_RECORD_TYPE: Final = Rule(
     },
     source=_READING,
 )
+#: A row of a combined input whose record type needs a column the input does not have.
+TYPE_LACKS_COLUMNS: Final = Rule(
+    code="type_lacks_columns",
+    record_types=RECORD_TYPES,
+    description="a combined-file row of a record type whose required columns the file does not have",
+    messages={
+        "record_type": "the file has no {missing} column, which {title} rows need; the row is in no table "
+        "(if the column is there under another name, map it: columns= in Python, --column TYPE.FIELD=HEADING "
+        "on the command line)"
+    },
+    source=_READING,
+)
 #: The rules the assembler applies while reading, in the order their issues are listed.
-INPUT_RULES: Final = (UNPARSEABLE_DATE, TWO_DIGIT_YEAR, MALFORMED_ROW, UNKNOWN_RECORD_TYPE)
+INPUT_RULES: Final = (UNPARSEABLE_DATE, TWO_DIGIT_YEAR, MALFORMED_ROW, UNKNOWN_RECORD_TYPE, TYPE_LACKS_COLUMNS)
 
 
 class ReadResult(NamedTuple):
@@ -457,8 +470,8 @@ class Assembler:
         self.source = source
         self.style = style
         self.parts = {kind: _Parts() for kind in ([layout.fixed] if layout.fixed else [])}
-        self.rejected_rows: list[_I64] = []
-        self.rejected_values: list[_Obj] = []
+        #: rows in no table, by (rule code, message): their row numbers and record type text
+        self.rejected: dict[tuple[str, str], tuple[list[_I64], list[_Obj]]] = {}
 
     def prepare(self, columns: Sequence[Column]) -> Prepared:
         """A chunk's child ids keyed and its other label columns dictionary-encoded, ahead of :meth:`add`.
@@ -503,10 +516,25 @@ class Assembler:
         failing = [
             (int(index[0]), kind) for kind, index in groups.items() if kind in layout.failures and index is not None
         ]
-        if failing:  # the first row (in file order) of a type whose columns are missing
-            raise layout.failures[min(failing)[1]]
+        wrong = [(at, kind) for at, kind in failing if not layout.failures[kind].missing]
+        if wrong:  # a mapping's error, at the first row (in file order) of a type it spoils
+            raise layout.failures[min(wrong)[1]]
         for kind, index in groups.items():
+            if kind in layout.failures and index is not None:  # rows of a type the file lacks columns for
+                missing = layout.failures[kind].missing
+                assert layout.type_col is not None  # (only a combined input has failures)
+                text = as_text(cols[layout.type_col])
+                message = TYPE_LACKS_COLUMNS.message(
+                    "record_type", missing=" or ".join(missing), title=SCHEMAS[kind].title
+                )
+                self._reject(TYPE_LACKS_COLUMNS.code, message, rows[index], text.uniq[text.codes[index]])
+                continue
             self._add_kind(kind, chunk, index, bad_row, row_text)
+
+    def _reject(self, code: str, message: str, rows: _I64, values: npt.NDArray[Any]) -> None:
+        found = self.rejected.setdefault((code, message), ([], []))
+        found[0].append(rows)
+        found[1].append(values.astype(object))
 
     def _split(self, col: Column, keep: _Bool, rows: _I64) -> dict[str, _I64 | None]:
         text = as_text(col)
@@ -519,8 +547,8 @@ class Assembler:
         type_code = np.array(kinds, dtype=np.int64)[text.codes] if kinds else np.full(rows.shape[0], -1)
         unknown = keep & (type_code < 0)
         if unknown.any():
-            self.rejected_rows.append(rows[unknown])
-            self.rejected_values.append(text.uniq[text.codes[unknown]].astype(object))
+            rule = UNKNOWN_RECORD_TYPE
+            self._reject(rule.code, rule.message("record_type"), rows[unknown], text.uniq[text.codes[unknown]])
         groups: dict[str, _I64 | None] = {}
         for t, kind in enumerate(RECORD_TYPES):
             index = np.flatnonzero(keep & (type_code == t)).astype(np.int64)
@@ -610,11 +638,10 @@ class Assembler:
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
             issues.extend(_issue_sets(kind, parts.issues, self.style))
         columns, notices = self._columns_used(tables)
-        rejected = []
-        if self.rejected_rows:
-            rule = UNKNOWN_RECORD_TYPE
-            rows_all, values_all = np.concatenate(self.rejected_rows), np.concatenate(self.rejected_values)
-            rejected.append(RejectedRows(self.source, rows_all, values_all, rule.code, rule.message("record_type")))
+        rejected = [
+            RejectedRows(self.source, np.concatenate(rows), np.concatenate(values), code, message)
+            for (code, message), (rows, values) in self.rejected.items()
+        ]
         return ReadResult(tables, issues, rejected, columns, notices)
 
     def _columns_used(self, tables: Mapping[str, Table]) -> tuple[list[ColumnsUsed], list[Notice]]:
