@@ -471,6 +471,93 @@ def test_a_mapping_error_in_a_combined_file_still_refuses_the_file(tmp_path: Pat
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_utf8_file_with_some_windows_1252_cells_is_read_cell_by_cell_and_said(engine: str, tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_bytes(
+        b"child_id,referral_date,completion_date,team\n"
+        b"A1,05/01/2009,14/01/2009,Zo\xc3\xab\n"  # UTF-8
+        b"A2,05/01/2009,,Zo\xeb\n"  # one Windows-1252 byte
+        b"A3,06/01/2009,,Ren\xc3\xa9e\n"
+        b"A4,06/01/2009,,Caf\xe9\n"
+    )
+    result = read_csv(path, "ia", engine=engine)
+    assert result.tables["initial_assessment"].extra["team"].values().tolist() == ["Zoë", "Zoë", "Renée", "Café"]
+    (notice,) = result.notices
+    assert notice.code == "mixed_encoding"
+    assert notice.message == (
+        f"{path}: 2 rows hold text that is not UTF-8 in a file otherwise UTF-8 (row 3, 5); "
+        "those cells were read as Windows-1252: check the names in them"
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_windows_1252_file_is_read_as_one_without_a_warning(engine: str, tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_bytes(
+        b"child_id,referral_date,completion_date,team\r\nA1,05/01/2009,,Zo\xeb\r\nA2,05/01/2009,,Ren\xe9e\r\n"
+    )
+    result = read_csv(path, "ia", engine=engine)
+    assert result.tables["initial_assessment"].extra["team"].values().tolist() == ["Zoë", "Renée"]
+    assert result.notices == []
+
+
+def test_a_cell_neither_utf8_nor_windows_1252_is_named_by_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_bytes(b"child_id,referral_date,team\nA1,05/01/2009,Zo\xc3\xab\nA2,05/01/2009,X\x81\n")
+    with pytest.raises(CasetimeError, match=r"row 3, column 'team': the text is neither UTF-8 nor Windows-1252"):
+        read_csv(path, "ia")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_open_quote_says_how_many_lines_it_took(engine: str, tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text(
+        "child_id,referral_date,completion_date\n"
+        'A1,05/01/2009,14/01/2009\nA2,"05/01/2009,14/01/2009\nA3,05/01/2009,14/01/2009\n'
+        'A4,05/01/2009,"14/01/2009\nA5,05/01/2009,14/01/2009\n'
+    )
+    result = read_csv(path, "ia", engine=engine)
+    # the quote opened on line 3 closes on line 5: A3 and A4 are inside A2's cell; A5 is read
+    assert result.tables["initial_assessment"].child.values().tolist() == ["A1", "A2", "A5"]
+    (notice,) = result.notices
+    assert notice.code == "open_quote"
+    assert notice.message == (
+        f"{path}: 1 row runs over several lines (row 3, lines 3 to 5): 2 lines were read inside quoted cells, "
+        "not as rows; if a quote was left open, close it (a notes column may hold line breaks on purpose)"
+    )
+    path.write_text(
+        'child_id,referral_date,completion_date,notes\nA1,05/01/2009,,"one\ntwo"\nA2,05/01/2009,,"3\n4\n5"\n'
+    )
+    (notice,) = read_csv(path, "ia", engine=engine).notices
+    assert "2 rows run over several lines (the first: row 2, lines 2 to 3): 3 lines were read" in notice.message
+
+
+def test_no_quote_no_line_check(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text("child_id,referral_date,completion_date\nA1,05/01/2009,\n\nA2,05/01/2009,\n\n\n")
+    assert read_csv(path, "ia").notices == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_cell_past_the_limit_is_a_row_issue_and_is_emptied(engine: str, tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    huge = "x" * 200_000  # past the standard library's own field limit too
+    path.write_text(
+        "child_id,referral_date,completion_date,notes\n"
+        f"A1,05/01/2009,14/01/2009,{huge}\nA2,{'1' * 70_000},,short\nA3,05/01/2009,,{'y' * 65_536}\n"
+    )
+    result = read_csv(path, "ia", engine=engine)
+    table = result.tables["initial_assessment"]
+    assert table.child.values().tolist() == ["A1", "A2", "A3"]
+    assert table.extra["notes"].values().tolist() == [None, "short", "y" * 65_536]  # at the limit: kept
+    assert issue_list(result) == [
+        ("cell_too_long", "referral_date", [1], ["<70,000 characters>"]),
+        ("cell_too_long", "notes", [0], ["<200,000 characters>"]),
+    ]
+    assert dates(table, "referral_date") == [D(2009, 1, 5), None, D(2009, 1, 5)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_header_only_gives_an_empty_table(engine: str) -> None:
     result = read_csv(DATA / "header_only.csv", "ia", engine=engine)
     assert len(result.tables["initial_assessment"]) == 0 and result.issues == []

@@ -29,6 +29,9 @@ from casetime.errors import CasetimeError
 from casetime.tables import cell_text
 
 __all__ = [
+    "CELL_LIMIT",
+    "cap_cells",
+    "cap_arrow",
     "Text",
     "Days",
     "Lists",
@@ -56,6 +59,39 @@ _I64 = npt.NDArray[np.int64]
 _Bool = npt.NDArray[np.bool_]
 _Obj = npt.NDArray[np.object_]
 _Str = npt.NDArray[np.str_]
+
+#: The most characters a cell may hold: a longer one is emptied and reported (rule ``cell_too_long``),
+#: so that one huge cell cannot make every column of its chunk as wide as itself in memory.
+CELL_LIMIT: Final = 1 << 16
+
+
+def cap_cells(values: Sequence[str]) -> tuple[Sequence[str], tuple[_I64, _I64] | None]:
+    """A CSV column with cells over :data:`CELL_LIMIT` characters emptied, and their positions and lengths.
+
+    >>> cap_cells(["A", "x" * 70_000])[1]
+    (array([1]), array([70000]))
+    """
+    if not values or len(max(values, key=len)) <= CELL_LIMIT:
+        return values, None
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    at = np.flatnonzero(sizes > CELL_LIMIT)
+    kept = list(values)
+    for i in at.tolist():
+        kept[i] = ""
+    return kept, (at.astype(np.int64), sizes[at])
+
+
+def cap_arrow(array: Any, byte_lengths: _I64) -> tuple[Any, tuple[_I64, _I64] | None]:
+    """:func:`cap_cells` for a pyarrow string array, given its cells' lengths in bytes (no fewer than characters)."""
+    if not byte_lengths.size or int(byte_lengths.max()) <= CELL_LIMIT:
+        return array, None
+    import pyarrow.compute as pc
+
+    sizes = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False), dtype=np.int64)
+    too_long = sizes > CELL_LIMIT
+    if not too_long.any():
+        return array, None
+    return pc.if_else(too_long, "", array), (np.flatnonzero(too_long).astype(np.int64), sizes[too_long])
 
 
 @dataclass(frozen=True, eq=False)

@@ -39,6 +39,7 @@ from casetime._keys import Part
 from casetime.dates import MISSING, DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import (
+    CELL_LIMIT,
     ArrowText,
     Column,
     Days,
@@ -63,6 +64,8 @@ __all__ = [
     "MALFORMED_ROW",
     "UNKNOWN_RECORD_TYPE",
     "TYPE_LACKS_COLUMNS",
+    "CELL_TOO_LONG",
+    "CELL_LIMIT",
     "ReadResult",
     "Chunk",
     "Prepared",
@@ -141,8 +144,26 @@ TYPE_LACKS_COLUMNS: Final = Rule(
     },
     source=_READING,
 )
+#: A cell longer than a reader keeps (:data:`CELL_LIMIT` characters).
+CELL_TOO_LONG: Final = Rule(
+    code="cell_too_long",
+    record_types=RECORD_TYPES,
+    description=f"a cell of more than {CELL_LIMIT:,} characters (a quote left open, or a document pasted in)",
+    messages={
+        "*": f"{{field}} holds more than {CELL_LIMIT:,} characters, more than any value casetime reads; it is "
+        "left empty (the value shown is its length)"
+    },
+    source=_READING,
+)
 #: The rules the assembler applies while reading, in the order their issues are listed.
-INPUT_RULES: Final = (UNPARSEABLE_DATE, TWO_DIGIT_YEAR, MALFORMED_ROW, UNKNOWN_RECORD_TYPE, TYPE_LACKS_COLUMNS)
+INPUT_RULES: Final = (
+    UNPARSEABLE_DATE,
+    TWO_DIGIT_YEAR,
+    MALFORMED_ROW,
+    UNKNOWN_RECORD_TYPE,
+    TYPE_LACKS_COLUMNS,
+    CELL_TOO_LONG,
+)
 
 
 class ReadResult(NamedTuple):
@@ -172,6 +193,8 @@ class Chunk:
     malformed_text: _Obj = field(default_factory=lambda: np.empty(0, dtype=object))
     parts: Mapping[int, Part] = field(default_factory=dict)
     dates: Mapping[int, tuple[_I64, _I64, _Obj]] = field(default_factory=dict)
+    #: cells over :data:`CELL_LIMIT` characters, emptied by the reader: by column, their positions and lengths
+    long: Mapping[int, tuple[_I64, _I64]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -584,6 +607,20 @@ class Assembler:
             at = np.flatnonzero(flagged).astype(np.int64)
             text = row_text if index is None else row_text[index]
             parts.issues.setdefault((MALFORMED_ROW.code, "row"), []).append((base + at, text[at]))
+        if chunk.long:
+            names = {i: name for name, i in plan.fields.items()} | {i: name for name, i in plan.extras}
+            for i, (positions, lengths) in chunk.long.items():
+                if i not in names:
+                    continue
+                if index is None:
+                    at, sizes = positions, lengths
+                else:  # the positions among this type's rows
+                    where = np.searchsorted(index, positions)
+                    mine = (where < index.shape[0]) & (index[np.minimum(where, index.shape[0] - 1)] == positions)
+                    at, sizes = where[mine], lengths[mine]
+                if at.size:
+                    said = np.array([f"<{size:,} characters>" for size in sizes.tolist()], dtype=object)
+                    parts.issues.setdefault((CELL_TOO_LONG.code, names[i]), []).append((base + at, said))
         for name in schema.dates:
             if name not in plan.fields:
                 continue
@@ -685,7 +722,7 @@ def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]]
                 positions, values = positions[~short], values[~short]
         if positions.size:
             joined[code, name] = positions, values
-    keys = sorted(joined, key=lambda k: (k[0] != MALFORMED_ROW.code, order.get(k[1], -1), k[0]))
+    keys = sorted(joined, key=lambda k: (k[0] != MALFORMED_ROW.code, order.get(k[1], len(order)), k[0]))
     return [
         IssueSet(kind, code, name, *joined[code, name], rules[code].message(name, forms=style.forms))
         for code, name in keys

@@ -21,6 +21,7 @@ import io as _io
 import mmap
 import os
 import queue
+import re
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterable, Mapping
@@ -34,7 +35,7 @@ import numpy.typing as npt
 
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import ArrowText, Column, NulError, length, text_from_strs
+from casetime.io._columns import ArrowText, Column, NulError, Text, cap_arrow, cap_cells, length, text_from_strs
 from casetime.io.assemble import Assembler, Chunk, Prepared, ReadResult, layout_of
 from casetime.quality import UNKNOWN_TYPE, Notice
 
@@ -113,8 +114,11 @@ def _check_header(header: list[str] | None, path: str) -> list[str]:
     return header
 
 
-def _rows_to_columns(rows: list[list[str]], width: int, sep: str = ",") -> tuple[list[Column], _I64, _Obj]:
-    """A chunk of CSV rows as columns; rows of the wrong length are padded or cut and reported."""
+def _rows_to_columns(
+    rows: list[list[str]], width: int, sep: str = ","
+) -> tuple[list[Column], _I64, _Obj, dict[int, tuple[_I64, _I64]]]:
+    """A chunk of CSV rows as columns; rows of the wrong length are padded or cut and reported, and
+    cells over the cell limit are emptied and reported (by column: positions and lengths)."""
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     odd = np.flatnonzero(lengths != width)
     at: list[int] = []
@@ -123,10 +127,21 @@ def _rows_to_columns(rows: list[list[str]], width: int, sep: str = ",") -> tuple
         row = rows[i]
         if any(cell.strip() for cell in row):
             at.append(i)
-            text.append(sep.join(row))
+            joined = sep.join(row)
+            text.append(joined if len(joined) <= _SHOWN else joined[:_SHOWN] + "...")
         rows[i] = (row + [""] * width)[:width]
-    columns: list[Column] = [text_from_strs(c) for c in zip(*rows, strict=True)] if rows else []
-    return columns, np.array(at, dtype=np.int64), np.array(text, dtype=object)
+    columns: list[Column] = []
+    long: dict[int, tuple[_I64, _I64]] = {}
+    for j, values in enumerate(zip(*rows, strict=True) if rows else ()):
+        kept, found = cap_cells(values)
+        if found is not None:
+            long[j] = found
+        columns.append(text_from_strs(kept))
+    return columns, np.array(at, dtype=np.int64), np.array(text, dtype=object), long
+
+
+#: The most characters of a malformed row kept as its issue's value.
+_SHOWN: Final = 200
 
 
 def _stem(path: str) -> str:
@@ -142,12 +157,22 @@ def _read_python(
     chunk_rows: int,
     progress: Callable[[int], object] | None,
     sep: str = ",",
-) -> ReadResult:
+    mixed: list[int] | None = None,
+) -> tuple[ReadResult, int]:
+    """The standard-library reader: the tables, and the number of the last row read.
+
+    With ``mixed`` (a file that is UTF-8 but for some bytes), text is read as UTF-8, each cell that
+    is not UTF-8 is read as Windows-1252, and the numbers of the rows holding such cells are added to
+    ``mixed``.
+    """
+    errors = "strict" if mixed is None else "surrogateescape"
     try:
-        with open(path, encoding=encoding, newline="") as handle:
+        with open(path, encoding=encoding, errors=errors, newline="") as handle, _any_field_size():
             reader = csv.reader(handle, delimiter=sep)
             try:
                 header = _check_header(next(reader, None), path)
+                if mixed is not None:
+                    header = [_as_cp1252(h, path, 1, h) if _ESCAPED.search(h) else h for h in header]
                 layout = layout_of(header, record_type, columns, path, _stem(path))
                 assembler = Assembler(layout, path, style)
                 width, done = len(header), 1
@@ -158,14 +183,16 @@ def _read_python(
                         rows = list(islice(reader, chunk_rows))
                         if not rows:
                             break
-                        cols, malformed, text = _rows_to_columns(rows, width, sep)
+                        cols, malformed, text, long = _rows_to_columns(rows, width, sep)
                         del rows
                     finally:
                         if collecting:
                             gc.enable()
                     count = length(cols[0]) if cols else 0
+                    if mixed is not None:
+                        cols, text = _fix_cells(cols, malformed, text, header, path, done + 1, mixed)
                     rows_here = np.arange(done + 1, done + 1 + count, dtype=np.int64)
-                    assembler.add(Chunk(cols, rows_here, malformed, text))
+                    assembler.add(Chunk(cols, rows_here, malformed, text, long=long))
                     done += count
                     if progress is not None:
                         progress(done - 1)
@@ -177,7 +204,76 @@ def _read_python(
         raise _Undecodable from None
     except OSError as exc:
         raise CasetimeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    return assembler.finish()
+    return assembler.finish(), done
+
+
+@contextlib.contextmanager
+def _any_field_size() -> Generator[None, None, None]:
+    """The standard library's field size limit lifted while reading (a long cell is a row issue, not an error)."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+#: The characters ``surrogateescape`` puts for bytes that are not UTF-8.
+_ESCAPED: Final = re.compile("[\udc80-\udcff]")
+#: Text that only valid UTF-8 beyond ASCII gives (a byte-order mark aside).
+_UTF8_TEXT: Final = re.compile("[\u0080-\udc7f\udd00-\ufefe\uff00-\U0010ffff]")
+
+
+def _as_cp1252(text: str, path: str, row: int, heading: str) -> str:
+    """A cell read as UTF-8 with its undecodable bytes escaped, read as Windows-1252 instead."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("cp1252")
+    except UnicodeError:
+        raise CasetimeError(
+            f"{path}: row {row}, column {heading!r}: the text is neither UTF-8 nor Windows-1252"
+        ) from None
+
+
+def _fix_cells(
+    cols: list[Column], malformed: _I64, text: _Obj, header: list[str], path: str, first: int, rows: list[int]
+) -> tuple[list[Column], _Obj]:
+    """A chunk's cells that were not UTF-8, read as Windows-1252; their row numbers added to ``rows``."""
+    out: list[Column] = []
+    affected: set[int] = set()
+    for col, heading in zip(cols, header, strict=True):
+        assert isinstance(col, Text)
+        n = col.uniq.shape[0]
+        points = np.ascontiguousarray(col.uniq).view(np.uint32).reshape(n, -1)
+        bad: npt.NDArray[np.bool_] = np.asarray(((points >= 0xDC80) & (points <= 0xDCFF)).any(axis=1))
+        if not bad.any():
+            out.append(col)
+            continue
+        at = np.flatnonzero(bad[col.codes])
+        affected.update((at + first).tolist())
+        values = col.uniq.tolist()
+        for i in np.flatnonzero(bad).tolist():
+            row = first + int(np.flatnonzero(col.codes == i)[0])
+            values[i] = _as_cp1252(values[i], path, row, heading)
+        out.append(text_from_strs([values[c] for c in col.codes.tolist()]))
+    fixed = text.copy()
+    for i, cell in enumerate(text.tolist()):
+        if _ESCAPED.search(cell):
+            fixed[i] = _as_cp1252(cell, path, first + int(malformed[i]), "(the row)")
+    rows.extend(sorted(affected))
+    return out, fixed
+
+
+def _holds_utf8_text(path: str) -> bool:
+    """Whether the file holds text beyond ASCII that is valid UTF-8 (so it is not a Windows-1252 file)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(1 << 22)
+            text = decoder.decode(block, final=not block)
+            if not text.isascii() and _UTF8_TEXT.search(text):
+                return True
+            if not block:
+                return False
 
 
 class _Limited(_io.RawIOBase):
@@ -269,11 +365,13 @@ def _has_quote(path: str) -> bool:
         return data.find(b'"') >= 0
 
 
-def _arrow_column(array: Any) -> ArrowText:
+def _arrow_column(array: Any) -> tuple[ArrowText, tuple[_I64, _I64] | None]:
+    """A batch's column, with its cells over the cell limit emptied (and their positions and lengths)."""
     col = ArrowText.of(array)
     if col.data.size and not col.data.all():  # a NUL: not text; the python reader says so
         raise _Fallback
-    return col
+    kept, long = cap_arrow(array, np.diff(col.offsets))
+    return (col if long is None else ArrowText.of(kept)), long
 
 
 def _read_arrow(
@@ -284,7 +382,8 @@ def _read_arrow(
     chunk_rows: int,
     progress: Callable[[int], object] | None,
     sep: str = ",",
-) -> ReadResult:
+) -> tuple[ReadResult, int]:
+    """The pyarrow reader: the tables, and the number of the last row read."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -308,10 +407,12 @@ def _read_arrow(
     end = _content_end(path)
     assembler = Assembler(layout, path, style)
 
-    def prepare(batch: Any) -> tuple[list[Column], Prepared, int]:
+    def prepare(batch: Any) -> tuple[list[Column], Prepared, int, dict[int, tuple[_I64, _I64]]]:
         """A batch's columns, with the work the assembler will want done first (off the main thread)."""
-        cols: list[Column] = [_arrow_column(batch.column(i)) for i in range(batch.num_columns)]
-        return cols, assembler.prepare(cols), int(batch.num_rows)
+        made = [_arrow_column(batch.column(i)) for i in range(batch.num_columns)]
+        cols: list[Column] = [col for col, _ in made]
+        long = {i: found for i, (_, found) in enumerate(made) if found is not None}
+        return cols, assembler.prepare(cols), int(batch.num_rows), long
 
     done = 1
     try:
@@ -334,11 +435,11 @@ def _read_arrow(
             if reader.schema.names != header:
                 raise _Fallback
             with contextlib.closing(_read_ahead(reader, prepare)) as batches:
-                for cols, ready, count in batches:
+                for cols, ready, count, long in batches:
                     if invalid:
                         raise _Fallback
                     rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
-                    assembler.add(Chunk(cols, rows, parts=ready.parts, dates=ready.dates))
+                    assembler.add(Chunk(cols, rows, parts=ready.parts, dates=ready.dates, long=long))
                     done += count
                     if progress is not None:
                         progress(done - 1)
@@ -349,7 +450,7 @@ def _read_arrow(
         raise _Fallback
     del reader
     pa.default_memory_pool().release_unused()  # the parse buffers: give them back before the arrays are joined
-    return assembler.finish()
+    return assembler.finish(), done
 
 
 def read_csv(
@@ -395,16 +496,47 @@ def read_csv(
     with open(source, "rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
     sep, others = _separator(head, encodings[0])
-    result = _read_csv(source, record_type, columns, style, int(chunk_rows), progress, sep, encodings, engine)
-    if not others:
+    result, rows, encoding, mixed = _read_csv(
+        source, record_type, columns, style, int(chunk_rows), progress, sep, encodings, engine
+    )
+    notices = list(result.notices)
+    if others:
+        shown = " and ".join(repr(x) for x in [sep, *others])
+        notices.append(Notice(
+            source, UNKNOWN_TYPE, "ambiguous_separator",
+            f"{source}: the header row holds {shown}; it was read as {sep!r}-separated (the most frequent); "
+            "check the columns used",
+        ))  # fmt: skip
+    if mixed:
+        notices.append(Notice(
+            source, UNKNOWN_TYPE, "mixed_encoding",
+            f"{source}: {_count(len(mixed), 'row holds', 'rows hold')} text that is not UTF-8 in a file otherwise "
+            f"UTF-8 (row {_rows_said(mixed)}); those cells were read as Windows-1252: check the names in them",
+        ))  # fmt: skip
+    spanning = _spanning_rows(source, encoding, sep, rows) if _has_quote(source) else []
+    if spanning:
+        row, first, last = spanning[0]
+        lines = sum(b - a for _, a, b in spanning)
+        first_said = "" if len(spanning) == 1 else "the first: "
+        notices.append(Notice(
+            source, UNKNOWN_TYPE, "open_quote",
+            f"{source}: {_count(len(spanning), 'row runs', 'rows run')} over several lines ({first_said}row {row}, "
+            f"lines {first} to {last}): {_count(lines, 'line was', 'lines were')} read inside quoted cells, not as "
+            "rows; if a quote was left open, close it (a notes column may hold line breaks on purpose)",
+        ))  # fmt: skip
+    if len(notices) == len(result.notices):
         return result
-    shown = " and ".join(repr(x) for x in [sep, *others])
-    notice = Notice(
-        source, UNKNOWN_TYPE, "ambiguous_separator",
-        f"{source}: the header row holds {shown}; it was read as {sep!r}-separated (the most frequent); "
-        "check the columns used",
-    )  # fmt: skip
-    return ReadResult(result.tables, result.issues, result.rejected, result.columns, [*result.notices, notice])
+    return ReadResult(result.tables, result.issues, result.rejected, result.columns, notices)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _rows_said(rows: list[int], shown: int = 5) -> str:
+    """``2, 7, 9`` or ``2, 7, 9, 11, 12 and 40 more``."""
+    head = ", ".join(str(r) for r in rows[:shown])
+    return head if len(rows) <= shown else f"{head} and {len(rows) - shown:,} more"
 
 
 def _read_csv(
@@ -417,8 +549,12 @@ def _read_csv(
     sep: str,
     encodings: list[str],
     engine: str,
-) -> ReadResult:
-    """Read with the fast reader where it can, else the stdlib reader in each encoding in turn."""
+) -> tuple[ReadResult, int, str, list[int]]:
+    """Read with the fast reader where it can, else the stdlib reader in each encoding in turn.
+
+    Returns the tables, the last row number, the encoding read and the rows read as Windows-1252 in
+    a file otherwise UTF-8.
+    """
     if engine == "pyarrow" and "pyarrow" not in sys.modules:
         try:
             import pyarrow  # noqa: F401
@@ -426,12 +562,45 @@ def _read_csv(
             raise CasetimeError("engine='pyarrow' needs pyarrow installed (pip install casetime[interop])") from None
     if engine != "python" and encodings[0] == "utf-8-sig":
         try:
-            return _read_arrow(source, record_type, columns, style, chunk_rows, progress, sep)
+            return (*_read_arrow(source, record_type, columns, style, chunk_rows, progress, sep), "utf-8-sig", [])
         except _Fallback:
             pass
-    for encoding in encodings:
-        try:
-            return _read_python(source, encoding, record_type, columns, style, chunk_rows, progress, sep)
-        except _Undecodable:
-            continue
-    raise CasetimeError(f"{source}: cannot read the file as text: it is neither UTF-8 nor Windows-1252")
+    args = (record_type, columns, style, chunk_rows, progress, sep)
+    try:
+        return (*_read_python(source, encodings[0], *args), encodings[0], [])
+    except _Undecodable:
+        if encodings[0] != "utf-8-sig":
+            raise CasetimeError(f"{source}: cannot read the file as text: it is not valid {encodings[0]}") from None
+    if _holds_utf8_text(source):  # UTF-8 but for some cells: those are read as Windows-1252, and said
+        mixed: list[int] = []
+        return (*_read_python(source, "utf-8-sig", *args, mixed=mixed), "utf-8-sig", mixed)
+    try:
+        return (*_read_python(source, "cp1252", *args), "cp1252", [])
+    except _Undecodable:
+        raise CasetimeError(f"{source}: cannot read the file as text: it is neither UTF-8 nor Windows-1252") from None
+
+
+def _spanning_rows(path: str, encoding: str, sep: str, rows: int) -> list[tuple[int, int, int]]:
+    """The rows whose quoted cells hold line breaks: (row, first line, last line), if the file has more
+    lines than rows (only then can one), read again by the standard library to find them."""
+    end = _content_end(path)
+    if encoding != "utf-16":
+        lines, at = 1, 0
+        with open(path, "rb") as handle:
+            while at < end:
+                block = handle.read(min(1 << 22, end - at))
+                if not block:
+                    break
+                lines += block.count(b"\n")
+                at += len(block)
+        if lines <= rows:
+            return []
+    found = []
+    with open(path, encoding=encoding, errors="replace", newline="") as text:
+        reader = csv.reader(text, delimiter=sep)
+        last = 0
+        for row, _ in enumerate(reader, start=1):
+            if reader.line_num > last + 1:
+                found.append((row, last + 1, reader.line_num))
+            last = reader.line_num
+    return found
