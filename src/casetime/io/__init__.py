@@ -35,7 +35,7 @@ The rooms: :mod:`~casetime.io.assemble` (the seam every reader feeds),
 
 from __future__ import annotations
 
-from casetime.io.assemble import INPUT_RULES, ReadResult
+from casetime.io.assemble import EMPTYING_RULES, INPUT_RULES, ReadResult
 from casetime.io.csv import read_csv
 from casetime.io.frames import has_record_type_column, is_frame, table_from_frame, tables_from_frame
 from casetime.io.paths import join_results, read_inputs, read_path
@@ -43,6 +43,7 @@ from casetime.quality import RejectedRows
 
 __all__ = [
     "INPUT_RULES",
+    "EMPTYING_RULES",
     "ReadResult",
     "RejectedRows",
     "join_results",

@@ -58,6 +58,7 @@ from casetime.tables import Labels, Ragged, Table
 
 __all__ = [
     "INPUT_RULES",
+    "EMPTYING_RULES",
     "type_column",
     "UNPARSEABLE_DATE",
     "TWO_DIGIT_YEAR",
@@ -155,6 +156,8 @@ CELL_TOO_LONG: Final = Rule(
     },
     source=_READING,
 )
+#: The reading rules whose cells are held as missing: validation does not report them missing again.
+EMPTYING_RULES: Final = frozenset({UNPARSEABLE_DATE.code, TWO_DIGIT_YEAR.code, CELL_TOO_LONG.code})
 #: The rules the assembler applies while reading, in the order their issues are listed.
 INPUT_RULES: Final = (
     UNPARSEABLE_DATE,

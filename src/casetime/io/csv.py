@@ -584,7 +584,7 @@ def _spanning_rows(path: str, encoding: str, sep: str, rows: int) -> list[tuple[
     """The rows whose quoted cells hold line breaks: (row, first line, last line), if the file has more
     lines than rows (only then can one), read again by the standard library to find them."""
     end = _content_end(path)
-    if encoding != "utf-16" and 0 < end:
+    if encoding != "utf-16" and end > 0:
         lines = 1
         with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             view = np.frombuffer(data, dtype=np.uint8, count=end)

@@ -22,6 +22,7 @@ from casetime._background import Background
 from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.dates import day_number
 from casetime.errors import CasetimeError, CasetimeTypeError
+from casetime.io import EMPTYING_RULES
 from casetime.quality import SEVERITIES, IssueSet, QualityReport, Rule, Severity
 from casetime.schema import record_type_of
 from casetime.tables import Table, busiest_year
@@ -174,10 +175,10 @@ def validate(
     if any(r.code == "outlier_date" for r in selected):
         ctx = ctx.with_bulk(by_type)
     report = _target_report(by_type, into)
-    # a date the loader could not read is held as missing: report it once (as unparseable), not twice
+    # a date the loader could not read is held as missing: report it once (as the loader did), not twice
     unreadable: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
     for found in report.issue_sets:
-        if found.rule == "unparseable_date":
+        if found.rule in EMPTYING_RULES:
             key = (found.record_type, found.field)
             unreadable[key] = np.concatenate((unreadable.get(key, np.empty(0, np.int64)), found.positions))
     for kind, table in by_type.items():
