@@ -155,7 +155,10 @@ def _add_report_commands(sub: Any) -> None:
     when.add_argument("--to", dest="date_to", type=_date_arg, help="explicit end, inclusive (with --from)")
     when.add_argument("--ytd", metavar="MONTH", help="year to date up to the end of MONTH (e.g. 2008-12)")
     p.add_argument("--by", default="month", help="grouping: month, quarter, year, team or e.g. month,team")
-    p.add_argument("--indicators", help="comma-separated ids (default NI59,NI60,NI64); also SA45, ICPC15")
+    p.add_argument(
+        "--indicators",
+        help="comma-separated ids (default NI59,NI60,NI64, and SA45,ICPC15 when there are single assessments)",
+    )
     p.add_argument("--target", action="append", default=[], metavar="ID=PCT", help="e.g. --target NI59=70")
     p.add_argument("--limit", action="append", default=[], metavar="ID=N", help="e.g. --limit NI59=10 (2010 era)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
@@ -315,7 +318,7 @@ def _period(args: argparse.Namespace, extract: Any) -> tuple[Any, str]:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from casetime.engine import compute_all
+    from casetime.engine import compute_all, default_indicators
     from casetime.indicators import get_indicator
     from casetime.report import build_report, render
 
@@ -341,10 +344,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     limits = _pairs(args.limit, "limit")
     chosen: list[Any] | None = None
     if ids is not None or limits:
-        chosen = [get_indicator(i) for i in (ids or ["NI59", "NI60", "NI64"])]
+        chosen = [get_indicator(i) for i in (ids or default_indicators(extract))]
         chosen = [ind.with_limit(int(limits[ind.id])) if ind.id in limits else ind for ind in chosen]
     unknown = sorted(set(limits) | set(targets))
-    known = {ind.id for ind in chosen} if chosen is not None else {"NI59", "NI60", "NI64"}
+    known = {ind.id for ind in chosen} if chosen is not None else set(default_indicators(extract))
     stray = [k for k in unknown if k not in known]
     if stray:
         raise CasetimeError(f"--target/--limit name {', '.join(stray)}, which is not being reported")

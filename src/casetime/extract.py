@@ -32,7 +32,9 @@ from typing import Any
 from casetime.calendar import WorkingCalendar, as_calendar, england
 from casetime.dates import date_from_day, day_number
 from casetime.errors import CasetimeError
-from casetime.io import read_inputs
+from casetime.io import CensusHeader, read_inputs
+from casetime.io.cin import census_as_at
+from casetime.periods import MONTH_NAMES, FinancialYear
 from casetime.quality import UNKNOWN_TYPE, QualityReport
 from casetime.schema import RECORD_TYPES, record_type_of
 from casetime.tables import Table, YearChoice, busiest_year
@@ -54,6 +56,8 @@ class Extract:
     quality: QualityReport
     calendar: WorkingCalendar = field(default_factory=england)
     as_at: _dt.date | None = None
+    #: the headers of the census files read (reference date, year, council)
+    census: tuple[CensusHeader, ...] = ()
 
     @property
     def record_types(self) -> tuple[str, ...]:
@@ -101,7 +105,17 @@ class Extract:
         """
         lo, hi = (day_number(d) for d in self.calendar.coverage)
         assert lo is not None and hi is not None
-        return busiest_year(self.tables, (lo, hi))
+        choice = busiest_year(self.tables, (lo, hi))
+        reference = census_as_at(self.census)
+        if reference is None:
+            return choice
+        year = FinancialYear.containing(reference)
+        where = "the census file's" if len(self.census) == 1 else "the census files'"
+        said = f"{reference.day} {MONTH_NAMES[reference.month - 1]} {reference.year}"
+        reason = f"the census year closing at {where} reference date, {said}"
+        if choice is None:
+            return YearChoice(year, 0, 0, "clock-stop", reason)
+        return YearChoice(year, choice.count if choice.period == year else 0, choice.total, choice.dates, reason)
 
     def reconciliation(self) -> list[dict[str, Any]]:
         """Rows read = rows valid + rows with errors, per record type and source."""
@@ -186,9 +200,12 @@ def load(
         list(combined.notices),
     )
     cal = as_calendar(calendar)
+    census = tuple(combined.census)
+    if as_at is None:  # a census is as at its reference date
+        as_at = census_as_at(census)
     validate(combined.tables, calendar=cal, as_at=as_at, into=report, outliers=True)
     cut = day_number(as_at) if as_at is not None else None
-    extract = Extract(dict(report.tables), report, cal, None if cut is None else date_from_day(cut))
+    extract = Extract(dict(report.tables), report, cal, None if cut is None else date_from_day(cut), census)
     if strict:
         report.raise_if_errors()
     return extract

@@ -406,10 +406,14 @@ class YearChoice:
     count: int
     total: int
     dates: str
+    #: a reason that is not a count of dates (a census file's reference date), said instead
+    reason: str = ""
 
     @property
     def note(self) -> str:
         """Why this year: ``"chosen because 94% of the 4,598 clock-stop dates fall in it"``."""
+        if self.reason:
+            return self.reason
         share = (200 * self.count + self.total) // (2 * self.total)  # per cent, rounded half up
         if self.total == 1:
             return f"chosen because the one {self.dates} date falls in it"

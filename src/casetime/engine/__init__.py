@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from casetime.engine import timeliness as _timeliness
 from casetime.engine.cases import open_cases
-from casetime.engine.compute import DEFAULT_TARGET, compute, compute_all
+from casetime.engine.compute import DEFAULT_TARGET, compute, compute_all, default_indicators
 from casetime.engine.inputs import as_table
 from casetime.engine.kinds import CLASSIFIERS
 
-__all__ = ["DEFAULT_TARGET", "compute", "compute_all", "open_cases", "as_table"]
+__all__ = ["DEFAULT_TARGET", "compute", "compute_all", "default_indicators", "open_cases", "as_table"]
 
 assert CLASSIFIERS["timeliness"] is _timeliness.Timeliness  # (the built-in kinds register on import)

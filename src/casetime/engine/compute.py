@@ -172,6 +172,24 @@ def compute(
     return result
 
 
+#: The 2008-2013 national indicators, reported by default.
+NATIONAL: Final = ("NI59", "NI60", "NI64")
+#: The measures of single assessments' era (Working Together 2013 on), reported by default when the data has them.
+SINGLE_ASSESSMENT_ERA: Final = ("SA45", "ICPC15")
+
+
+def default_indicators(data: Any) -> tuple[str, ...]:
+    """The indicators reported when none are named: NI59, NI60 and NI64, and SA45 and ICPC15 too when the
+    data holds single assessments (records of 2013 on, such as a census file's).
+
+    >>> from casetime.tables import Table
+    >>> sa = Table.from_columns("single_assessment", {"child_id": ["A"], "referral_date": ["2024-01-05"]})
+    >>> default_indicators({}), default_indicators({"single_assessment": sa})
+    (('NI59', 'NI60', 'NI64'), ('NI59', 'NI60', 'NI64', 'SA45', 'ICPC15'))
+    """
+    return NATIONAL + SINGLE_ASSESSMENT_ERA if holds(data, "single_assessment") else NATIONAL
+
+
 def compute_all(
     data: Any,
     period: Period | str,
@@ -186,8 +204,8 @@ def compute_all(
 ) -> dict[str, ResultTable]:
     """Compute several indicators on one extract: ``{id: ResultTable}``.
 
-    By default NI59, NI60 and NI64 (by id, so a definition you registered under one of those ids
-    is the one used), those whose records the extract holds (at least one must be there); a list
+    By default :func:`default_indicators` (by id, so a definition you registered under one of those
+    ids is the one used), those whose records the extract holds (at least one must be there); a list
     given in ``indicators`` must all be computable. ``targets`` maps ids to targets (others keep
     their default).
 
@@ -201,13 +219,13 @@ def compute_all(
     ['NI59']
     """
     explicit = indicators is not None
-    chosen = [get_indicator(i) for i in (indicators if indicators is not None else ("NI59", "NI60", "NI64"))]
     if is_frame_input(data):
         from casetime.extract import load
 
         data = load(data, record_type=record_type, calendar=calendar)
     elif record_type is not None:
         raise CasetimeError("record_type= is for a frame or a dict of columns: tables and extracts know their types")
+    chosen = [get_indicator(i) for i in (indicators if indicators is not None else default_indicators(data))]
     out: dict[str, ResultTable] = {}
     skipped = []
     for ind in chosen:

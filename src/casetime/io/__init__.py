@@ -35,7 +35,8 @@ The rooms: :mod:`~casetime.io.assemble` (the seam every reader feeds),
 
 from __future__ import annotations
 
-from casetime.io.assemble import EMPTYING_RULES, INPUT_RULES, ReadResult
+from casetime.io.assemble import EMPTYING_RULES, INPUT_RULES, CensusHeader, ReadResult
+from casetime.io.cin import read_cin_xml
 from casetime.io.csv import read_csv
 from casetime.io.frames import has_record_type_column, is_frame, table_from_frame, tables_from_frame
 from casetime.io.paths import join_results, read_inputs, read_path
@@ -45,6 +46,8 @@ __all__ = [
     "INPUT_RULES",
     "EMPTYING_RULES",
     "ReadResult",
+    "CensusHeader",
+    "read_cin_xml",
     "RejectedRows",
     "join_results",
     "read_csv",

@@ -27,6 +27,7 @@ with the validation rules in :data:`casetime.validation.RULES`).
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -68,6 +69,7 @@ __all__ = [
     "CELL_TOO_LONG",
     "CELL_LIMIT",
     "ReadResult",
+    "CensusHeader",
     "Chunk",
     "Prepared",
     "Plan",
@@ -169,15 +171,27 @@ INPUT_RULES: Final = (
 )
 
 
+@dataclass(frozen=True)
+class CensusHeader:
+    """What a census file's ``Header`` says: the collection, its year, the reference date and the council."""
+
+    source: str
+    collection: str | None
+    year: str | None
+    reference_date: _dt.date | None
+    lea: str | None
+
+
 class ReadResult(NamedTuple):
     """What a reader returns: tables by record type, the row-level issues, the rejected rows, and
-    which heading fed which field, with the warnings about whole sources."""
+    which heading fed which field, with the warnings about whole sources (and a census file's header)."""
 
     tables: dict[str, Table]
     issues: list[IssueSet]
     rejected: list[RejectedRows]
     columns: Sequence[ColumnsUsed] = ()
     notices: Sequence[Notice] = ()
+    census: Sequence[CensusHeader] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -601,9 +615,10 @@ class Assembler:
         count = rows.shape[0] if index is None else index.shape[0]
         if index is not None:
             parts.rows.append(rows[index])
-        elif count:  # consecutive row numbers: keep the range, not an array
-            assert int(rows[-1]) - int(rows[0]) == count - 1
+        elif count and int(rows[-1]) - int(rows[0]) == count - 1:  # consecutive: keep the range, not an array
             parts.rows.append(range(int(rows[0]), int(rows[-1]) + 1))
+        elif count:  # (an XML file's records are numbered by the line of their element)
+            parts.rows.append(rows)
         parts.child.append(label(plan.fields["child_id"], many=True))
         flagged = bad_row if index is None else bad_row[index]
         if flagged.any():

@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.errors import CasetimeError, CasetimeTypeError
-from casetime.io.assemble import INPUT_RULES, ReadResult, file_keys
+from casetime.io.assemble import INPUT_RULES, CensusHeader, ReadResult, file_keys
+from casetime.io.cin import is_cin_xml, read_cin_xml
 from casetime.io.csv import read_csv
 from casetime.io.frames import is_frame, tables_from_frame
 from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
@@ -42,9 +43,11 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
     rejected: list[RejectedRows] = []
     columns: list[ColumnsUsed] = []
     notices: list[Notice] = []
+    census: list[CensusHeader] = []
     for result in results:
         columns.extend(result.columns)
         notices.extend(result.notices)
+        census.extend(result.census)
         offsets = {kind: sum(len(t) for t in tables.get(kind, [])) for kind in result.tables}
         for kind, table in result.tables.items():
             tables.setdefault(kind, []).append(table)
@@ -58,7 +61,7 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
         positions = np.concatenate([p for p, _ in pieces])
         values = np.concatenate([v for _, v in pieces])
         issues.append(IssueSet(kind, rule, name, positions, values, message, severity))
-    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected, columns, notices)
+    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected, columns, notices, census)
 
 
 class _Running:
@@ -95,7 +98,8 @@ def read_path(
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
 ) -> ReadResult:
-    """Read a CSV file, or every ``*.csv`` file of a directory (in name order), into tables.
+    """Read a CSV file or a CIN census XML file, or every ``*.csv`` and ``*.xml`` file of a directory (in name
+    order), into tables (see :func:`casetime.io.cin.read_cin_xml` for the census).
 
     A ``.csv`` entry of a directory that cannot be read (a broken link, no permission) is not skipped
     silently: it is a :class:`~casetime.quality.Notice` (``unreadable_file``) of the result.
@@ -105,17 +109,8 @@ def read_path(
     """
     source = os.fspath(path)
     if not os.path.isdir(source):
-        return read_csv(
-            source,
-            record_type,
-            columns=columns,
-            dayfirst=dayfirst,
-            date_format=date_format,
-            chunk_rows=chunk_rows,
-            engine=engine,
-            progress=progress,
-        )
-    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() == ".csv")
+        return _read_file(source, record_type, columns, dayfirst, date_format, chunk_rows, engine, progress)
+    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in (".csv", ".xml"))
     files = [p for p in entries if p.is_file() and os.access(p, os.R_OK)]
     skipped = [
         Notice(os.fspath(p), UNKNOWN_TYPE, "unreadable_file", f"{p}: {_why_unreadable(p)}; it was not read")
@@ -125,25 +120,46 @@ def read_path(
     if not files:
         if skipped:
             raise CasetimeError(skipped[0].message.replace("; it was not read", "; no .csv file could be read"))
-        raise CasetimeError(f"{source}: the directory holds no .csv files")
+        raise CasetimeError(f"{source}: the directory holds no .csv files (nor census .xml files)")
     running = _Running(progress)
     results = []
     for file in files:
         results.append(
-            read_csv(
-                str(file),
-                record_type,
-                columns=columns,
-                dayfirst=dayfirst,
-                date_format=date_format,
-                chunk_rows=chunk_rows,
-                engine=engine,
-                progress=running.next_input(),
-            )
+            _read_file(str(file), record_type, columns, dayfirst, date_format, chunk_rows, engine, running.next_input())
         )
     if skipped:
         results.append(ReadResult({}, [], [], [], skipped))
     return join_results(results)
+
+
+def _read_file(
+    source: str,
+    record_type: str | None,
+    columns: Mapping[str, Any] | None,
+    dayfirst: bool,
+    date_format: str | None,
+    chunk_rows: int,
+    engine: str,
+    progress: Callable[[int], object] | None,
+) -> ReadResult:
+    """One file, by its reader: a census ``.xml`` file or a CSV file."""
+    if is_cin_xml(source):
+        if record_type is not None:
+            raise CasetimeError(
+                f"{source}: a census file holds several record types (its elements say which); "
+                f"record_type={record_type!r} cannot apply to it"
+            )
+        return read_cin_xml(source, dayfirst=dayfirst, date_format=date_format, progress=progress)
+    return read_csv(
+        source,
+        record_type,
+        columns=columns,
+        dayfirst=dayfirst,
+        date_format=date_format,
+        chunk_rows=chunk_rows,
+        engine=engine,
+        progress=progress,
+    )
 
 
 def _why_unreadable(path: Path) -> str:
@@ -198,7 +214,7 @@ def _extract_result(item: Any, record_type: str | None) -> ReadResult:
     issues = [s for s in quality.issue_sets if s.rule in reading]
     return ReadResult(
         tables, issues, list(quality.rejected), list(getattr(quality, "columns", [])),
-        list(getattr(quality, "notices", [])),
+        list(getattr(quality, "notices", [])), tuple(getattr(item, "census", ())),
     )  # fmt: skip
 
 

@@ -1,0 +1,667 @@
+"""The Children in Need census XML: records from ``Message/Children/Child/CINdetails``, read vectorised and safely.
+
+The census has no episode ids: position is the only link. Each ``CINdetails`` is one referral (and its
+id, ``episode``, is the child id and its ordinal within the child, ``A123/2``); its ``Assessments``
+are single assessments, its ``Section47`` s47 enquiries and its ``ChildProtectionPlans`` plans, each
+with the ``CINdetails``' referral date and episode. The header's ``ReferenceDate``, ``Year`` and
+``LEA`` come back as a :class:`CensusHeader`. See docs/records.md for every element read.
+
+Reading is vectorised over the file's bytes, in blocks of whole ``Child`` elements (memory grows
+with a block, never with the file): tags are found by their ``<`` and ``>``, nesting is checked for
+every element, and each value is decoded once per distinct text. It reads the XML that census
+software writes. No entity is ever expanded and no DTD or external file is fetched: a file with a
+``DOCTYPE`` is refused, and so are a truncated file, a wrong root, nesting past
+:data:`MAX_DEPTH`, CDATA sections and undefined entities, each in one message naming the line.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "cin.xml"
+>>> _ = path.write_text("<Message><Header><CollectionDetails><ReferenceDate>2024-03-31</ReferenceDate>"
+...     "</CollectionDetails></Header><Children><Child><ChildIdentifiers><LAchildID>A1</LAchildID>"
+...     "</ChildIdentifiers><CINdetails><CINreferralDate>2024-01-05</CINreferralDate><Assessments>"
+...     "<AssessmentActualStartDate>2024-01-08</AssessmentActualStartDate></Assessments>"
+...     "<ReferralNFA>0</ReferralNFA></CINdetails></Child></Children></Message>")
+>>> result = read_cin_xml(path)
+>>> sorted(result.tables), result.census[0].reference_date
+(['referral', 'single_assessment'], datetime.date(2024, 3, 31))
+>>> result.tables["single_assessment"].extra["episode"].values().tolist()
+['A1/1']
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as _dt
+import mmap
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from typing import Final, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from casetime.dates import DateStyle
+from casetime.errors import CasetimeError
+from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array
+from casetime.io.assemble import Assembler, CensusHeader, Chunk, ReadResult, layout_of
+from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows
+from casetime.tables import Table
+
+__all__ = ["CensusHeader", "KNOWN_ELEMENTS", "MAX_DEPTH", "census_as_at", "is_cin_xml", "read_cin_xml"]
+
+_I64 = npt.NDArray[np.int64]
+_U8 = npt.NDArray[np.uint8]
+
+#: The deepest nesting read (the census goes seven deep).
+MAX_DEPTH: Final = 32
+_BLOCK: Final = 1 << 24  # bytes of whole children read at a time
+_NAME_WIDTH: Final = 48
+_SHORT: Final = 256  # values up to this many bytes are decoded vectorised; longer ones one by one
+
+#: Every element of the census schemas from 2017-18 to 2026-27; any other is ignored with a warning.
+# fmt: off
+KNOWN_ELEMENTS: Final = frozenset({
+    "Message", "Header", "CollectionDetails", "Collection", "Year", "ReferenceDate", "Source", "SourceLevel",
+    "LEA", "SoftwareCode", "Release", "SerialNo", "DateTime", "Children", "Child", "ChildIdentifiers",
+    "LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate", "ExpectedPersonBirthDate",
+    "GenderCurrent", "Sex", "PersonDeathDate", "ChildCharacteristics", "Ethnicity", "Disabilities",
+    "Disability", "CINdetails", "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate",
+    "ReasonForClosure", "DateOfInitialCPC", "Assessments", "AssessmentActualStartDate",
+    "AssessmentInternalReviewDate", "AssessmentAuthorisationDate", "FactorsIdentifiedAtAssessment",
+    "AssessmentFactors", "CINPlanDates", "CINPlanStartDate", "CINPlanEndDate", "Section47",
+    "S47ActualStartDate", "InitialCPCtarget", "ICPCnotRequired", "ReferralNFA", "ChildProtectionPlans",
+    "CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP",
+    "Reviews", "CPPreviewDate", "PreProceedingsandFGDM",
+})
+# fmt: on
+#: Blocks read as known but whose inside is not used (a module casetime has no record for).
+_OPAQUE: Final = frozenset({"PreProceedingsandFGDM"})
+_YES_NO: Final = {"true": "true", "1": "true", "false": "false", "0": "false"}
+
+
+class _Elements(NamedTuple):
+    """The elements of one block: name id, nesting level, parent (element index, -1 at the top),
+    start position, and the text span of leaves (start, end; empty for containers)."""
+
+    name: _I64
+    level: _I64
+    parent: _I64
+    pos: _I64
+    text_start: _I64
+    text_end: _I64
+
+
+def is_cin_xml(path: str | os.PathLike[str]) -> bool:
+    """Whether a path names an XML file (by its extension), which casetime reads as a CIN census."""
+    return os.fspath(path).lower().endswith(".xml")
+
+
+class _Refused(CasetimeError):
+    """A census file that cannot be read, with the line it fails at."""
+
+
+def _fail(path: str, line: int | None, what: str) -> _Refused:
+    where = f" line {line}:" if line is not None else ""
+    return _Refused(f"{path}:{where} {what}")
+
+
+def read_cin_xml(
+    path: str | os.PathLike[str],
+    *,
+    dayfirst: bool = True,
+    date_format: str | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> ReadResult:
+    """Read one CIN census XML file into referral, single assessment, s47 and plan tables.
+
+    Each record's row number is the line of its element (``CINdetails``, ``Assessments``,
+    ``Section47``, ``ChildProtectionPlans``). ``progress`` is called with the children read so far.
+    """
+    source = os.fspath(path)
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 (closed below, with the map)
+    except OSError as exc:
+        raise CasetimeError(f"{source}: cannot read the file ({exc.strerror or exc})") from None
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise CasetimeError(f"{source}: the file is empty; expected a CIN census XML file")
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _read(source, data, size, DateStyle(dayfirst, date_format), progress)
+
+
+def _read(
+    source: str, data: mmap.mmap, size: int, style: DateStyle, progress: Callable[[int], object] | None
+) -> ReadResult:
+    head = data[: min(size, 1 << 16)]
+    encoding = _encoding(source, head)
+    for marker, what in ((b"<!DOCTYPE", "a DOCTYPE declaration"), (b"<!ENTITY", "an entity declaration")):
+        at = data.find(marker)
+        if at >= 0:
+            raise _fail(
+                source, data[:at].count(b"\n") + 1,
+                f"the file holds {what}; census files have none, and casetime never expands entities or "
+                "fetches a DTD: remove it",
+            )  # fmt: skip
+    first = _first_child(data)
+    last = data.rfind(b"</Child>")
+    if first < 0 or last < first:
+        first = last = -1
+        frame = data[:size]
+    else:
+        last += len(b"</Child>")
+        frame = data[:first] + data[last:size]
+    header = _header(source, frame, data, first, last, encoding)
+    readers = _Readers(source, style, encoding)
+    if first >= 0:
+        line = data[:first].count(b"\n") + 1
+        start = first
+        while start < last:
+            stop = min(start + _BLOCK, last)
+            if stop < last:
+                cut = data.rfind(b"</Child>", start, stop)
+                stop = (cut if cut > start else data.find(b"</Child>", stop)) + len(b"</Child>")
+            block = data[start:stop]
+            readers.block(block, line)
+            line += block.count(b"\n")
+            start = stop
+            if progress is not None:
+                progress(readers.children)
+    return readers.finish(header)
+
+
+def _encoding(source: str, head: bytes) -> str:
+    """The encoding the XML declaration names (UTF-8 when it names none)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(source, 1, "the file is UTF-16; census files are UTF-8: save it as UTF-8")
+    found = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", head.removeprefix(b"\xef\xbb\xbf"))
+    if found is None:
+        return "utf-8"
+    name = found.group(1).decode("ascii").lower()
+    try:
+        codec: str = codecs.lookup(name).name
+    except LookupError:
+        raise _fail(source, 1, f"the XML declaration names an encoding Python does not know: {name!r}") from None
+    if codec.startswith("utf-16") or codec.startswith("utf-32"):
+        raise _fail(source, 1, f"the file declares {name}; census files are UTF-8: save it as UTF-8")
+    return codec
+
+
+def _first_child(data: mmap.mmap) -> int:
+    found = [at for at in (data.find(m) for m in (b"<Child>", b"<Child ", b"<Child\n", b"<Child\r")) if at >= 0]
+    return min(found) if found else -1
+
+
+def _header(source: str, frame: bytes, data: mmap.mmap, first: int, last: int, encoding: str) -> CensusHeader:
+    """The file without its children, parsed as a whole (no DOCTYPE, so no entity can be declared)."""
+    try:
+        root = ET.fromstring(frame)
+    except ET.ParseError as exc:
+        line, _ = exc.position
+        if first >= 0 and line > data[:first].count(b"\n") + 1:  # in the part after the children
+            line += data[first:last].count(b"\n")
+        raise _fail(source, line, f"not well-formed XML ({_expat_words(str(exc))})") from None
+    if root.tag != "Message":
+        raise _fail(source, 1, f"not a CIN census file: the root element is <{root.tag}>, expected <Message>")
+    if root.find("Children") is None:
+        raise _fail(source, None, "not a CIN census file: <Message> has no <Children>")
+
+    def text(path: str) -> str | None:
+        found = root.findtext(path)
+        return None if found is None or not found.strip() else found.strip()
+
+    reference = text("Header/CollectionDetails/ReferenceDate")
+    day = None
+    if reference is not None:
+        try:
+            day = _dt.date.fromisoformat(reference)
+        except ValueError:
+            raise _fail(source, None, f"Header/CollectionDetails/ReferenceDate is not a date: {reference!r}") from None
+    return CensusHeader(
+        source, text("Header/CollectionDetails/Collection"), text("Header/CollectionDetails/Year"), day,
+        text("Header/Source/LEA"),
+    )  # fmt: skip
+
+
+def _expat_words(message: str) -> str:
+    """expat's message without its own position (the line is said already)."""
+    return re.sub(r": line \d+, column \d+$", "", message)
+
+
+# ---------------------------------------------------------------------------
+# tags and elements, vectorised over a block of whole children
+# ---------------------------------------------------------------------------
+
+_NAMES: Final = sorted(KNOWN_ELEMENTS)
+_ID: Final = {name: i for i, name in enumerate(_NAMES)}
+_TERMINATORS: Final = np.array([ord(c) for c in " \t\r\n>/"], dtype=np.uint8)
+
+
+def _elements(source: str, block: bytes, line0: int, unknown: dict[str, list[int]]) -> tuple[_Elements, _I64]:
+    """The elements of a block (see :class:`_Elements`) and the block's line break positions."""
+    if b"<![CDATA[" in block:
+        at = block.find(b"<![CDATA[")
+        raise _fail(source, line0 + block[:at].count(b"\n"), "a CDATA section; census files have none")
+    if b"<!--" in block:
+        block = _blank_comments(source, block, line0)
+    b: _U8 = np.frombuffer(block, dtype=np.uint8)
+    breaks = np.flatnonzero(b == 10).astype(np.int64)
+
+    def line(position: int) -> int:
+        return line0 + int(np.searchsorted(breaks, position))
+
+    lt = np.flatnonzero(b == ord("<")).astype(np.int64)
+    gt = np.flatnonzero(b == ord(">")).astype(np.int64)
+    ends = np.searchsorted(gt, lt)
+    if lt.size and int(ends[-1]) >= gt.size:
+        raise _fail(source, line(int(lt[-1])), "the file ends inside a tag (is it truncated?)")
+    close_at = gt[ends]
+    inside = np.flatnonzero(close_at[:-1] > lt[1:])
+    if inside.size:
+        raise _fail(source, line(int(lt[inside[0] + 1])), "a '<' inside a tag: not well-formed XML")
+    after = b[np.minimum(lt + 1, b.size - 1)]
+    keep = after != ord("?")  # processing instructions are skipped
+    if (after == ord("!")).any():
+        at = int(lt[np.flatnonzero(after == ord("!"))[0]])
+        raise _fail(source, line(at), "a declaration inside the children; census files have none")
+    lt, close_at, after = lt[keep], close_at[keep], after[keep]
+    closing = after == ord("/")
+    single = ~closing & (b[close_at - 1] == ord("/"))
+    names = _tag_names(b, lt + 1 + closing, close_at)
+    delta = np.where(closing, -1, np.where(single, 0, 1)).astype(np.int64)
+    depth = np.cumsum(delta)
+    before = depth - delta
+    if depth.size and int(depth.min()) < 0:
+        at = int(np.flatnonzero(depth < 0)[0])
+        raise _fail(source, line(int(lt[at])), f"</{_name(names[at])}> closes an element that was not opened")
+    if depth.size and int(depth[-1]) != 0:
+        raise _fail(source, line(int(lt[-1])), "an element is not closed (is the file truncated?)")
+    level = np.where(closing, before, before + 1)
+    if level.size and int(level.max()) > MAX_DEPTH:
+        at = int(np.flatnonzero(level > MAX_DEPTH)[0])
+        raise _fail(source, line(int(lt[at])), f"elements nested more than {MAX_DEPTH} deep")
+    paired = np.flatnonzero(~single)
+    order = paired[np.lexsort((lt[paired], level[paired]))]
+    opens, closes = order[0::2], order[1::2]
+    wrong = np.flatnonzero(closing[opens] | ~closing[closes] | (names[opens] != names[closes]))
+    if wrong.size:
+        o, c = int(opens[wrong[0]]), int(closes[wrong[0]])
+        raise _fail(
+            source, line(int(lt[c])),
+            f"<{_name(names[o])}> opened on line {line(int(lt[o]))} is closed by </{_name(names[c])}>",
+        )  # fmt: skip
+    # elements: the opening tags and the self-closing ones; a leaf's text lies up to the next tag
+    element = np.flatnonzero(~closing)
+    nxt = np.minimum(element + 1, lt.size - 1)
+    leaf = single[element] | ((nxt > element) & closing[nxt] & (level[nxt] == level[element]))
+    text_start = np.where(leaf & ~single[element], close_at[element] + 1, 0)
+    text_end = np.where(leaf & ~single[element], lt[nxt], 0)
+    lv = level[element]
+    pos = lt[element]
+    parent = np.full(element.size, -1, dtype=np.int64)
+    for depth_here in range(2, int(lv.max()) + 1 if lv.size else 0):
+        mine = np.flatnonzero(lv == depth_here)
+        above = np.flatnonzero(lv == depth_here - 1)
+        parent[mine] = above[np.searchsorted(pos[above], pos[mine]) - 1]
+    ids = _ids(names[element])
+    hidden = np.zeros(element.size, dtype=bool)  # inside a block casetime does not read
+    opaque = np.isin(ids, [_ID[n] for n in _OPAQUE])
+    for depth_here in range(2, int(lv.max()) + 1 if lv.size else 0):
+        mine = np.flatnonzero(lv == depth_here)
+        hidden[mine] = hidden[parent[mine]] | opaque[parent[mine]]
+    strange = np.flatnonzero((ids < 0) & ~hidden)
+    for at in strange.tolist():  # (few: each name is warned about once)
+        seen = unknown.setdefault(_name(names[element[at]]), [line(int(pos[at])), 0])
+        seen[1] += 1
+    return _Elements(ids, lv, parent, pos, text_start, text_end), breaks
+
+
+def _blank_comments(source: str, block: bytes, line0: int) -> bytes:
+    """The block with every comment's bytes turned to spaces (line breaks kept, so lines still count)."""
+    out = bytearray(block)
+    at = 0
+    while (start := block.find(b"<!--", at)) >= 0:
+        end = block.find(b"-->", start + 4)
+        if end < 0:
+            raise _fail(source, line0 + block[:start].count(b"\n"), "a comment is not closed")
+        for i in range(start, end + 3):
+            if out[i] != 10:
+                out[i] = 32
+        at = end + 3
+    return bytes(out)
+
+
+def _tag_names(b: _U8, start: _I64, stop: _I64) -> npt.NDArray[np.bytes_]:
+    """The name of each tag (bytes from ``start`` up to a space, ``/`` or ``>``), as fixed-width bytes."""
+    cols = np.minimum(start[:, None] + np.arange(_NAME_WIDTH), b.size - 1)
+    chars = b[cols]
+    ended = np.isin(chars, _TERMINATORS) | (cols >= stop[:, None])
+    chars = np.where(np.cumsum(ended, axis=1) > 0, 0, chars).astype(np.uint8)
+    return np.ascontiguousarray(chars).view(f"S{_NAME_WIDTH}").ravel()
+
+
+def _name(raw: np.bytes_) -> str:
+    return bytes(raw).decode("utf-8", errors="replace")
+
+
+def _ids(names: npt.NDArray[np.bytes_]) -> _I64:
+    """Each element's id in :data:`_ID` (-1 for a name no schema has)."""
+    uniq, inverse = np.unique(names, return_inverse=True)
+    table = np.array([_ID.get(_name(u), -1) for u in uniq.tolist()], dtype=np.int64)
+    ids: _I64 = table[inverse.ravel()]
+    return ids
+
+
+# ---------------------------------------------------------------------------
+# records
+# ---------------------------------------------------------------------------
+
+#: The columns of each record type: the standard fields (their element paths), then the extra columns.
+_FIELDS: Final = {
+    "referral": ("CINdetails", {"referral_date": "CINreferralDate", "closure_date": "CINclosureDate"}),
+    "single_assessment": (
+        "Assessments",
+        {"start_date": "AssessmentActualStartDate", "completion_date": "AssessmentAuthorisationDate"},
+    ),
+    "s47": ("Section47", {"start_date": "S47ActualStartDate", "conference_date": "DateOfInitialCPC"}),
+    "cpp": ("ChildProtectionPlans", {"start_date": "CPPstartDate", "end_date": "CPPendDate"}),
+}
+_EXTRAS: Final = {
+    "referral": ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure", "ReferralNFA"),
+    "single_assessment": ("AssessmentInternalReviewDate",),
+    "s47": ("InitialCPCtarget", "ICPCnotRequired"),
+    "cpp": ("InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP"),
+}
+
+
+class _Readers:
+    """One assembler per record type, fed block by block; the warnings about the whole file."""
+
+    def __init__(self, source: str, style: DateStyle, encoding: str) -> None:
+        self.source = source
+        self.style = style
+        self.encoding = encoding
+        self.assemblers: dict[str, Assembler] = {}
+        self.unknown: dict[str, list[int]] = {}
+        self.differ: list[int] = []  # the lines of the s47 whose conference dates differ
+        self.misplaced: dict[tuple[str, str], list[int]] = {}
+        self.children = 0
+
+    def _assembler(self, kind: str) -> tuple[Assembler, list[str]]:
+        container, fields = _FIELDS[kind]
+        headings = ["LAchildID"] + (["CINdetails/CINreferralDate"] if kind != "referral" else [])
+        headings += [f"{container}/{element}" for element in fields.values()]
+        if kind == "cpp":
+            headings.append("ChildProtectionPlans/Reviews/CPPreviewDate")
+        headings += ["episode", *_EXTRAS[kind]]
+        if kind not in self.assemblers:
+            mapping = {"child_id": "LAchildID"} | {f: f"{container}/{e}" for f, e in fields.items()}
+            if kind != "referral":
+                mapping["referral_date"] = "CINdetails/CINreferralDate"
+            if kind == "cpp":
+                mapping["review_dates"] = "ChildProtectionPlans/Reviews/CPPreviewDate"
+            layout = layout_of(headings, kind, mapping, self.source, None)
+            self.assemblers[kind] = Assembler(layout, self.source, self.style)
+        return self.assemblers[kind], headings
+
+    def block(self, block: bytes, line0: int) -> None:
+        els, breaks = _elements(self.source, block, line0, self.unknown)
+        values = _Values(self.source, block, els, breaks, line0, self.encoding)
+        child = values.of("Child", level=1)
+        self.children += child.size
+        child_rank = values.rank(child)
+        ident = values.of("ChildIdentifiers", parent_in=child)
+        child_id = values.leaf_text("LAchildID", ident, child, through=True)
+        cin = values.of("CINdetails", parent_in=child)
+        self._misplaced(values, "CINdetails", cin)
+        cin_child = child_rank[els.parent[cin]]
+        ordinal = _ordinal_within(cin_child)
+        episode = np.strings.add(
+            np.strings.add(child_id.take(cin_child), "/"), ordinal.astype(str)
+        )  # child id / ordinal
+        cin_rank = values.rank(cin)
+        referral = values.leaf_text("CINreferralDate", cin, cin)
+        cin_conference = values.leaf_text("DateOfInitialCPC", cin, cin)
+        columns: dict[str, list[npt.NDArray[np.str_] | Lists]] = {}
+        rows: dict[str, _I64] = {}
+        columns["referral"] = [
+            child_id.take(cin_child), referral, values.leaf_text("CINclosureDate", cin, cin), episode,
+            values.leaf_text("ReferralSource", cin, cin), values.leaf_text("PrimaryNeedCode", cin, cin),
+            values.leaf_text("ReasonForClosure", cin, cin), _yes_no(values.leaf_text("ReferralNFA", cin, cin)),
+        ]  # fmt: skip
+        rows["referral"] = values.line_of(cin)
+        for kind in ("single_assessment", "s47", "cpp"):
+            container, fields = _FIELDS[kind]
+            own = values.of(container, parent_in=cin)
+            self._misplaced(values, container, own)
+            at_cin = cin_rank[els.parent[own]]
+            cols: list[npt.NDArray[np.str_] | Lists] = [child_id.take(cin_child[at_cin]), referral[at_cin]]
+            for element in fields.values():
+                if kind == "s47" and element == "DateOfInitialCPC":
+                    mine = values.leaf_text(element, own, own)
+                    theirs = cin_conference[at_cin]
+                    both = (mine != "") & (theirs != "") & (np.strings.strip(mine) != np.strings.strip(theirs))
+                    lines = values.line_of(own)
+                    self.differ.extend(lines[both].tolist())
+                    cols.append(np.where(mine == "", theirs, mine))
+                else:
+                    cols.append(values.leaf_text(element, own, own))
+            if kind == "cpp":
+                reviews = values.of("Reviews", parent_in=own)
+                cols.append(values.lists("CPPreviewDate", reviews, own))
+            cols.append(episode[at_cin])
+            for extra in _EXTRAS[kind]:
+                text = values.leaf_text(extra, own, own)
+                cols.append(_yes_no(text) if extra == "ICPCnotRequired" else text)
+            columns[kind] = cols
+            rows[kind] = values.line_of(own)
+        for kind, cols in columns.items():
+            if not rows[kind].size:
+                continue
+            assembler, _ = self._assembler(kind)
+            made: list[Column] = [c if isinstance(c, Lists) else _text(c) for c in cols]
+            assembler.add(Chunk(made, rows[kind]))
+
+    def _misplaced(self, values: _Values, name: str, kept: _I64) -> None:
+        every = values.of(name)
+        if every.size != kept.size:
+            lines = values.line_of(np.setdiff1d(every, kept))
+            seen = self.misplaced.setdefault((name, ""), [int(lines[0]), 0])
+            seen[1] += int(lines.size)
+
+    def finish(self, header: CensusHeader) -> ReadResult:
+        tables: dict[str, Table] = {}
+        issues: list[IssueSet] = []
+        rejected: list[RejectedRows] = []
+        columns: list[ColumnsUsed] = []
+        notices: list[Notice] = []
+        for kind in ("referral", "single_assessment", "s47", "cpp"):
+            if kind not in self.assemblers:
+                continue
+            result = self.assemblers[kind].finish()
+            tables.update(result.tables)
+            issues.extend(result.issues)
+            rejected.extend(result.rejected)
+            columns.extend(result.columns)
+            notices.extend(result.notices)
+        for name, (line, count) in sorted(self.unknown.items()):
+            notices.append(
+                Notice(
+                    self.source,
+                    UNKNOWN_TYPE,
+                    "unknown_element",
+                    f"{self.source}: <{name}> is not an element of the census schemas 2017-18 to 2026-27 "
+                    f"({_times(count)}, the first on line {line}); it was ignored",
+                )
+            )
+        for (name, _), (line, count) in sorted(self.misplaced.items()):
+            notices.append(
+                Notice(
+                    self.source,
+                    UNKNOWN_TYPE,
+                    "misplaced_element",
+                    f"{self.source}: <{name}> outside the place the census puts it ({_times(count)}, the first on "
+                    f"line {line}); those elements were not read as records",
+                )
+            )
+        if self.differ:
+            line = self.differ[0]
+            notices.append(
+                Notice(
+                    self.source,
+                    "s47",
+                    "conference_dates_differ",
+                    f"{self.source}: {_times(len(self.differ), 'Section47')} a DateOfInitialCPC different from "
+                    f"its CINdetails' one (the first on line {line}); the Section47 date is used",
+                )
+            )
+        return ReadResult(tables, issues, rejected, columns, notices, (header,))
+
+
+def _times(count: int, what: str = "") -> str:
+    if what:
+        return f"{count:,} {what} {'has' if count == 1 else 'have'}"
+    return "once" if count == 1 else f"{count:,} times"
+
+
+def _ordinal_within(group: _I64) -> _I64:
+    """1, 2, 3 ... within each run of equal values (the elements of one child come together)."""
+    if not group.size:
+        return np.empty(0, dtype=np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    ordinal: _I64 = np.arange(group.size, dtype=np.int64) - np.repeat(starts, np.diff(np.r_[starts, group.size])) + 1
+    return ordinal
+
+
+def _yes_no(text: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
+    """``true``/``false`` for every spelling the schema allows (``true/false/TRUE/FALSE/1/0``); others as written."""
+    if not text.size:
+        return text
+    uniq, inverse = np.unique(text, return_inverse=True)
+    said = np.array([_YES_NO.get(u.strip().lower(), u) for u in uniq.tolist()] or [""], dtype=str)
+    out: npt.NDArray[np.str_] = said[inverse.ravel()]
+    return out
+
+
+def _text(values: npt.NDArray[np.str_]) -> Text:
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return Text(inverse.ravel().astype(np.int64), uniq, np.zeros(uniq.shape[0], dtype=bool))
+
+
+_ENTITY: Final = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);|&")
+_NAMED: Final = {"lt": "<", "gt": ">", "amp": "&", "apos": "'", "quot": '"'}
+
+
+class _Values:
+    """The elements of one block, asked for by name and place, and their texts decoded."""
+
+    def __init__(self, source: str, block: bytes, els: _Elements, breaks: _I64, line0: int, encoding: str) -> None:
+        self.source = source
+        self.block = np.frombuffer(block, dtype=np.uint8)
+        self.els = els
+        self.breaks = breaks
+        self.line0 = line0
+        self.encoding = encoding
+
+    def of(self, name: str, *, level: int | None = None, parent_in: _I64 | None = None) -> _I64:
+        """The elements named ``name`` (at ``level``, or whose parent is one of ``parent_in``), in order."""
+        found = np.flatnonzero(self.els.name == _ID[name]).astype(np.int64)
+        if level is not None:
+            found = found[self.els.level[found] == level]
+        if parent_in is not None:
+            found = found[np.isin(self.els.parent[found], parent_in)]
+        return found
+
+    def rank(self, elements: _I64) -> _I64:
+        """Element index -> its position among ``elements`` (-1 for the others)."""
+        rank = np.full(self.els.name.size, -1, dtype=np.int64)
+        rank[elements] = np.arange(elements.size)
+        return rank
+
+    def line_of(self, elements: _I64) -> _I64:
+        out: _I64 = self.line0 + np.searchsorted(self.breaks, self.els.pos[elements]).astype(np.int64)
+        return out
+
+    def leaf_text(self, name: str, owners: _I64, records: _I64, *, through: bool = False) -> npt.NDArray[np.str_]:
+        """The text of the ``name`` leaf of each of ``records`` (``""`` where it has none).
+
+        The leaf's parent is one of ``owners``: the records themselves, or (``through``) their children.
+        """
+        leaves = self.of(name, parent_in=owners)
+        holder = self.els.parent[leaves]
+        if through:
+            holder = self.els.parent[holder]
+        at = np.searchsorted(records, holder)
+        ok = (at < records.size) & (records[np.minimum(at, max(records.size - 1, 0))] == holder)
+        texts = self._decode(self.els.text_start[leaves[ok]], self.els.text_end[leaves[ok]], leaves[ok])
+        out = np.full(records.size, "", dtype=texts.dtype if texts.size else "<U1")
+        out[at[ok]] = texts
+        return out
+
+    def lists(self, name: str, owners: _I64, records: _I64) -> Lists:
+        """Every ``name`` leaf under each record's ``owners`` element, as one list per record."""
+        leaves = self.of(name, parent_in=owners)
+        holder = self.els.parent[self.els.parent[leaves]]
+        at = np.searchsorted(records, holder)
+        ok = (at < records.size) & (records[np.minimum(at, max(records.size - 1, 0))] == holder)
+        leaves, at = leaves[ok], at[ok]
+        order = np.argsort(at, kind="stable")
+        leaves, at = leaves[order], at[order]
+        offsets = np.zeros(records.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(at, minlength=records.size), out=offsets[1:])
+        return Lists(offsets, _text(self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)))
+
+    def _decode(self, start: _I64, end: _I64, leaves: _I64) -> npt.NDArray[np.str_]:
+        """The texts ``block[start:end]``, decoded once per distinct text, stripped, entities replaced."""
+        if not start.size:
+            return np.empty(0, dtype="<U1")
+        width = end - start
+        short = width <= _SHORT
+        w = max(int(width[short].max()) if short.any() else 1, 1)
+        cols = np.minimum(start[:, None] + np.arange(w), self.block.size - 1)
+        chars = np.where(np.arange(w)[None, :] < np.minimum(width, w)[:, None], self.block[cols], 0)
+        raw = np.ascontiguousarray(chars.astype(np.uint8)).view(f"S{w}").ravel()
+        uniq, inverse = np.unique(raw, return_inverse=True)
+        texts = [self._one(bytes(u), leaves, inverse, k) for k, u in enumerate(uniq.tolist())]
+        out = text_array(texts)[inverse.ravel()]
+        for i in np.flatnonzero(~short).tolist():  # long values, one by one
+            value = bytes(self.block[start[i] : end[i]])
+            out = out.astype(object) if out.dtype != object else out
+            out[i] = "" if len(value) > CELL_LIMIT else self._text(value, int(leaves[i]))
+        result: npt.NDArray[np.str_] = out.astype(str)
+        return result
+
+    def _one(self, value: bytes, leaves: _I64, inverse: npt.NDArray[np.intp], k: int) -> str:
+        if value.isascii() and b"&" not in value:
+            return value.decode("ascii").strip()
+        return self._text(value, int(leaves[int(np.flatnonzero(inverse.ravel() == k)[0])]))
+
+    def _text(self, value: bytes, leaf: int) -> str:
+        line = self.line0 + int(np.searchsorted(self.breaks, self.els.pos[leaf]))
+        try:
+            text = value.decode(self.encoding)
+        except UnicodeDecodeError:
+            raise _fail(self.source, line, f"the text is not {self.encoding}") from None
+        if "&" in text:
+            text = _ENTITY.sub(lambda m: _entity(m, self.source, line), text)
+        return text.strip()
+
+
+def _entity(match: re.Match[str], source: str, line: int) -> str:
+    body = match.group(1)
+    if body is None:
+        raise _fail(source, line, "a bare '&' in a value (write &amp;)")
+    if body.startswith("#x"):
+        return chr(int(body[2:], 16))
+    if body.startswith("#"):
+        return chr(int(body[1:]))
+    if body in _NAMED:
+        return _NAMED[body]
+    raise _fail(source, line, f"an undefined entity &{body}; (XML defines only &lt; &gt; &amp; &apos; &quot;)")
+
+
+def census_as_at(headers: Sequence[CensusHeader]) -> _dt.date | None:
+    """The reference date all the census files share (``None`` if they differ or none says)."""
+    dates = {h.reference_date for h in headers}
+    return dates.pop() if len(dates) == 1 else None
