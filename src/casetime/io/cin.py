@@ -201,7 +201,9 @@ def _header(source: str, frame: bytes, data: mmap.mmap, first: int, last: int, e
         line, _ = exc.position
         if first >= 0 and line > data[:first].count(b"\n") + 1:  # in the part after the children
             line += data[first:last].count(b"\n")
-        raise _fail(source, line, f"not well-formed XML ({_expat_words(str(exc))})") from None
+        ending = " (the file ends early: is it truncated?)" if line >= data[:].count(b"\n") else ""
+        raise _fail(source, line, f"not well-formed XML ({_expat_words(str(exc))}){ending}") from None
+    _check_depth(source, root)
     if root.tag != "Message":
         raise _fail(source, 1, f"not a CIN census file: the root element is <{root.tag}>, expected <Message>")
     if root.find("Children") is None:
@@ -222,6 +224,16 @@ def _header(source: str, frame: bytes, data: mmap.mmap, first: int, last: int, e
         source, text("Header/CollectionDetails/Collection"), text("Header/CollectionDetails/Year"), day,
         text("Header/Source/LEA"),
     )  # fmt: skip
+
+
+def _check_depth(source: str, root: ET.Element) -> None:
+    """Refuse nesting past :data:`MAX_DEPTH` outside the children too."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _fail(source, None, f"elements nested more than {MAX_DEPTH} deep (in <{node.tag}>)")
+        stack.extend((child, depth + 1) for child in node)
 
 
 def _expat_words(message: str) -> str:

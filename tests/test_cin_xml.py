@@ -1,0 +1,224 @@
+"""The CIN census XML reader: hand-made census files of several years, hostile files, and the CSV it equals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import casetime
+import casetime.io.cin as cin
+from casetime.cli import EXIT_USAGE, main
+from casetime.io import read_cin_xml, read_csv
+from casetime.tables import Table
+
+DATA = Path(__file__).parent / "data" / "cin"
+D = dt.date
+
+
+def dates(table: Table, name: str) -> list[dt.date | None]:
+    return list(table.dates[name].tolist())
+
+
+def extra(table: Table, name: str) -> list[str | None]:
+    return list(table.extra[name].values().tolist())
+
+
+def test_census_2024_records_one_referral_per_cindetails_with_its_episode() -> None:
+    result = read_cin_xml(DATA / "census_2024.xml")
+    t = result.tables
+    assert list(t) == ["referral", "single_assessment", "s47", "cpp"]
+    ref = t["referral"]
+    assert ref.child.values().tolist() == ["C1", "C1", "C&2"]  # (C&amp;2 in the file)
+    assert dates(ref, "referral_date") == [D(2023, 5, 2), D(2024, 1, 10), D(2023, 11, 30)]  # (" 2023-05-02 ")
+    assert dates(ref, "closure_date") == [D(2023, 9, 1), None, None]
+    assert extra(ref, "episode") == ["C1/1", "C1/2", "C&2/1"]
+    assert extra(ref, "ReferralNFA") == ["false", "false", "true"]  # false, 0, TRUE
+    assert ref.row is not None and ref.row.tolist() == [11, 24, 36]  # the lines of the CINdetails
+    sa = t["single_assessment"]
+    assert dates(sa, "referral_date") == [D(2023, 5, 2), D(2024, 1, 10)]  # each CINdetails' own
+    assert dates(sa, "start_date") == [D(2023, 5, 3), D(2024, 1, 11)]
+    assert dates(sa, "completion_date") == [D(2023, 6, 20), None]
+    assert extra(sa, "episode") == ["C1/1", "C1/2"]
+    s47 = t["s47"]
+    # the first Section47 has its own conference date (2023-05-19, differing from the CINdetails' 2023-05-20);
+    # the second has none, and takes the CINdetails' one
+    assert dates(s47, "conference_date") == [D(2023, 5, 19), D(2023, 5, 20)]
+    assert extra(s47, "ICPCnotRequired") == ["false", "true"]  # FALSE, 1
+    assert extra(s47, "InitialCPCtarget") == ["2023-05-25", None]
+    cpp = t["cpp"]
+    assert dates(cpp, "end_date") == [None]  # <CPPendDate/>
+    assert cpp.reviews is not None and cpp.reviews.lists() == [[D(2023, 8, 10), D(2024, 2, 1)]]
+    assert extra(cpp, "NumberOfPreviousCPP") == ["1"]
+    assert result.issues == [] and result.rejected == []
+    notices = {n.code: n.message for n in result.notices}
+    assert notices == {
+        "unknown_element": f"{DATA / 'census_2024.xml'}: <Mystery> is not an element of the census schemas "
+        "2017-18 to 2026-27 (once, the first on line 29); it was ignored",
+        "conference_dates_differ": f"{DATA / 'census_2024.xml'}: 1 Section47 has a DateOfInitialCPC different "
+        "from its CINdetails' one (the first on line 18); the Section47 date is used",
+    }
+    (header,) = result.census
+    assert (header.collection, header.year, header.reference_date, header.lea) == ("CIN", "2024", D(2024, 3, 31), "831")
+
+
+def test_census_2018_shape_empty_elements_and_several_plans() -> None:
+    result = read_cin_xml(DATA / "census_2018.xml")
+    t = result.tables
+    assert dates(t["referral"], "closure_date") == [None]  # <CINclosureDate></CINclosureDate>
+    assert extra(t["referral"], "ReasonForClosure") == [None]  # <ReasonForClosure/>
+    assert dates(t["single_assessment"], "completion_date") == [D(2017, 6, 5), None]
+    cpp = t["cpp"]
+    assert dates(cpp, "start_date") == [D(2017, 4, 26), D(2018, 2, 1)]
+    assert cpp.reviews is not None and cpp.reviews.lists() == [[D(2017, 7, 20), D(2017, 12, 21)], []]
+    assert extra(cpp, "episode") == ["B1/1", "B1/1"]
+    assert result.notices == [] and result.issues == []
+
+
+def test_census_2027_shape_sex_and_the_pre_proceedings_block_are_read_without_a_word() -> None:
+    result = read_cin_xml(DATA / "census_2027.xml")
+    assert result.notices == []
+    assert result.tables["referral"].child.values().tolist() == ["Z9"]
+    assert extra(result.tables["referral"], "ReferralNFA") == ["true"]
+    assert dates(result.tables["s47"], "conference_date") == [None]
+    assert result.census[0].lea == "926"
+
+
+def test_load_takes_the_reference_date_as_at_and_the_census_year_as_the_default_period() -> None:
+    extract = casetime.load(DATA / "census_2024.xml")
+    assert extract.as_at == D(2024, 3, 31)
+    assert extract.census[0].reference_date == D(2024, 3, 31)
+    choice = extract.default_period()
+    assert choice is not None and choice.period.label == "2023/24"
+    assert choice.note == "the census year closing at the census file's reference date, 31 March 2024"
+    # an explicit as_at wins
+    assert casetime.load(DATA / "census_2024.xml", as_at="2024-06-30").as_at == D(2024, 6, 30)
+
+
+def test_the_report_of_a_census_file(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["report", str(DATA / "census_2024.xml"), "--by", "year", "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0 and out["period"] == "2023/24"
+    ids = [i["id"] for i in out["indicators"]]
+    assert ids == ["NI64", "SA45", "ICPC15"]  # single assessments: their era's measures join in
+    sa45 = out["indicators"][1]
+    # 2 May -> 20 June 2023 is 33 working days (bank holidays 29 May): within 45; the other is open
+    assert (sa45["overall"]["numerator"], sa45["overall"]["denominator"]) == (1, 1)
+
+
+def test_blocks_of_children_give_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = read_cin_xml(DATA / "census_2024.xml")
+    monkeypatch.setattr(cin, "_BLOCK", 200)  # a block per child, cut at each </Child>
+    cut = read_cin_xml(DATA / "census_2024.xml")
+    for kind, table in whole.tables.items():
+        other = cut.tables[kind]
+        assert other.child.values().tolist() == table.child.values().tolist()
+        assert other.row is not None and table.row is not None and other.row.tolist() == table.row.tolist()
+        for name in table.dates:
+            assert dates(other, name) == dates(table, name)
+        assert {n: extra(other, n) for n in other.extra} == {n: extra(table, n) for n in table.extra}
+    assert [n.message for n in cut.notices] == [n.message for n in whole.notices]
+
+
+def test_the_census_equals_its_csv(tmp_path: Path) -> None:
+    (tmp_path / "single_assessment.csv").write_text(
+        "child_id,referral_date,start_date,completion_date\nB1,2017-04-03,2017-04-04,2017-06-05\n"
+        "B1,2017-04-03,2017-09-01,\n"
+    )
+    (tmp_path / "cpp.csv").write_text(
+        "child_id,referral_date,start_date,end_date,review_dates\n"
+        "B1,2017-04-03,2017-04-26,2018-01-15,2017-07-20;2017-12-21\nB1,2017-04-03,2018-02-01,,\n"
+    )
+    xml = read_cin_xml(DATA / "census_2018.xml")
+    for kind in ("single_assessment", "cpp"):
+        csv = read_csv(tmp_path / f"{kind}.csv", kind)
+        a, b = xml.tables[kind], csv.tables[kind]
+        assert a.child.values().tolist() == b.child.values().tolist()
+        for name in b.dates:
+            assert dates(a, name) == dates(b, name)
+    a_reviews, b_reviews = xml.tables["cpp"].reviews, read_csv(tmp_path / "cpp.csv", "cpp").tables["cpp"].reviews
+    assert a_reviews is not None and b_reviews is not None and a_reviews.lists() == b_reviews.lists()
+    one = casetime.compute_all(casetime.load(DATA / "census_2018.xml"), "2017/18", indicators=["SA45", "NI64"])
+    two = casetime.compute_all(casetime.load(tmp_path, as_at="2018-03-31"), "2017/18", indicators=["SA45", "NI64"])
+    assert {k: (v.total().numerator, v.total().denominator) for k, v in one.items()} == {
+        k: (v.total().numerator, v.total().denominator) for k, v in two.items()
+    }
+
+
+HOSTILE = {
+    "laughs.xml": (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n'
+        "<Message><Children><Child><ChildIdentifiers><LAchildID>&lol2;</LAchildID></ChildIdentifiers>"
+        "</Child></Children></Message>\n",
+        "line 2: the file holds a DOCTYPE declaration; census files have none, and casetime never expands "
+        "entities or fetches a DTD: remove it",
+    ),
+    "local.xml": (
+        '<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+        "<Message><Children><Child><ChildIdentifiers><LAchildID>&secret;</LAchildID></ChildIdentifiers>"
+        "</Child></Children></Message>\n",
+        "line 2: the file holds a DOCTYPE declaration",
+    ),
+    "remote.xml": (
+        '<?xml version="1.0"?>\n<!DOCTYPE Message SYSTEM "http://example.com/cin.dtd">\n'
+        "<Message><Children></Children></Message>\n",
+        "line 2: the file holds a DOCTYPE declaration",
+    ),
+    "truncated.xml": (
+        "<Message><Children><Child><ChildIdentifiers><LAchildID>A1</LAchildID></ChildIdentifiers>\n<CINdetails>"
+        "<CINreferralDate>2024-01-0",
+        "line 2: not well-formed XML (no element found) (the file ends early: is it truncated?)",
+    ),
+    "root.xml": (
+        "<Root>\n<Children><Child><ChildIdentifiers><LAchildID>A</LAchildID></ChildIdentifiers></Child>"
+        "</Children></Root>\n",
+        "line 1: not a CIN census file: the root element is <Root>, expected <Message>",
+    ),
+    "deep.xml": (
+        "<Message><Children><Child>\n" + "<a>" * 40 + "</a>" * 40 + "</Child></Children></Message>",
+        "line 2: elements nested more than 32 deep",
+    ),
+    "mismatched.xml": (
+        "<Message><Children><Child>\n<ChildIdentifiers><LAchildID>A</LAchildID></ChildIdentifers>\n"
+        "</Child></Children></Message>",
+        "line 2: <ChildIdentifiers> opened on line 2 is closed by </ChildIdentifers>",
+    ),
+    "entity.xml": (
+        "<Message><Children><Child>\n<ChildIdentifiers><LAchildID>A&nbsp;</LAchildID></ChildIdentifiers>"
+        "</Child></Children></Message>",
+        "line 2: an undefined entity &nbsp; (XML defines only &lt; &gt; &amp; &apos; &quot;)",
+    ),
+    "cdata.xml": (
+        "<Message><Children><Child>\n<ChildIdentifiers><LAchildID><![CDATA[A]]></LAchildID>"
+        "</ChildIdentifiers></Child></Children></Message>",
+        "line 2: a CDATA section; census files have none",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_files_are_refused_in_one_line_with_exit_2(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, message = HOSTILE[name]
+    path = tmp_path / name
+    path.write_text(text)
+    status = main(["report", str(path)])
+    out, err = capsys.readouterr()
+    assert (status, out) == (EXIT_USAGE, "")
+    assert err.startswith(f"casetime: error: {path}: {message}")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    with pytest.raises(ValueError, match=re.escape(message)) as info:  # the same message from Python
+        read_cin_xml(path)
+    assert str(info.value) == err.removeprefix("casetime: error: ").rstrip("\n")
+
+
+def test_a_directory_reads_its_census_files_too(tmp_path: Path) -> None:
+    (tmp_path / "cin.xml").write_bytes((DATA / "census_2018.xml").read_bytes())
+    extract = casetime.load(tmp_path)
+    assert extract.record_types == ("referral", "single_assessment", "s47", "cpp")
+    with pytest.raises(ValueError, match="a census file holds several record types"):
+        casetime.load(DATA / "census_2018.xml", record_type="cpp")
