@@ -60,6 +60,7 @@ __all__ = [
     "generate",
     "to_tables",
     "write_csv",
+    "write_cin_xml",
     "write_sample",
 ]
 
@@ -727,6 +728,151 @@ def write_csv(
             raise CasetimeError(f"{path}: cannot write ({exc.strerror or exc})") from None
         paths.append(path)
     return paths
+
+
+_CIN_ELEMENTS: Final = {
+    "single_assessment": ("Assessments", ("start_date", "AssessmentActualStartDate"),
+                          ("completion_date", "AssessmentAuthorisationDate")),
+    "s47": ("Section47", ("start_date", "S47ActualStartDate"), ("conference_date", "DateOfInitialCPC")),
+    "cpp": ("ChildProtectionPlans", ("start_date", "CPPstartDate"), ("end_date", "CPPendDate")),
+}  # fmt: skip
+
+
+def write_cin_xml(
+    extract: Mapping[str, Mapping[str, Any]],
+    path: str | Path,
+    *,
+    reference_date: _dt.date | None = None,
+    lea: str = "999",
+) -> Path:
+    """Write an extract as a Children in Need census XML file (what councils send DfE each year).
+
+    One ``Child`` per child id, one ``CINdetails`` per referral (a child id and referral date: the
+    referrals, and those the other records name), holding its single assessments, s47 enquiries
+    and plans in the census's element order. ``reference_date`` (default: the end of the extract's
+    financial year) is the header's ``ReferenceDate``. Every record needs a child id and a referral
+    date (the census links them by position); initial and core assessments, of the years before
+    single assessments, have no place in it and are refused, and so is the ``team`` (it is left out).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_cin_xml(generate(30, financial_year=2023, seed=1), Path(d) / "cin.xml")
+    ...     text = p.read_text()
+    >>> text.count("<Child>") > 0, "<ReferenceDate>2024-03-31</ReferenceDate>" in text
+    (True, True)
+    """
+    stray = [k for k in extract if k not in ("referral", *_CIN_ELEMENTS)]
+    if stray:
+        raise CasetimeError(
+            f"the census holds referrals, single assessments, s47 enquiries and plans, not {', '.join(stray)} "
+            "(generate an extract of 2013/14 or later)"
+        )
+    if reference_date is None:
+        year = int(getattr(extract, "financial_year", 0))
+        if not year:
+            raise CasetimeError("give reference_date= (the extract does not say its financial year)")
+        reference_date = _dt.date(year + 1, 3, 31)
+    # each record's (child, referral) and its fields as text
+    episodes: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def iso(values: Any) -> list[str]:
+        days = np.asarray(values, dtype="M8[D]")
+        return [str(x) for x in np.where(np.isnat(days), "", days.astype(str)).tolist()]
+
+    for kind in ("referral", *_CIN_ELEMENTS):
+        cols = extract.get(kind)
+        if cols is None:
+            continue
+        ids = [str(c) for c in np.asarray(cols["child_id"]).tolist()]
+        refs = iso(cols["referral_date"])
+        missing = [i for i, (c, r) in enumerate(zip(ids, refs, strict=True)) if not c or not r]
+        if missing:
+            raise CasetimeError(
+                f"{kind} record {missing[0]} has no child id or referral date; the census needs both for every record"
+            )
+        if kind == "referral":
+            closures = iso(cols["closure_date"])
+            for c, r, e in zip(ids, refs, closures, strict=True):
+                episodes.setdefault((c, r), {"records": []})["closure"] = e
+            continue
+        _, (a, _), (b, _) = _CIN_ELEMENTS[kind]
+        starts, stops = iso(cols[a]), iso(cols[b])
+        reviews = [str(x) for x in np.asarray(cols["review_dates"]).tolist()] if kind == "cpp" else None
+        for i, key in enumerate(zip(ids, refs, strict=True)):
+            episodes.setdefault(key, {"records": []})["records"].append(
+                (kind, starts[i], stops[i], reviews[i] if reviews is not None else "")
+            )
+    order = {"single_assessment": 0, "s47": 1, "cpp": 2}
+    cal = as_calendar(None)
+
+    def target_of(start: str) -> str:  # the census's InitialCPCtarget: 15 working days after the s47 start
+        day = int(np.datetime64(start, "D").astype(np.int64))
+        due = int(cal.due(np.array([day]), 15)[0])
+        return "" if due == MISSING else date_from_day(due).isoformat()
+
+    def leaf(depth: int, name: str, value: str) -> str:
+        return f"{'  ' * depth}<{name}>{value}</{name}>\n" if value else ""
+
+    def episode(ref: str, found: dict[str, Any]) -> str:
+        out = ["    <CINdetails>\n", leaf(3, "CINreferralDate", ref), leaf(3, "ReferralSource", "1A"),
+               leaf(3, "PrimaryNeedCode", "N1"), leaf(3, "CINclosureDate", found.get("closure", ""))]  # fmt: skip
+        if found.get("closure"):
+            out.append(leaf(3, "ReasonForClosure", "RC8"))
+        records = sorted(found["records"], key=lambda r: order[r[0]])
+        nfa = "true" if not records else "false"
+        for kind, start, stop, reviews in records:
+            if kind == "cpp" and nfa != "written":
+                out.append(leaf(3, "ReferralNFA", nfa))
+                nfa = "written"
+            container, (_, a_el), (_, b_el) = _CIN_ELEMENTS[kind]
+            out += [f"      <{container}>\n", leaf(4, a_el, start)]
+            if kind == "single_assessment":
+                out += [leaf(4, b_el, stop), "        <FactorsIdentifiedAtAssessment>\n",
+                        leaf(5, "AssessmentFactors", "2A"), leaf(5, "AssessmentFactors", "3A"),
+                        "        </FactorsIdentifiedAtAssessment>\n"]  # fmt: skip
+            elif kind == "s47":
+                out += [leaf(4, "InitialCPCtarget", target_of(start)), leaf(4, b_el, stop),
+                        leaf(4, "ICPCnotRequired", "false")]  # fmt: skip
+            else:
+                out += [leaf(4, b_el, stop), leaf(4, "InitialCategoryOfAbuse", "NEG"),
+                        leaf(4, "LatestCategoryOfAbuse", "NEG"), leaf(4, "NumberOfPreviousCPP", "0"),
+                        "        <Reviews>\n", *(leaf(5, "CPPreviewDate", d) for d in reviews.split(";") if d),
+                        "        </Reviews>\n"]  # fmt: skip
+            out.append(f"      </{container}>\n")
+        if nfa != "written":
+            out.append(leaf(3, "ReferralNFA", nfa))
+        out.append("    </CINdetails>\n")
+        return "".join(out)
+
+    by_child: dict[str, list[str]] = {}
+    for (child, ref), found in sorted(episodes.items()):
+        by_child.setdefault(child, []).append(episode(ref, found))
+    target = Path(path)
+    try:
+        with open(target, "w", encoding="utf-8", newline="\n") as out:
+            out.write(
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n  <Header>\n    <CollectionDetails>\n'
+                f"      <Collection>CIN</Collection>\n      <Year>{reference_date.year}</Year>\n"
+                f"      <ReferenceDate>{reference_date.isoformat()}</ReferenceDate>\n    </CollectionDetails>\n"
+                f"    <Source>\n      <SourceLevel>L</SourceLevel>\n      <LEA>{lea}</LEA>\n"
+                "      <SoftwareCode>casetime.synth</SoftwareCode>\n    </Source>\n  </Header>\n  <Children>\n"
+            )
+            for number, (child, details) in enumerate(by_child.items()):
+                born = date_from_day(int(reference_date.toordinal() - EPOCH_ORDINAL) - 365 - number % 5800)
+                out.write(
+                    f"  <Child>\n    <ChildIdentifiers>\n      <LAchildID>{child}</LAchildID>\n"
+                    f"      <UPN>A{lea}{number:09d}</UPN>\n"
+                    f"      <PersonBirthDate>{born.isoformat()}</PersonBirthDate>\n"
+                    f"      <GenderCurrent>{1 + number % 2}</GenderCurrent>\n    </ChildIdentifiers>\n"
+                    "    <ChildCharacteristics>\n      <Ethnicity>WBRI</Ethnicity>\n      <Disabilities>\n"
+                    "        <Disability>NONE</Disability>\n      </Disabilities>\n    </ChildCharacteristics>\n"
+                    + "".join(details)
+                    + "  </Child>\n"
+                )
+            out.write("  </Children>\n</Message>\n")
+    except OSError as exc:
+        raise CasetimeError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return target
 
 
 # ---------------------------------------------------------------------------

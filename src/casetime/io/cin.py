@@ -40,6 +40,7 @@ from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
 
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
@@ -55,9 +56,9 @@ _U8 = npt.NDArray[np.uint8]
 
 #: The deepest nesting read (the census goes seven deep).
 MAX_DEPTH: Final = 32
-_BLOCK: Final = 1 << 24  # bytes of whole children read at a time
+_BLOCK: Final = 1 << 23  # bytes of whole children read at a time
 _NAME_WIDTH: Final = 48
-_SHORT: Final = 256  # values up to this many bytes are decoded vectorised; longer ones one by one
+_SHORT: Final = 48  # values up to this many bytes are decoded vectorised; longer ones one by one
 
 #: Every element of the census schemas from 2017-18 to 2026-27; any other is ignored with a warning.
 # fmt: off
@@ -162,7 +163,8 @@ def _read(
             if stop < last:
                 cut = data.rfind(b"</Child>", start, stop)
                 stop = (cut if cut > start else data.find(b"</Child>", stop)) + len(b"</Child>")
-            block = data[start:stop]
+            block = bytearray(stop - start + _NAME_WIDTH)  # (zeros after the text: tag names may be read past it)
+            block[: stop - start] = memoryview(data)[start:stop]
             readers.block(block, line)
             line += block.count(b"\n")
             start = stop
@@ -189,8 +191,13 @@ def _encoding(source: str, head: bytes) -> str:
 
 
 def _first_child(data: mmap.mmap) -> int:
-    found = [at for at in (data.find(m) for m in (b"<Child>", b"<Child ", b"<Child\n", b"<Child\r")) if at >= 0]
-    return min(found) if found else -1
+    """Where the first ``<Child>`` tag starts (-1 for none); ``<Children>`` and ``<ChildIdentifiers>`` are not it."""
+    at = data.find(b"<Child")
+    while at >= 0:
+        if data[at + 6 : at + 7] in (b">", b" ", b"\t", b"\r", b"\n"):
+            return at
+        at = data.find(b"<Child", at + 6)
+    return -1
 
 
 def _header(source: str, frame: bytes, data: mmap.mmap, first: int, last: int, encoding: str) -> CensusHeader:
@@ -247,11 +254,15 @@ def _expat_words(message: str) -> str:
 
 _NAMES: Final = sorted(KNOWN_ELEMENTS)
 _ID: Final = {name: i for i, name in enumerate(_NAMES)}
-_TERMINATORS: Final = np.array([ord(c) for c in " \t\r\n>/"], dtype=np.uint8)
 
 
-def _elements(source: str, block: bytes, line0: int, unknown: dict[str, list[int]]) -> tuple[_Elements, _I64]:
-    """The elements of a block (see :class:`_Elements`) and the block's line break positions."""
+def _elements(
+    source: str, block: bytes | bytearray, line0: int, unknown: dict[str, list[int]]
+) -> tuple[_Elements, _I64]:
+    """The elements of a block (see :class:`_Elements`) and the block's line break positions.
+
+    The block ends with :data:`_NAME_WIDTH` zero bytes after its text.
+    """
     if b"<![CDATA[" in block:
         at = block.find(b"<![CDATA[")
         raise _fail(source, line0 + block[:at].count(b"\n"), "a CDATA section; census files have none")
@@ -280,13 +291,15 @@ def _elements(source: str, block: bytes, line0: int, unknown: dict[str, list[int
     lt, close_at, after = lt[keep], close_at[keep], after[keep]
     closing = after == ord("/")
     single = ~closing & (b[close_at - 1] == ord("/"))
-    names = _tag_names(b, lt + 1 + closing, close_at)
+    names, others = _tag_ids(b, lt + 1 + closing, close_at - single)
     delta = np.where(closing, -1, np.where(single, 0, 1)).astype(np.int64)
     depth = np.cumsum(delta)
     before = depth - delta
     if depth.size and int(depth.min()) < 0:
         at = int(np.flatnonzero(depth < 0)[0])
-        raise _fail(source, line(int(lt[at])), f"</{_name(names[at])}> closes an element that was not opened")
+        raise _fail(
+            source, line(int(lt[at])), f"</{_name(int(names[at]), others)}> closes an element that was not opened"
+        )
     if depth.size and int(depth[-1]) != 0:
         raise _fail(source, line(int(lt[-1])), "an element is not closed (is the file truncated?)")
     level = np.where(closing, before, before + 1)
@@ -294,14 +307,15 @@ def _elements(source: str, block: bytes, line0: int, unknown: dict[str, list[int
         at = int(np.flatnonzero(level > MAX_DEPTH)[0])
         raise _fail(source, line(int(lt[at])), f"elements nested more than {MAX_DEPTH} deep")
     paired = np.flatnonzero(~single)
-    order = paired[np.lexsort((lt[paired], level[paired]))]
+    order = paired[np.argsort(level[paired].astype(np.uint8), kind="stable")]  # (a radix sort: by level, in order)
     opens, closes = order[0::2], order[1::2]
     wrong = np.flatnonzero(closing[opens] | ~closing[closes] | (names[opens] != names[closes]))
     if wrong.size:
         o, c = int(opens[wrong[0]]), int(closes[wrong[0]])
         raise _fail(
             source, line(int(lt[c])),
-            f"<{_name(names[o])}> opened on line {line(int(lt[o]))} is closed by </{_name(names[c])}>",
+            f"<{_name(int(names[o]), others)}> opened on line {line(int(lt[o]))} is closed by "
+            f"</{_name(int(names[c]), others)}>",
         )  # fmt: skip
     # elements: the opening tags and the self-closing ones; a leaf's text lies up to the next tag
     element = np.flatnonzero(~closing)
@@ -316,20 +330,20 @@ def _elements(source: str, block: bytes, line0: int, unknown: dict[str, list[int
         mine = np.flatnonzero(lv == depth_here)
         above = np.flatnonzero(lv == depth_here - 1)
         parent[mine] = above[np.searchsorted(pos[above], pos[mine]) - 1]
-    ids = _ids(names[element])
+    ids = names[element]
     hidden = np.zeros(element.size, dtype=bool)  # inside a block casetime does not read
     opaque = np.isin(ids, [_ID[n] for n in _OPAQUE])
     for depth_here in range(2, int(lv.max()) + 1 if lv.size else 0):
         mine = np.flatnonzero(lv == depth_here)
         hidden[mine] = hidden[parent[mine]] | opaque[parent[mine]]
-    strange = np.flatnonzero((ids < 0) & ~hidden)
+    strange = np.flatnonzero((ids >= len(_NAMES)) & ~hidden)
     for at in strange.tolist():  # (few: each name is warned about once)
-        seen = unknown.setdefault(_name(names[element[at]]), [line(int(pos[at])), 0])
+        seen = unknown.setdefault(_name(int(ids[at]), others), [line(int(pos[at])), 0])
         seen[1] += 1
     return _Elements(ids, lv, parent, pos, text_start, text_end), breaks
 
 
-def _blank_comments(source: str, block: bytes, line0: int) -> bytes:
+def _blank_comments(source: str, block: bytes | bytearray, line0: int) -> bytearray:
     """The block with every comment's bytes turned to spaces (line breaks kept, so lines still count)."""
     out = bytearray(block)
     at = 0
@@ -341,28 +355,65 @@ def _blank_comments(source: str, block: bytes, line0: int) -> bytes:
             if out[i] != 10:
                 out[i] = 32
         at = end + 3
-    return bytes(out)
+    return out
 
 
-def _tag_names(b: _U8, start: _I64, stop: _I64) -> npt.NDArray[np.bytes_]:
-    """The name of each tag (bytes from ``start`` up to a space, ``/`` or ``>``), as fixed-width bytes."""
-    cols = np.minimum(start[:, None] + np.arange(_NAME_WIDTH), b.size - 1)
-    chars = b[cols]
-    ended = np.isin(chars, _TERMINATORS) | (cols >= stop[:, None])
-    chars = np.where(np.cumsum(ended, axis=1) > 0, 0, chars).astype(np.uint8)
-    return np.ascontiguousarray(chars).view(f"S{_NAME_WIDTH}").ravel()
+def _tag_ids(b: _U8, start: _I64, end: _I64) -> tuple[_I64, list[str]]:
+    """The name of each tag (the bytes from ``start``, up to ``end`` or a space) as an id: a known name's
+    position in :data:`_NAMES`, or past them one id per other name, whose names are returned.
+
+    The names are told apart without building a string per tag: by their length and their bytes read
+    eight at a time as numbers (every byte of a name up to 32 long), so the match is exact.
+    """
+    length = end - start
+    windows = sliding_window_view(b, 8)
+    words = []
+    for k in range(_WORDS):
+        word = np.ascontiguousarray(windows[np.minimum(start + 8 * k, windows.shape[0] - 1)]).view("<u8").ravel()
+        words.append(word & _LOW_BYTES[np.clip(length - 8 * k, 0, 8)])
+    key = length.astype(np.uint64) * _MIX[_WORDS]
+    for k, word in enumerate(words):
+        key ^= word * _MIX[k]
+    at = np.minimum(np.searchsorted(_KEYS, key), _KEYS.size - 1)
+    candidate = _KEY_IDS[at]
+    same = (_KEYS[at] == key) & (_NAME_LENGTHS[candidate] == length)
+    for k, word in enumerate(words):
+        same &= _NAME_WORDS[candidate, k] == word
+    ids = np.where(same, candidate, -1)
+    others: dict[str, int] = {}
+    for i in np.flatnonzero(~same).tolist():  # names with attributes after them, or no schema's names
+        raw = bytes(b[start[i] : end[i]]).split(maxsplit=1)
+        name = raw[0].decode("utf-8", errors="replace") if raw else ""
+        ids[i] = _ID[name] if name in _ID else others.setdefault(name, len(_NAMES) + len(others))
+    return ids, list(others)
 
 
-def _name(raw: np.bytes_) -> str:
-    return bytes(raw).decode("utf-8", errors="replace")
+def _name(ids: int, others: Sequence[str]) -> str:
+    return _NAMES[ids] if ids < len(_NAMES) else others[ids - len(_NAMES)]
 
 
-def _ids(names: npt.NDArray[np.bytes_]) -> _I64:
-    """Each element's id in :data:`_ID` (-1 for a name no schema has)."""
-    uniq, inverse = np.unique(names, return_inverse=True)
-    table = np.array([_ID.get(_name(u), -1) for u in uniq.tolist()], dtype=np.int64)
-    ids: _I64 = table[inverse.ravel()]
-    return ids
+_WORDS: Final = 4  # eight-byte words compared: names up to 32 bytes (the longest known is 29)
+_MIX: Final = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                        0xFF51AFD7ED558CCD], dtype=np.uint64)  # fmt: skip
+_LOW_BYTES: Final = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _known_words() -> tuple[npt.NDArray[np.uint64], _I64, _I64, npt.NDArray[np.uint64]]:
+    """The known names as :func:`_tag_ids` reads tags: sorted keys, their ids, and each id's length and words."""
+    lengths = np.array([len(name) for name in _NAMES], dtype=np.int64)
+    assert int(lengths.max()) <= 8 * _WORDS
+    words = np.zeros((len(_NAMES), _WORDS), dtype=np.uint64)
+    for i, name in enumerate(_NAMES):
+        raw = name.encode("ascii").ljust(8 * _WORDS, b"\0")
+        words[i] = np.frombuffer(raw, dtype="<u8")
+    keys = lengths.astype(np.uint64) * _MIX[_WORDS]
+    for k in range(_WORDS):
+        keys ^= words[:, k] * _MIX[k]
+    order = np.argsort(keys)
+    return keys[order], order.astype(np.int64), lengths, words
+
+
+_KEYS, _KEY_IDS, _NAME_LENGTHS, _NAME_WORDS = _known_words()
 
 
 # ---------------------------------------------------------------------------
@@ -417,7 +468,7 @@ class _Readers:
             self.assemblers[kind] = Assembler(layout, self.source, self.style)
         return self.assemblers[kind], headings
 
-    def block(self, block: bytes, line0: int) -> None:
+    def block(self, block: bytes | bytearray, line0: int) -> None:
         els, breaks = _elements(self.source, block, line0, self.unknown)
         values = _Values(self.source, block, els, breaks, line0, self.encoding)
         child = values.of("Child", level=1)
@@ -568,7 +619,9 @@ _NAMED: Final = {"lt": "<", "gt": ">", "amp": "&", "apos": "'", "quot": '"'}
 class _Values:
     """The elements of one block, asked for by name and place, and their texts decoded."""
 
-    def __init__(self, source: str, block: bytes, els: _Elements, breaks: _I64, line0: int, encoding: str) -> None:
+    def __init__(
+        self, source: str, block: bytes | bytearray, els: _Elements, breaks: _I64, line0: int, encoding: str
+    ) -> None:
         self.source = source
         self.block = np.frombuffer(block, dtype=np.uint8)
         self.els = els
@@ -582,7 +635,9 @@ class _Values:
         if level is not None:
             found = found[self.els.level[found] == level]
         if parent_in is not None:
-            found = found[np.isin(self.els.parent[found], parent_in)]
+            member = np.zeros(self.els.name.size + 1, dtype=bool)  # (the last place stands for "no parent")
+            member[parent_in] = True
+            found = found[member[self.els.parent[found]]]
         return found
 
     def rank(self, elements: _I64) -> _I64:
@@ -625,29 +680,35 @@ class _Values:
         return Lists(offsets, _text(self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)))
 
     def _decode(self, start: _I64, end: _I64, leaves: _I64) -> npt.NDArray[np.str_]:
-        """The texts ``block[start:end]``, decoded once per distinct text, stripped, entities replaced."""
+        """The texts ``block[start:end]``, decoded once per distinct text, stripped, entities replaced.
+
+        Plain ASCII texts are decoded vectorised; only the others (beyond ASCII, holding an entity, or
+        longer than :data:`_SHORT` bytes) one by one.
+        """
         if not start.size:
             return np.empty(0, dtype="<U1")
         width = end - start
         short = width <= _SHORT
         w = max(int(width[short].max()) if short.any() else 1, 1)
-        cols = np.minimum(start[:, None] + np.arange(w), self.block.size - 1)
-        chars = np.where(np.arange(w)[None, :] < np.minimum(width, w)[:, None], self.block[cols], 0)
-        raw = np.ascontiguousarray(chars.astype(np.uint8)).view(f"S{w}").ravel()
-        uniq, inverse = np.unique(raw, return_inverse=True)
-        texts = [self._one(bytes(u), leaves, inverse, k) for k, u in enumerate(uniq.tolist())]
-        out = text_array(texts)[inverse.ravel()]
+        chars = sliding_window_view(self.block, w)[np.where(short, start, 0)]
+        chars = np.where(np.arange(w)[None, :] < np.where(short, width, 0)[:, None], chars, 0).astype(np.uint8)
+        raw = np.ascontiguousarray(chars).view(f"S{w}").ravel()
+        uniq, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
+        codes = np.ascontiguousarray(uniq).view(np.uint8).reshape(uniq.size, -1)
+        plain = ~((codes >= 128) | (codes == ord("&"))).any(axis=1)
+        texts = np.strings.strip(uniq.astype(f"U{w}")) if plain.all() else uniq.astype(object)
+        if not plain.all():
+            texts[plain] = [str(t) for t in np.strings.strip(uniq[plain].astype(f"U{w}")).tolist()]
+            for k in np.flatnonzero(~plain).tolist():
+                texts[k] = self._text(bytes(uniq[k]), int(leaves[first[k]]))
+            texts = text_array(texts.tolist())
+        out = texts[inverse.ravel()]
         for i in np.flatnonzero(~short).tolist():  # long values, one by one
             value = bytes(self.block[start[i] : end[i]])
             out = out.astype(object) if out.dtype != object else out
             out[i] = "" if len(value) > CELL_LIMIT else self._text(value, int(leaves[i]))
         result: npt.NDArray[np.str_] = out.astype(str)
         return result
-
-    def _one(self, value: bytes, leaves: _I64, inverse: npt.NDArray[np.intp], k: int) -> str:
-        if value.isascii() and b"&" not in value:
-            return value.decode("ascii").strip()
-        return self._text(value, int(leaves[int(np.flatnonzero(inverse.ravel() == k)[0])]))
 
     def _text(self, value: bytes, leaf: int) -> str:
         line = self.line0 + int(np.searchsorted(self.breaks, self.els.pos[leaf]))
