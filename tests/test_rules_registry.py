@@ -13,7 +13,7 @@ from casetime.testing import BREAKERS
 from casetime.validation import INPUT_RULES, RULES, describe_rule, get_rule
 from casetime.validation.registry import DFE_SOURCE, rule
 
-DFE_CODES = {"1103", "8608", "2889", "8615", "1105", "8925", "8840", "8841", "8630", "8935", "8940"}
+DFE_CODES = {"1103", "8608", "2889", "8615", "1105", "8925", "8840", "8841", "8630", "8935", "8940", "8670Q", "8675Q"}
 
 
 def test_every_rule_is_one_object_with_its_check_and_a_message_for_what_it_flags() -> None:

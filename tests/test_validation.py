@@ -155,6 +155,49 @@ EXAMPLES: list[tuple[str, str, dict[str, list[Any]], str | None, list[tuple[str,
         None,
         [("duplicate", 1, "record", "same as <input> row 0")],
     ),
+    # The census queries count "more than N working days" before the reference date, here Sunday 31 March
+    # 2024 (Good Friday 29 March: the last working day before it is Thursday 28 March). From Thursday
+    # 25 January: 26, 29-31 January (4), February (21), 1-28 March (20) = 45 working days, not more:
+    # not queried; from Wednesday 24 January, 46: queried. The published validator flags both.
+    (
+        "8670Q",
+        "single_assessment",
+        {
+            "child_id": ["A", "B", "C"],
+            "referral_date": ["2024-01-25", "2024-01-24", "2024-01-24"],
+            "start_date": ["2024-01-25", "2024-01-24", "2024-01-24"],
+            "completion_date": [None, None, "2024-03-28"],
+        },
+        "2024-03-31",
+        [("8670Q", 1, "start_date", "2024-01-24")],
+    ),
+    # 8675Q: from Thursday 7 March, 8, 11-15, 18-22, 25-28 March = 15 working days: not queried; from
+    # Wednesday 6 March, 16: queried, unless the conference is held or marked not required
+    (
+        "8675Q",
+        "s47",
+        {
+            "child_id": ["A", "B", "C", "D"],
+            "start_date": ["2024-03-07", "2024-03-06", "2024-03-06", "2024-03-06"],
+            "conference_date": [None, None, None, "2024-03-27"],
+            "ICPCnotRequired": ["false", "false", "true", "false"],
+        },
+        "2024-03-31",
+        [("8675Q", 1, "start_date", "2024-03-06")],
+    ),
+    # 15 working days after Wednesday 27 March 2024: 28 March, (Good Friday, Easter Monday), 2-5, 8-12,
+    # 15-19 April: Friday 19 April
+    (
+        "icpc_target",
+        "s47",
+        {
+            "child_id": ["A", "B"],
+            "start_date": ["2024-03-27", "2024-03-27"],
+            "InitialCPCtarget": ["2024-04-19", "2024-04-18"],
+        },
+        None,
+        [("icpc_target", 1, "InitialCPCtarget", "2024-04-18 (should be 2024-04-19)")],
+    ),
 ]
 
 
@@ -169,7 +212,7 @@ def test_worked_example(
     report = validate({kind: Table.from_columns(kind, columns)}, as_at=as_at, outliers=rule == "outlier_date")
     assert issues(report) == sorted(expected)
     for s in report.issue_sets:
-        assert s.severity == ("warning" if rule == "outlier_date" else "error")
+        assert s.severity == RULES[rule].severity
         assert s.field in s.message  # the message names the field it is about
         assert s.message == s.message.strip() and len(s.message) > 30
 

@@ -49,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import WorkingCalendar, as_calendar
-from casetime.dates import EPOCH_ORDINAL, date_from_day, day_number, weekday
+from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, day_number, weekday
 from casetime.errors import CasetimeError
 from casetime.schema import RECORD_TYPES, SCHEMAS, record_type_of
 from casetime.tables import Table
@@ -124,8 +124,11 @@ class Extract:
     faults: tuple[Fault, ...]
 
     def faulty_rows(self, record_type: str) -> frozenset[int]:
-        """The positions of the rows of ``record_type`` that were built to be flagged."""
-        return frozenset(f.row for f in self.faults if f.record_type == record_type)
+        """The positions of the rows of ``record_type`` built to be flagged with an error (so left out of the
+        indicators; a warning's row, such as a census query's, stays in)."""
+        return frozenset(
+            f.row for f in self.faults if f.record_type == record_type and RULES[f.rule].severity == "error"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -774,6 +777,48 @@ def _after_today(
     clock = dict.fromkeys(SCHEMAS[kind].clock)
     flagged = tuple((0, field) for field in clock if days.get(field) is not None)
     return _made(rule, kind, [days], flagged, child, extra)
+
+
+def _census_room(days_before: int) -> Callable[[_Window, int | None], str | None]:
+    """Room for a record open ``days_before`` calendar days or more before ``as_at`` (the census queries)."""
+
+    def room(w: _Window, cut: int | None) -> str | None:
+        if cut is None:
+            return "the census queries need as_at= (the reference date later passed to validate)"
+        if cut > w.cov_hi or min(w.hi, cut - days_before) < w.lo:
+            return f"no start inside the window {days_before} days or more before as_at {date_from_day(cut)}"
+        return None
+
+    return room
+
+
+# 100 calendar days hold more than 45 working days, and 40 more than 15, in any year
+@breaks("8670Q", room=_census_room(100))
+@breaks("8675Q", room=_census_room(40))
+def _open_at_the_reference_date(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    assert cut is not None
+    s = _day(draw, w, w.lo, min(w.hi, cut - (100 if rule == "8670Q" else 40)))
+    r = _day(draw, w, max(w.lo, s - _SHORT_GAP), s) if kind == "s47" and not _maybe(draw) else s
+    stop = "completion_date" if rule == "8670Q" else "conference_date"
+    days: _Days = {"referral_date": r, "start_date": s, stop: None}
+    return _made(rule, kind, [days], ((0, "start_date"),), child, extra)
+
+
+@breaks("icpc_target")
+def _wrong_conference_target(
+    draw: _DrawFn, rule: str, kind: str, w: _Window, cut: int | None, child: str, extra: Mapping[str, Any]
+) -> Broken:
+    days = _valid_days(draw, kind, w)
+    due = int(w.calendar.due(np.array([days["start_date"]], dtype=np.int64), 15)[0])
+    if due == MISSING:  # (15 working days run past the coverage: a start earlier in the window)
+        days["start_date"] = days["referral_date"] = w.lo
+        days["conference_date"] = None
+        due = int(w.calendar.due(np.array([w.lo], dtype=np.int64), 15)[0])
+    wrong = due + draw(st.sampled_from([-3, -2, -1, 1, 2, 7]))
+    target = {"InitialCPCtarget": date_from_day(wrong).isoformat()}
+    return _made(rule, kind, [days], ((0, "InitialCPCtarget"),), child, {**extra, **target})
 
 
 @breaks("duplicate", rows=2, room=_any_window)

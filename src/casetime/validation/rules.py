@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import MISSING
+from casetime.dates import MISSING, parse_date_strings
 from casetime.schema import RECORD_TYPES, RecordType
 from casetime.tables import Table
 from casetime.validation.findings import before, date_fields, flag, iso, review_rows
@@ -45,6 +45,9 @@ __all__ = [
     "RULE_8630",
     "RULE_8935",
     "RULE_8940",
+    "ICPC_TARGET",
+    "QUERY_8670",
+    "QUERY_8675",
     "DUPLICATE",
 ]
 
@@ -373,6 +376,95 @@ def _compact(
         return start - (lo - 1), end - (lo - 1)
     _, inverse = np.unique(np.concatenate((start, end)), return_inverse=True)
     return inverse[: start.size].astype(np.int64), inverse[start.size :].astype(np.int64)
+
+
+# ---------------------------------------------------------------------------
+# the census's working-day checks (its InitialCPCtarget, queries 8670Q and 8675Q)
+# ---------------------------------------------------------------------------
+
+#: The working days from an s47 start to its initial conference (Working Together), the census's target.
+ICPC_WORKING_DAYS: Final = 15
+#: An assessment open longer than this many working days at the reference date is queried (8670Q).
+ASSESSMENT_QUERY_DAYS: Final = 45
+
+
+def _census_days(table: Table, name: str) -> npt.NDArray[np.int64]:
+    """An extra column of census dates as day numbers (missing where blank or unreadable)."""
+    days, _ = parse_date_strings(table.extra[name].values().astype(str))
+    return days
+
+
+@rule(
+    code="icpc_target",
+    record_types=("s47",),
+    description=f"the census's InitialCPCtarget is {ICPC_WORKING_DAYS} working days after the s47 start",
+    messages={
+        "InitialCPCtarget": f"InitialCPCtarget is not {ICPC_WORKING_DAYS} working days after the s47 start "
+        "(start_date); the value shows the target given, then the date it should be (a warning)"
+    },
+    source=CASETIME_SOURCE,
+    severity="warning",
+)
+def ICPC_TARGET(table: Table, ctx: Context) -> Found:
+    if "InitialCPCtarget" not in table.extra or ctx.calendar is None:
+        return
+    start = table.days("start_date")
+    target = _census_days(table, "InitialCPCtarget")
+    due = ctx.calendar.due(start, ICPC_WORKING_DAYS)
+    bad = np.flatnonzero((start != MISSING) & (target != MISSING) & (due != MISSING) & (target != due))
+    if bad.size:
+        said = [f"{a} (should be {b})" for a, b in zip(iso(target[bad]).tolist(), iso(due[bad]).tolist(), strict=True)]
+        yield "InitialCPCtarget", bad.astype(np.int64), np.array(said, dtype=object)
+
+
+def _open_too_long(table: Table, ctx: Context, stop: str, limit: int) -> npt.NDArray[np.int64]:
+    """Rows with a start, no ``stop``, and more than ``limit`` working days from the start to the 'as at' date."""
+    if ctx.as_at is None or ctx.calendar is None:
+        return np.empty(0, dtype=np.int64)
+    start = table.days("start_date")
+    elapsed = ctx.calendar.elapsed(start, np.full(start.shape, ctx.as_at, dtype=np.int64))
+    late = (start != MISSING) & (table.days(stop) == MISSING) & (start <= ctx.as_at) & (elapsed > limit)
+    return np.flatnonzero(late).astype(np.int64)
+
+
+@rule(
+    code="8670Q",
+    record_types=("single_assessment",),
+    description=f"an assessment open more than {ASSESSMENT_QUERY_DAYS} working days before the reference date",
+    messages={
+        "start_date": f"the assessment started (start_date) more than {ASSESSMENT_QUERY_DAYS} working days before "
+        "the 'as at' date {as_at} and has no authorisation date (completion_date); DfE CIN query 8670Q asks to "
+        "check it (a warning)"
+    },
+    source=DFE_SOURCE,
+    severity="warning",
+)
+def QUERY_8670(table: Table, ctx: Context) -> Found:
+    rows = _open_too_long(table, ctx, "completion_date", ASSESSMENT_QUERY_DAYS)
+    if rows.size:
+        yield "start_date", rows, iso(table.days("start_date")[rows])
+
+
+@rule(
+    code="8675Q",
+    record_types=("s47",),
+    description=f"an s47 enquiry open more than {ICPC_WORKING_DAYS} working days before the reference date, "
+    "with no initial conference",
+    messages={
+        "start_date": f"the s47 enquiry started (start_date) more than {ICPC_WORKING_DAYS} working days before the "
+        "'as at' date {as_at}, has no initial conference (conference_date) and is not marked ICPCnotRequired; "
+        "DfE CIN query 8675Q asks to check it (a warning)"
+    },
+    source=DFE_SOURCE,
+    severity="warning",
+)
+def QUERY_8675(table: Table, ctx: Context) -> Found:
+    rows = _open_too_long(table, ctx, "conference_date", ICPC_WORKING_DAYS)
+    if rows.size and "ICPCnotRequired" in table.extra:
+        waived = np.char.lower(table.extra["ICPCnotRequired"].values().astype(str)) == "true"
+        rows = rows[~waived[rows]]
+    if rows.size:
+        yield "start_date", rows, iso(table.days("start_date")[rows])
 
 
 # ---------------------------------------------------------------------------

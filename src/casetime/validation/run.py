@@ -52,6 +52,8 @@ class Context:
     #: clock dates after this day are ``outlier_date`` warnings (``None``: not checked), and why
     outlier_after: int | None = None
     outlier_why: str = ""
+    #: the working-day calendar, for the rules that count working days
+    calendar: WorkingCalendar | None = None
 
     @classmethod
     def of(cls, calendar: WorkingCalendar | None, as_at: object) -> Context:
@@ -61,7 +63,7 @@ class Context:
         lo, hi = day_number(lo_date), day_number(hi_date)
         assert lo is not None and hi is not None
         cut = day_number(as_at) if as_at is not None else None
-        return cls(lo, hi, f"{lo_date.isoformat()} to {hi_date.isoformat()}", cut)
+        return cls(lo, hi, f"{lo_date.isoformat()} to {hi_date.isoformat()}", cut, calendar=cal)
 
     def with_bulk(self, tables: Mapping[str, Table], today: _dt.date | None = None) -> Context:
         """This context with the outlier cut of ``tables``: a year past the end of the financial year
