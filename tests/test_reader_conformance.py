@@ -5,7 +5,9 @@ in its own form: a CSV file read by the standard-library engine and by the pyarr
 chunks, so that labels are merged across several), a pandas DataFrame, a polars DataFrame and a dict
 of lists. What they give back is compared after two differences that are the readers' own: the
 source's name (a file path, ``<dataframe>``) and the row numbering (a CSV's spreadsheet rows start at
-2, a frame's positions at 0). The readers still to come (census XML, Excel) join :data:`READERS`.
+2, a frame's positions at 0). The census XML reader reads a different shape (elements, not a header
+and rows): it is compared with the CSV reader on generated plans below. The Excel reader, still to
+come, joins :data:`READERS`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pandas as pd
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casetime.io import ReadResult, read_csv, tables_from_frame
+from casetime.io import ReadResult, read_cin_xml, read_csv, tables_from_frame
 from casetime.tables import Labels, Table
 
 Logical = tuple[list[str], list[list[str]]]
@@ -214,3 +217,36 @@ def test_generated_combined_extracts_read_alike_by_every_reader(tmp_path: Path, 
 def test_every_reader_is_in_the_suite() -> None:
     # the CSV engines, and the frame path's three inputs; XML and Excel readers join here when they land
     assert sorted(READERS) == ["csv-pyarrow", "csv-stdlib", "dict", "pandas", "polars"]
+
+
+# ---------------------------------------------------------------------------
+# the census beside the CSV readers (the reader-conformance suite's extracts)
+# ---------------------------------------------------------------------------
+
+
+def _census_of(rows: list[tuple[str, str, str, str]]) -> str:
+    """One Child (and one CINdetails holding one plan) per row: child id, referral, plan start, plan end."""
+    children = "".join(
+        f"<Child><ChildIdentifiers><LAchildID>{escape(c)}</LAchildID></ChildIdentifiers><CINdetails>"
+        f"<CINreferralDate>{escape(r)}</CINreferralDate><ChildProtectionPlans><CPPstartDate>{escape(s)}"
+        f"</CPPstartDate><CPPendDate>{escape(e)}</CPPendDate></ChildProtectionPlans></CINdetails></Child>\n"
+        for c, r, s, e in rows
+    )
+    return f"<Message>\n<Children>\n{children}</Children>\n</Message>\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(ids, date_cells, date_cells, date_cells),
+                min_size=1, max_size=20))  # fmt: skip
+def test_generated_plans_read_alike_from_the_census_and_from_csv(
+    tmp_path: Path, rows: list[tuple[str, str, str, str]]
+) -> None:
+    rows = [(c.strip() or "X", r, s, e) for c, r, s, e in rows]  # (a census child always has its id)
+    (tmp_path / "cin.xml").write_text(_census_of(rows), encoding="utf-8")
+    header = ["child_id", "referral_date", "start_date", "end_date"]
+    logical = (header, [list(row) for row in rows])
+    xml = signature(read_cin_xml(tmp_path / "cin.xml"), 0)
+    csv = signature(READERS["csv-stdlib"][0](logical, tmp_path, "cpp"), 2)
+    got, want = xml["tables"]["cpp"], csv["tables"]["cpp"]
+    assert got["child"] == want["child"] and got["dates"] == want["dates"]
+    assert [i for i in xml["issues"] if i[0] == "cpp"] == csv["issues"]
