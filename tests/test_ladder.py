@@ -42,7 +42,7 @@ ASIDE = ("casetime.testing",)
 #: Inside each package, its rooms in order: a room may import only the rooms before it.
 INSIDE: dict[str, tuple[str, ...]] = {
     "casetime.indicators": ("definition", "catalogue", "registry"),
-    "casetime.io": ("_columns", "_labels", "assemble", "csv", "cin", "frames", "paths"),
+    "casetime.io": ("_columns", "_labels", "assemble", "csv", "cin", "excel", "frames", "paths"),
     "casetime.validation": ("registry", "findings", "duplicates", "run", "rules"),
     "casetime.engine": ("kinds", "timeliness", "inputs", "counting", "cases", "compute"),
     "casetime.report": ("model", "text", "csv", "json", "html"),

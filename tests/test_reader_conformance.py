@@ -5,9 +5,9 @@ in its own form: a CSV file read by the standard-library engine and by the pyarr
 chunks, so that labels are merged across several), a pandas DataFrame, a polars DataFrame and a dict
 of lists. What they give back is compared after two differences that are the readers' own: the
 source's name (a file path, ``<dataframe>``) and the row numbering (a CSV's spreadsheet rows start at
-2, a frame's positions at 0). The census XML reader reads a different shape (elements, not a header
-and rows): it is compared with the CSV reader on generated plans below. The Excel reader, still to
-come, joins :data:`READERS`.
+2, a frame's positions at 0); a one-sheet workbook of text cells is read by the Excel reader too. The
+census XML reader reads a different shape (elements, not a header and rows): it is compared with the
+CSV reader on generated plans below.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ import pandas as pd
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from casetime.io import ReadResult, read_cin_xml, read_csv, tables_from_frame
+from casetime.io import ReadResult, read_cin_xml, read_csv, read_excel, tables_from_frame
 from casetime.tables import Labels, Table
 
 Logical = tuple[list[str], list[list[str]]]
@@ -64,6 +66,22 @@ def _dict(logical: Logical, tmp: Path, record_type: str | None) -> ReadResult:
     return tables_from_frame(_columns(logical), record_type)
 
 
+def _excel(logical: Logical, tmp: Path, record_type: str | None) -> ReadResult:
+    """The extract as a one-sheet workbook of text cells (written by openpyxl, read by python-calamine)."""
+    header, rows = logical
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("extract")
+    for row in [header, *rows]:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
+            cells.append(cell)
+        sheet.append(cells)
+    book.save(tmp / "extract.xlsx")
+    return read_excel(tmp / "extract.xlsx", record_type)
+
+
 #: reader name -> (read the logical extract, the row number of its first record)
 READERS: dict[str, tuple[Callable[[Logical, Path, str | None], ReadResult], int]] = {
     "csv-stdlib": (_stdlib, 2),
@@ -71,6 +89,7 @@ READERS: dict[str, tuple[Callable[[Logical, Path, str | None], ReadResult], int]
     "pandas": (_pandas, 0),
     "polars": (_polars, 0),
     "dict": (_dict, 0),
+    "excel": (_excel, 2),
 }
 
 
@@ -215,8 +234,8 @@ def test_generated_combined_extracts_read_alike_by_every_reader(tmp_path: Path, 
 
 
 def test_every_reader_is_in_the_suite() -> None:
-    # the CSV engines, and the frame path's three inputs; XML and Excel readers join here when they land
-    assert sorted(READERS) == ["csv-pyarrow", "csv-stdlib", "dict", "pandas", "polars"]
+    # the CSV engines, the frame path's three inputs and workbooks (the census XML is compared below)
+    assert sorted(READERS) == ["csv-pyarrow", "csv-stdlib", "dict", "excel", "pandas", "polars"]
 
 
 # ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from __future__ import annotations
 from casetime.io.assemble import EMPTYING_RULES, INPUT_RULES, CensusHeader, ReadResult
 from casetime.io.cin import read_cin_xml
 from casetime.io.csv import read_csv
+from casetime.io.excel import read_excel
 from casetime.io.frames import has_record_type_column, is_frame, table_from_frame, tables_from_frame
 from casetime.io.paths import join_results, read_inputs, read_path
 from casetime.quality import RejectedRows
@@ -48,6 +49,7 @@ __all__ = [
     "ReadResult",
     "CensusHeader",
     "read_cin_xml",
+    "read_excel",
     "RejectedRows",
     "join_results",
     "read_csv",

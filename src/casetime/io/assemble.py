@@ -28,7 +28,7 @@ with the validation rules in :data:`casetime.validation.RULES`).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Final, NamedTuple
@@ -53,7 +53,7 @@ from casetime.io._columns import (
     text_array,
 )
 from casetime.io._labels import LabelColumn, merge_labels
-from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Rule
+from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Rule, Severity
 from casetime.schema import RECORD_TYPES, SCHEMAS, ColumnError, match_columns, normalise_heading, record_type_of
 from casetime.tables import Labels, Ragged, Table
 
@@ -78,6 +78,7 @@ __all__ = [
     "is_nested_mapping",
     "file_keys",
     "mapping_for_source",
+    "join_results",
     "unique_headings",
     "Assembler",
     "date_part",
@@ -693,10 +694,13 @@ class Assembler:
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
             issues.extend(_issue_sets(kind, parts.issues, self.style))
         columns, notices = self._columns_used(tables)
-        rejected = [
-            RejectedRows(self.source, np.concatenate(rows), np.concatenate(values), code, message)
-            for (code, message), (rows, values) in self.rejected.items()
-        ]
+        rejected = sorted(  # (in file order of their first row, however the chunks fell)
+            (
+                RejectedRows(self.source, np.concatenate(rows), np.concatenate(values), code, message)
+                for (code, message), (rows, values) in self.rejected.items()
+            ),
+            key=lambda r: int(r.rows[0]),
+        )
         return ReadResult(tables, issues, rejected, columns, notices)
 
     def _columns_used(self, tables: Mapping[str, Table]) -> tuple[list[ColumnsUsed], list[Notice]]:
@@ -745,3 +749,34 @@ def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]]
         IssueSet(kind, code, name, *joined[code, name], rules[code].message(name, forms=style.forms))
         for code, name in keys
     ]
+
+
+def join_results(results: Iterable[ReadResult]) -> ReadResult:
+    """Join the results of several sources: tables of one type are concatenated, issues shifted.
+
+    Label columns are joined without making their Python strings (:meth:`Labels.concat`).
+    """
+    tables: dict[str, list[Table]] = {}
+    found: dict[tuple[str, str, str, str, Severity], list[tuple[_I64, _Obj]]] = {}
+    rejected: list[RejectedRows] = []
+    columns: list[ColumnsUsed] = []
+    notices: list[Notice] = []
+    census: list[CensusHeader] = []
+    for result in results:
+        columns.extend(result.columns)
+        notices.extend(result.notices)
+        census.extend(result.census)
+        offsets = {kind: sum(len(t) for t in tables.get(kind, [])) for kind in result.tables}
+        for kind, table in result.tables.items():
+            tables.setdefault(kind, []).append(table)
+        for issue in result.issues:
+            key = (issue.record_type, issue.rule, issue.field, issue.message, issue.severity)
+            found.setdefault(key, []).append((issue.positions + offsets[issue.record_type], issue.values))
+        rejected.extend(result.rejected)
+    joined = {kind: parts[0] if len(parts) == 1 else Table.concat(parts) for kind, parts in tables.items()}
+    issues = []
+    for (kind, rule, name, message, severity), pieces in found.items():
+        positions = np.concatenate([p for p, _ in pieces])
+        values = np.concatenate([v for _, v in pieces])
+        issues.append(IssueSet(kind, rule, name, positions, values, message, severity))
+    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected, columns, notices, census)

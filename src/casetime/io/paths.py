@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,49 +19,19 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.errors import CasetimeError, CasetimeTypeError
-from casetime.io.assemble import INPUT_RULES, CensusHeader, ReadResult, file_keys
+from casetime.io.assemble import INPUT_RULES, ReadResult, file_keys, join_results
 from casetime.io.cin import is_cin_xml, read_cin_xml
 from casetime.io.csv import read_csv
+from casetime.io.excel import EXCEL_SUFFIXES, is_excel, read_excel
 from casetime.io.frames import is_frame, tables_from_frame
-from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows, Severity
-from casetime.schema import RECORD_TYPES, ColumnError, record_type_of
+from casetime.quality import UNKNOWN_TYPE, Notice
+from casetime.schema import ColumnError, record_type_of
 from casetime.tables import Table
 
 __all__ = ["join_results", "read_inputs", "read_path"]
 
 _I64 = npt.NDArray[np.int64]
 _Obj = npt.NDArray[np.object_]
-
-
-def join_results(results: Iterable[ReadResult]) -> ReadResult:
-    """Join the results of several sources: tables of one type are concatenated, issues shifted.
-
-    Label columns are joined without making their Python strings (:meth:`Labels.concat`).
-    """
-    tables: dict[str, list[Table]] = {}
-    found: dict[tuple[str, str, str, str, Severity], list[tuple[_I64, _Obj]]] = {}
-    rejected: list[RejectedRows] = []
-    columns: list[ColumnsUsed] = []
-    notices: list[Notice] = []
-    census: list[CensusHeader] = []
-    for result in results:
-        columns.extend(result.columns)
-        notices.extend(result.notices)
-        census.extend(result.census)
-        offsets = {kind: sum(len(t) for t in tables.get(kind, [])) for kind in result.tables}
-        for kind, table in result.tables.items():
-            tables.setdefault(kind, []).append(table)
-        for issue in result.issues:
-            key = (issue.record_type, issue.rule, issue.field, issue.message, issue.severity)
-            found.setdefault(key, []).append((issue.positions + offsets[issue.record_type], issue.values))
-        rejected.extend(result.rejected)
-    joined = {kind: parts[0] if len(parts) == 1 else Table.concat(parts) for kind, parts in tables.items()}
-    issues = []
-    for (kind, rule, name, message, severity), pieces in found.items():
-        positions = np.concatenate([p for p, _ in pieces])
-        values = np.concatenate([v for _, v in pieces])
-        issues.append(IssueSet(kind, rule, name, positions, values, message, severity))
-    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected, columns, notices, census)
 
 
 class _Running:
@@ -98,8 +68,9 @@ def read_path(
     engine: str = "auto",
     progress: Callable[[int], object] | None = None,
 ) -> ReadResult:
-    """Read a CSV file or a CIN census XML file, or every ``*.csv`` and ``*.xml`` file of a directory (in name
-    order), into tables (see :func:`casetime.io.cin.read_cin_xml` for the census).
+    """Read a CSV file, a CIN census XML file or an Excel workbook, or every such file of a directory (in
+    name order), into tables (see :func:`casetime.io.cin.read_cin_xml` for the census and
+    :func:`casetime.io.excel.read_excel` for workbooks).
 
     A ``.csv`` entry of a directory that cannot be read (a broken link, no permission) is not skipped
     silently: it is a :class:`~casetime.quality.Notice` (``unreadable_file``) of the result.
@@ -110,7 +81,7 @@ def read_path(
     source = os.fspath(path)
     if not os.path.isdir(source):
         return _read_file(source, record_type, columns, dayfirst, date_format, chunk_rows, engine, progress)
-    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in (".csv", ".xml"))
+    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in (".csv", ".xml", *EXCEL_SUFFIXES))
     files = [p for p in entries if p.is_file() and os.access(p, os.R_OK)]
     skipped = [
         Notice(os.fspath(p), UNKNOWN_TYPE, "unreadable_file", f"{p}: {_why_unreadable(p)}; it was not read")
@@ -120,7 +91,7 @@ def read_path(
     if not files:
         if skipped:
             raise CasetimeError(skipped[0].message.replace("; it was not read", "; no .csv file could be read"))
-        raise CasetimeError(f"{source}: the directory holds no .csv files (nor census .xml files)")
+        raise CasetimeError(f"{source}: the directory holds no .csv files (nor census .xml files, nor workbooks)")
     running = _Running(progress)
     results = []
     for file in files:
@@ -142,7 +113,11 @@ def _read_file(
     engine: str,
     progress: Callable[[int], object] | None,
 ) -> ReadResult:
-    """One file, by its reader: a census ``.xml`` file or a CSV file."""
+    """One file, by its reader: a census ``.xml`` file, an Excel workbook or a CSV file."""
+    if is_excel(source):
+        return read_excel(
+            source, record_type, columns=columns, dayfirst=dayfirst, date_format=date_format, progress=progress
+        )
     if is_cin_xml(source):
         if record_type is not None:
             raise CasetimeError(
