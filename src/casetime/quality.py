@@ -419,11 +419,16 @@ class QualityReport:
         counts = self.counts_by_rule()
         if counts:
             lines.append("issues by rule: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+        headings = {(c.source, c.record_type): c.fields for c in self.columns}
         for item in self.issue_rows(limit=max_issues):
             whose = f", child {item['child_id']}" if show_ids else ""
+            # the heading (or the census element) the field was read from, where it is not the field's name
+            heading = headings.get((item["source"], item["record_type"]), {}).get(item["field"])
+            field = item["field"] if heading in (None, item["field"]) else f"{item['field']} ({heading})"
+            unit = "line" if str(item["source"]).lower().endswith(".xml") else "row"  # (a census: its lines)
             lines.append(
-                f"  {item['source']} row {item['row']} ({item['record_type']}{whose}): "
-                f"{item['field']}={item['value']!r}: rule {item['rule']}: {item['message']}"
+                f"  {item['source']} {unit} {item['row']} ({item['record_type']}{whose}): "
+                f"{field}={item['value']!r}: rule {item['rule']}: {item['message']}"
             )
         return "\n".join(lines)
 
