@@ -366,11 +366,18 @@ def _tag_ids(b: _U8, start: _I64, end: _I64) -> tuple[_I64, list[str]]:
     eight at a time as numbers (every byte of a name up to 32 long), so the match is exact.
     """
     length = end - start
-    windows = sliding_window_view(b, 8)
+    aligned = b[: b.size - b.size % 8].view("<u8")  # the block's bytes eight at a time (it ends in zeros)
     words = []
     for k in range(_WORDS):
-        word = np.ascontiguousarray(windows[np.minimum(start + 8 * k, windows.shape[0] - 1)]).view("<u8").ravel()
-        words.append(word & _LOW_BYTES[np.clip(length - 8 * k, 0, 8)])
+        rows = slice(None) if k == 0 else np.flatnonzero(length > 8 * k)  # (most names end in the first words)
+        at = np.minimum(start[rows] + 8 * k, 8 * (aligned.size - 2))
+        base, shift = at // 8, (at % 8 * 8).astype(np.uint64)
+        low, high = aligned[base], aligned[base + 1]
+        # the eight bytes from ``at``: the end of one aligned word and the start of the next
+        part = np.where(shift == 0, low, (low >> shift) | (high << (np.uint64(64) - shift)))
+        word = np.zeros(start.size, dtype=np.uint64)
+        word[rows] = part & _LOW_BYTES[np.clip(length[rows] - 8 * k, 0, 8)]
+        words.append(word)
     key = length.astype(np.uint64) * _MIX[_WORDS]
     for k, word in enumerate(words):
         key ^= word * _MIX[k]
