@@ -122,3 +122,15 @@ def test_the_report_gives_the_worked_figures(capsys: pytest.CaptureFixture[str])
     }  # fmt: skip
     assert (ni64["id"], ni64["overall"]["numerator"], ni64["overall"]["denominator"]) == ("NI64", 1, 3)
     assert ni64["records"] == {"population": 4, "counted": 3, "still_open": 1}
+
+
+def test_by_team_finds_the_team_heading_as_loosely_as_columns_are_matched(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["report", str(FOLDER), "--by", "Team", "--format", "json"])
+    exact = json.loads(capsys.readouterr().out)["indicators"][0]["rows"]
+    main(["report", str(FOLDER), "--by", "team", "--format", "json"])
+    loose = json.loads(capsys.readouterr().out)["indicators"][0]["rows"]
+    assert loose == exact and [r["label"] for r in loose] == ["Hôpital", "North", "South"]
+    table = casetime.compute("NI59", casetime.load(FOLDER), "2008/09", by="quarter, team")  # the CLI's form
+    assert table.by == ("quarter", "Team")
+    q4 = {row.key: (row.numerator, row.denominator) for row in table.rows}
+    assert q4[(("quarter", "2008/09 Q4"), ("Team", "Hôpital"))] == (1, 1)  # A010, completed 25 March, in time

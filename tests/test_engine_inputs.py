@@ -235,3 +235,13 @@ def test_a_schedule_must_start_from_the_beginning_and_go_forward() -> None:
         with pytest.raises(CasetimeError, match="a limit's start must be a date"):
             Limit(missing, 10)  # type: ignore[arg-type]
     assert IA_WORKING_TOGETHER_2010.limit_on("2010-03-31") == 7 and IA_WORKING_TOGETHER_2010.limit_on(None) == 7
+
+
+def test_a_grouping_name_that_fits_two_columns_is_refused() -> None:
+    from casetime.engine.inputs import split_by
+    from casetime.tables import Table
+
+    t = Table.from_columns("ia", {"child_id": ["A"], "referral_date": ["2009-01-05"], "Team": ["N"], "TEAM": ["S"]})
+    assert split_by(["TEAM"], t) == (None, ("TEAM",))  # as written wins
+    with pytest.raises(ValueError, match="cannot group by 'team': it fits 'Team' and 'TEAM'; name one as written"):
+        split_by("team", t)

@@ -27,7 +27,7 @@ from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io import has_record_type_column, is_frame
 from casetime.periods import TIME_UNITS
-from casetime.schema import record_type_of
+from casetime.schema import normalise_heading, record_type_of
 from casetime.tables import Table
 
 __all__ = ["Records", "records_of", "holds", "as_table", "split_by", "is_frame_input"]
@@ -138,6 +138,16 @@ def records_of(data: Any, record_type: str) -> Records:
     )
 
 
+def _column_named(name: str, table: Table) -> str | None:
+    """The extra column ``name`` means: itself, or the one heading it fits loosely (``None`` for none)."""
+    if name in table.extra:
+        return name
+    fits = [h for h in table.extra if normalise_heading(h) == normalise_heading(name)]
+    if len(fits) > 1:
+        raise CasetimeError(f"cannot group by {name!r}: it fits {' and '.join(map(repr, fits))}; name one as written")
+    return fits[0] if fits else None
+
+
 def as_table(data: Any, record_type: str) -> tuple[Table, npt.NDArray[np.bool_] | None]:
     """The table of ``record_type`` in ``data``, and its data-quality error mask (or ``None``).
 
@@ -148,12 +158,23 @@ def as_table(data: Any, record_type: str) -> tuple[Table, npt.NDArray[np.bool_] 
 
 
 def split_by(by: str | Sequence[str], table: Table) -> tuple[str | None, tuple[str, ...]]:
-    """The time unit (or ``None``) and the extra columns of a grouping, checked against the table."""
-    names = (by,) if isinstance(by, str) else tuple(by)
-    time = [n for n in names if n in TIME_UNITS]
+    """The time unit (or ``None``) and the extra columns of a grouping, checked against the table.
+
+    ``by`` is one name, a list of names or names joined by commas (``"quarter,team"``, as on the
+    command line). A column is found by its heading as written or, failing that, as loosely as
+    headings are matched (``team`` finds ``Team``); a name that fits two columns is refused.
+
+    >>> t = Table.from_columns("ia", {"child_id": ["A"], "referral_date": ["2009-01-05"], "Team Name": ["N"]})
+    >>> split_by("quarter, team name", t)
+    ('quarter', ('Team Name',))
+    """
+    raw = tuple(by.split(",")) if isinstance(by, str) else tuple(by)
+    names = tuple(str(n).strip() for n in raw if str(n).strip())
+    time = [n.lower() for n in names if n.lower() in TIME_UNITS]
     if len(time) > 1:
         raise CasetimeError(f"group by at most one of month, quarter, year (got {', '.join(time)})")
-    extras = tuple(n for n in names if n not in TIME_UNITS)
+    asked = [n for n in names if n.lower() not in TIME_UNITS]
+    extras = tuple(_column_named(n, table) or n for n in asked)
     if len(set(extras)) != len(extras):
         raise CasetimeError(f"a column is named twice in by={names}")
     missing = [n for n in extras if n not in table.extra]
