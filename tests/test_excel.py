@@ -106,3 +106,98 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     (tmp_path / "broken.xlsx").write_text("child_id,referral_date\nA,05/01/2009\n")
     with pytest.raises(ValueError, match=r"broken\.xlsx: not a readable workbook"):
         read_excel(tmp_path / "broken.xlsx")
+
+
+# ---------------------------------------------------------------------------
+# Ofsted Annex A
+# ---------------------------------------------------------------------------
+
+
+def annex_a(path: Path, *, with_list_3: bool = True) -> Path:
+    """An Annex A workbook of six months to 31 March 2024, with the lists' own headings."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "List 1 - Contacts"
+    first.append(["Child Unique ID", "Gender", "Date of Contact"])
+    first.append(["C1", "1", dt.date(2024, 1, 2)])
+    if with_list_3:
+        l3 = book.create_sheet("List 3 - Referrals")
+        l3.append(
+            ["Child Unique ID", "Gender", "Date of referral", "Referral Source", "Referral NFA?", "Allocated Team"]
+        )
+        l3.append(["C1", "1", dt.date(2024, 1, 3), "1A", "No", "North"])
+        l3.append(["C2", "2", dt.date(2023, 10, 9), "5B", "Yes", "South"])
+    l4 = book.create_sheet("List 4 - Assessments")
+    l4.append(["Child Unique ID", "Continuous Assessment Start Date", "Child Seen During Continuous Assessment",
+               "Continuous Assessment Date of Authorisation", "Allocated Team"])  # fmt: skip
+    l4.append(["C1", dt.date(2024, 1, 4), "Yes", dt.date(2024, 2, 20), "North"])
+    l4.append(["C3", dt.date(2024, 1, 8), "Yes", dt.date(2024, 3, 28), "South"])
+    l4.append(["C4", dt.date(2024, 3, 1), "No", None, "South"])
+    l5 = book.create_sheet("List 5")
+    l5.append(["Child Unique ID", "Strategy discussion initiating Section 47 Enquiry Start Date",
+               "Was an Initial Child Protection Conference deemed unnecessary?",
+               "Date of Initial Child Protection Conference"])  # fmt: skip
+    l5.append(["C1", dt.date(2024, 1, 5), "No", dt.date(2024, 1, 25)])
+    l6 = book.create_sheet("List 6 - Children in need")
+    l6.append(["Child Unique ID", "CIN Start Date", "CIN Closure Date"])
+    l6.append(["C5", dt.date(2023, 6, 1), dt.date(2024, 2, 1)])
+    l7 = book.create_sheet("List 7 - Child protection")
+    l7.append(["Child Unique ID", "Child Protection Plan Start Date", "Date of the Last Statutory Visit",
+               "Date of latest review conference", "Child Protection Plan End Date",
+               "Number of Previous Child Protection Plans"])  # fmt: skip
+    l7.append(["C1", dt.date(2024, 1, 25), dt.date(2024, 3, 1), dt.date(2024, 3, 14), None, 0])
+    l7.append(["C6", dt.date(2021, 10, 1), None, None, dt.date(2024, 3, 31), 1])
+    l8 = book.create_sheet("List 8 - Looked after")
+    l8.append(["Child Unique ID", "Date Started to be Looked After"])
+    l8.append(["C7", dt.date(2024, 2, 2)])
+    book.save(path)
+    return path
+
+
+def test_an_annex_a_workbook_reads_its_lists_of_records(tmp_path: Path) -> None:
+    extract = casetime.load(annex_a(tmp_path / "annex_a.xlsx"))
+    t = extract.tables
+    assert list(t) == ["referral", "single_assessment", "s47", "cpp"]
+    assert t["referral"].child.values().tolist() == ["C1", "C2"]  # List 3 (List 6 would repeat them)
+    sa = t["single_assessment"]
+    # List 4 has no referral date: the assessment's start is its clock start, and that is said
+    assert sa.dates["referral_date"].tolist() == sa.dates["start_date"].tolist() == [
+        D(2024, 1, 4), D(2024, 1, 8), D(2024, 3, 1)
+    ]  # fmt: skip
+    assert sa.dates["completion_date"].tolist() == [D(2024, 2, 20), D(2024, 3, 28), None]
+    assert t["s47"].dates["conference_date"].tolist() == [D(2024, 1, 25)]
+    cpp = t["cpp"]
+    assert cpp.dates["end_date"].tolist() == [None, D(2024, 3, 31)]
+    assert cpp.reviews is not None and cpp.reviews.lists() == [[D(2024, 3, 14)], []]
+    codes = {n.code: n.message for n in extract.quality.notices}
+    assert "List 4 has no referral date" in codes["annex_a_clock"]
+    unused = [n.message for n in extract.quality.notices if n.code == "list_not_used"]
+    assert len(unused) == 3 and any("List 1 (contacts)" in m for m in unused)
+    assert any("List 6 (children in need) was not used: List 3 gives the referrals" in m for m in unused)
+    assert any("List 8 (children looked after)" in m for m in unused)
+    # the default period: the six months up to the latest date, 31 March 2024
+    choice = extract.default_period()
+    assert choice is not None
+    assert (choice.period.start, choice.period.end) == (D(2023, 10, 1), D(2024, 3, 31))
+    assert choice.note == "Annex A lists cover the six months before their latest date, 31 March 2024"
+
+
+def test_an_annex_a_workbook_without_list_3_takes_its_referrals_from_list_6(tmp_path: Path) -> None:
+    extract = casetime.load(annex_a(tmp_path / "annex_a.xlsx", with_list_3=False))
+    ref = extract.tables["referral"]
+    assert ref.child.values().tolist() == ["C5"]
+    assert ref.dates["closure_date"].tolist() == [D(2024, 2, 1)]
+
+
+def test_the_report_of_an_annex_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["report", str(annex_a(tmp_path / "annex_a.xlsx")), "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0 and out["period"] == "2023-10-01..2024-03-31"
+    assert out["period_note"].startswith("Annex A lists cover the six months before their latest date")
+    by_id = {i["id"]: i for i in out["indicators"]}
+    # SA45 from the assessment's start: C1 4 January -> 20 February 2024 is 33 working days (in time);
+    # C3 8 January -> 28 March, 58 (late); C4 is open
+    assert (by_id["SA45"]["overall"]["numerator"], by_id["SA45"]["overall"]["denominator"]) == (1, 2)
+    # ICPC15: 5 -> 25 January 2024 is 14 working days: within 15
+    assert (by_id["ICPC15"]["overall"]["numerator"], by_id["ICPC15"]["overall"]["denominator"]) == (1, 1)

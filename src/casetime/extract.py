@@ -25,6 +25,7 @@ Extract(initial_assessment: 3 rows, 1 valid, 2 with errors)
 from __future__ import annotations
 
 import datetime as _dt
+from calendar import monthrange as _monthrange
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ from casetime.dates import date_from_day, day_number
 from casetime.errors import CasetimeError
 from casetime.io import CensusHeader, read_inputs
 from casetime.io.cin import census_as_at
-from casetime.periods import MONTH_NAMES, FinancialYear
+from casetime.periods import MONTH_NAMES, FinancialYear, Period
 from casetime.quality import UNKNOWN_TYPE, QualityReport
 from casetime.schema import RECORD_TYPES, record_type_of
 from casetime.tables import Table, YearChoice, busiest_year
@@ -58,6 +59,8 @@ class Extract:
     as_at: _dt.date | None = None
     #: the headers of the census files read (reference date, year, council)
     census: tuple[CensusHeader, ...] = ()
+    #: the Ofsted Annex A workbooks read (their lists cover the six months before their latest date)
+    annex_a: tuple[str, ...] = ()
 
     @property
     def record_types(self) -> tuple[str, ...]:
@@ -101,12 +104,16 @@ class Extract:
         """The financial year holding most clock-stop dates, and why (``None`` with no dates at all).
 
         This is the period ``casetime report`` uses when none is given, and says so. Dates outside the
-        calendar's coverage are not counted (validation reports them as ``out_of_coverage``).
+        calendar's coverage are not counted (validation reports them as ``out_of_coverage``). A census
+        file's period is the census year its reference date closes; an Annex A workbook's, the six
+        months up to its latest date (what Annex A lists cover).
         """
         lo, hi = (day_number(d) for d in self.calendar.coverage)
         assert lo is not None and hi is not None
         choice = busiest_year(self.tables, (lo, hi))
         reference = census_as_at(self.census)
+        if reference is None and self.annex_a:
+            return self._annex_a_period(lo, hi, choice)
         if reference is None:
             return choice
         year = FinancialYear.containing(reference)
@@ -116,6 +123,27 @@ class Extract:
         if choice is None:
             return YearChoice(year, 0, 0, "clock-stop", reason)
         return YearChoice(year, choice.count if choice.period == year else 0, choice.total, choice.dates, reason)
+
+    def _annex_a_period(self, lo: int, hi: int, choice: YearChoice | None) -> YearChoice | None:
+        """The six months up to the latest date of the Annex A lists (inside the calendar's coverage)."""
+        latest = None
+        for table in self.tables.values():
+            for name in table.schema.dates:
+                days = table.days(name)
+                days = days[(days >= lo) & (days <= hi)]
+                if days.size:
+                    latest = max(latest or int(days.max()), int(days.max()))
+        if latest is None:
+            return choice
+        end = date_from_day(latest)
+        back = end.year * 12 + end.month - 1 - 6  # six calendar months before (the 31st -> the month's last day)
+        year, month = divmod(back, 12)
+        start = _dt.date(year, month + 1, min(end.day, _monthrange(year, month + 1)[1])) + _dt.timedelta(days=1)
+        said = f"{end.day} {MONTH_NAMES[end.month - 1]} {end.year}"
+        reason = f"Annex A lists cover the six months before their latest date, {said}"
+        period = Period(start, end)
+        total = choice.total if choice is not None else 0
+        return YearChoice(period, 0, total, choice.dates if choice is not None else "clock-stop", reason)
 
     def reconciliation(self) -> list[dict[str, Any]]:
         """Rows read = rows valid + rows with errors, per record type and source."""
@@ -205,7 +233,9 @@ def load(
         as_at = census_as_at(census)
     validate(combined.tables, calendar=cal, as_at=as_at, into=report, outliers=True)
     cut = day_number(as_at) if as_at is not None else None
-    extract = Extract(dict(report.tables), report, cal, None if cut is None else date_from_day(cut), census)
+    extract = Extract(
+        dict(report.tables), report, cal, None if cut is None else date_from_day(cut), census, tuple(combined.annex_a)
+    )
     if strict:
         report.raise_if_errors()
     return extract

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, merge, strings
 from casetime.dates import MISSING, to_day_numbers
 from casetime.errors import CasetimeError
-from casetime.periods import FinancialYear, busiest_financial_year
+from casetime.periods import Period, busiest_financial_year
 from casetime.schema import SCHEMAS, record_type_of
 
 __all__ = ["Labels", "Ragged", "Table", "YearChoice", "busiest_year", "cell_text"]
@@ -402,7 +402,7 @@ class YearChoice:
     conferences), or ``"clock-start"`` when no record has stopped.
     """
 
-    period: FinancialYear
+    period: Period  # (a financial year, unless ``reason`` says why another period)
     count: int
     total: int
     dates: str

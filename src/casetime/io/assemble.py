@@ -193,6 +193,8 @@ class ReadResult(NamedTuple):
     columns: Sequence[ColumnsUsed] = ()
     notices: Sequence[Notice] = ()
     census: Sequence[CensusHeader] = ()
+    #: the Ofsted Annex A workbooks read (their lists cover the six months before their latest date)
+    annex_a: Sequence[str] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -762,10 +764,12 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
     columns: list[ColumnsUsed] = []
     notices: list[Notice] = []
     census: list[CensusHeader] = []
+    annex_a: list[str] = []
     for result in results:
         columns.extend(result.columns)
         notices.extend(result.notices)
         census.extend(result.census)
+        annex_a.extend(result.annex_a)
         offsets = {kind: sum(len(t) for t in tables.get(kind, [])) for kind in result.tables}
         for kind, table in result.tables.items():
             tables.setdefault(kind, []).append(table)
@@ -779,4 +783,5 @@ def join_results(results: Iterable[ReadResult]) -> ReadResult:
         positions = np.concatenate([p for p, _ in pieces])
         values = np.concatenate([v for _, v in pieces])
         issues.append(IssueSet(kind, rule, name, positions, values, message, severity))
-    return ReadResult({k: joined[k] for k in RECORD_TYPES if k in joined}, issues, rejected, columns, notices, census)
+    ordered: dict[str, Table] = {k: joined[k] for k in RECORD_TYPES if k in joined}
+    return ReadResult(ordered, issues, rejected, columns, notices, census, annex_a)

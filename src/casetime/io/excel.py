@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -29,10 +30,43 @@ from casetime.errors import CasetimeError
 from casetime.io._columns import Column, text_from_objects
 from casetime.io.assemble import Assembler, Chunk, ReadResult, join_results, layout_of, mapping_for_source
 from casetime.quality import UNKNOWN_TYPE, Notice
-from casetime.schema import ColumnError
+from casetime.schema import ColumnError, normalise_heading
 from casetime.tables import cell_text
 
-__all__ = ["EXCEL_SUFFIXES", "is_excel", "read_excel"]
+__all__ = ["ANNEX_A_LISTS", "ASSESSMENT_CLOCK", "EXCEL_SUFFIXES", "is_excel", "read_excel"]
+
+#: Ofsted's Annex A lists that carry casetime's records: list number -> record type, and for each standard
+#: column the headings the lists have used (the first one present is taken; the others are older names).
+ANNEX_A_LISTS: Final[Mapping[int, tuple[str, Mapping[str, tuple[str, ...]]]]] = {
+    3: ("referral", {"child_id": ("Child Unique ID",), "referral_date": ("Date of referral",)}),
+    4: ("single_assessment", {
+        "child_id": ("Child Unique ID",),
+        "start_date": ("Continuous Assessment Start Date", "Assessment start date"),
+        "completion_date": ("Continuous Assessment Date of Authorisation", "Assessment completion date"),
+    }),
+    5: ("s47", {
+        "child_id": ("Child Unique ID",),
+        "start_date": ("Strategy discussion initiating Section 47 Enquiry Start Date",),
+        "conference_date": ("Date of Initial Child Protection Conference", "Date of ICPC"),
+    }),
+    6: ("referral", {
+        "child_id": ("Child Unique ID",), "referral_date": ("CIN Start Date",), "closure_date": ("CIN Closure Date",),
+    }),
+    7: ("cpp", {
+        "child_id": ("Child Unique ID",),
+        "start_date": ("Child Protection Plan Start Date", "CPP Start Date"),
+        "end_date": ("Child Protection Plan End Date", "CPP End Date"),
+        "review_dates": ("Date of latest review conference",),
+    }),
+}  # fmt: skip
+_LIST_TITLES: Final = {
+    1: "contacts", 2: "early help assessments", 3: "referrals", 4: "assessments", 5: "section 47 enquiries and ICPCs",
+    6: "children in need", 7: "child protection", 8: "children looked after", 9: "care leavers",
+    10: "adoption", 11: "adopters",
+}  # fmt: skip
+_LIST: Final = re.compile(r"^\s*list\s*(\d{1,2})\b", re.IGNORECASE)
+#: The heading casetime adds to List 4, which has no referral date (its assessment start stands in).
+ASSESSMENT_CLOCK: Final = "Continuous Assessment Start Date (as the clock start)"
 
 #: The workbook file name endings read as Excel (python-calamine reads all of them).
 EXCEL_SUFFIXES: Final = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -69,6 +103,7 @@ def read_excel(
         raise CasetimeError(f"{source}: not a readable workbook ({exc})") from None
     style = DateStyle(dayfirst, date_format)
     mapping = mapping_for_source(columns, source)
+    lists = {sheet: int(m.group(1)) for sheet in book.sheet_names if (m := _LIST.match(sheet))}
     results: list[ReadResult] = []
     skipped: list[Notice] = []
     done = 0
@@ -79,14 +114,33 @@ def read_excel(
             skipped.append(Notice(label, UNKNOWN_TYPE, "sheet_not_read", f"{label}: the sheet is empty; not read"))
             continue
         headings = [_heading(v) for v in rows[0]]
+        body: list[list[Any]] = [list(row) for row in rows[1:]]
+        kind, own, said = record_type, mapping, []
+        if sheet in lists:
+            number = lists[sheet]
+            why = _unused_list(number, set(lists.values()))
+            if why:
+                skipped.append(Notice(label, UNKNOWN_TYPE, "list_not_used", f"{label}: Annex A {why}"))
+                continue
+            kind, own = ANNEX_A_LISTS[number][0], _list_mapping(number, headings)
+            if number == 4 and "start_date" in own:  # no referral date: the assessment's start is its clock start
+                headings.append(ASSESSMENT_CLOCK)
+                at = headings.index(own["start_date"])
+                body = [[*row, row[at] if at < len(row) else None] for row in body]
+                own["referral_date"] = ASSESSMENT_CLOCK
+                said.append(Notice(
+                    label, kind, "annex_a_clock",
+                    f"{label}: Annex A List 4 has no referral date: each assessment's start ({own['start_date']!r}) "
+                    "is its clock start, as DfE's table C2 counts; SA45 here counts from the assessment's start, "
+                    "not the referral",
+                ))  # fmt: skip
         try:
-            layout = layout_of(headings, record_type, mapping, label, sheet)
+            layout = layout_of(headings, kind, own, label, sheet)
         except ColumnError as exc:
             if record_type is not None:
                 raise
             skipped.append(Notice(label, UNKNOWN_TYPE, "sheet_not_read", f"{exc}; the sheet was not read"))
             continue
-        body = rows[1:]
         width = len(headings)
         cols: list[Column] = []
         for j in range(width):
@@ -95,7 +149,10 @@ def read_excel(
             cols.append(text_from_objects(values))
         assembler = Assembler(layout, label, style)
         assembler.add(Chunk(cols, np.arange(2, 2 + len(body), dtype=np.int64)))
-        results.append(assembler.finish())
+        result = assembler.finish()
+        if said:
+            result = ReadResult(result.tables, result.issues, result.rejected, result.columns, [*result.notices, *said])
+        results.append(result)
         done += len(body)
         if progress is not None:
             progress(done)
@@ -104,7 +161,33 @@ def read_excel(
         raise CasetimeError(f"{source}: no sheet of the workbook holds records ({reasons})")
     if skipped:
         results.append(ReadResult({}, [], [], [], skipped))
+    if lists:  # (an Annex A workbook: the default period is its six months)
+        results.append(ReadResult({}, [], [], [], [], (), (source,)))
     return join_results(results)
+
+
+def _unused_list(number: int, present: set[int]) -> str:
+    """Why an Annex A list is not read (``""`` when it is)."""
+    title = _LIST_TITLES.get(number, "not an Annex A list")
+    if number not in ANNEX_A_LISTS:
+        return f"List {number} ({title}) holds no records casetime counts; read, not used"
+    if number == 6 and 3 in present:
+        return (
+            "List 6 (children in need) was not used: List 3 gives the referrals, and its CIN episodes would "
+            "count them twice"
+        )
+    return ""
+
+
+def _list_mapping(number: int, headings: list[str]) -> dict[str, str]:
+    """The standard columns of an Annex A list: for each, the first of its headings the sheet has."""
+    by_norm = {normalise_heading(h): h for h in headings}
+    out: dict[str, str] = {}
+    for standard, names in ANNEX_A_LISTS[number][1].items():
+        found = next((by_norm[normalise_heading(n)] for n in names if normalise_heading(n) in by_norm), None)
+        if found is not None:
+            out[standard] = found
+    return out
 
 
 def _filled(value: object) -> bool:

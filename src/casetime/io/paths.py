@@ -189,7 +189,7 @@ def _extract_result(item: Any, record_type: str | None) -> ReadResult:
     issues = [s for s in quality.issue_sets if s.rule in reading]
     return ReadResult(
         tables, issues, list(quality.rejected), list(getattr(quality, "columns", [])),
-        list(getattr(quality, "notices", [])), tuple(getattr(item, "census", ())),
+        list(getattr(quality, "notices", [])), tuple(getattr(item, "census", ())), tuple(getattr(item, "annex_a", ())),
     )  # fmt: skip
 
 
