@@ -233,3 +233,29 @@ def test_an_issue_names_the_line_the_child_and_the_element() -> None:
     ) in text
     # 15 working days after Wednesday 5 April 2017 (Good Friday 14, Easter Monday 17 April) is 28 April
     assert "InitialCPCtarget='2017-04-27 (should be 2017-04-28)': rule icpc_target" in text
+
+
+def test_a_synthetic_extract_written_as_csv_and_as_a_census_loads_alike(tmp_path: Path) -> None:
+    from casetime import synth
+
+    extract = synth.generate(300, financial_year=2023, seed=3)
+    synth.write_csv(extract, tmp_path / "csv")
+    synth.write_cin_xml(extract, tmp_path / "cin.xml")
+    csv, xml = casetime.load(tmp_path / "csv", as_at="2024-03-31"), casetime.load(tmp_path / "cin.xml")
+    assert xml.as_at == csv.as_at == D(2024, 3, 31)
+    assert csv.record_types == xml.record_types == ("referral", "single_assessment", "s47", "cpp")
+
+    def records(table: Table) -> list[tuple[object, ...]]:  # (the census orders records by child)
+        cols = [table.child.values().tolist(), *(table.dates[n].tolist() for n in table.dates)]
+        if table.reviews is not None:
+            cols.append([tuple(r) for r in table.reviews.lists()])
+        return sorted(zip(*cols, strict=True), key=repr)
+
+    for kind in csv.record_types:
+        assert records(xml.tables[kind]) == records(csv.tables[kind]), kind
+    assert csv.quality.counts().by_rule == xml.quality.counts().by_rule
+    a, b = casetime.compute_all(csv, "2023/24"), casetime.compute_all(xml, "2023/24")
+    assert {k: (v.total().numerator, v.total().denominator) for k, v in a.items()} == {
+        k: (v.total().numerator, v.total().denominator) for k, v in b.items()
+    }
+    assert set(a) == {"NI64", "SA45", "ICPC15"}
