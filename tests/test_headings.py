@@ -265,3 +265,11 @@ def test_the_command_line_maps_by_record_type(council: Path, capsys: pytest.Capt
     assert capsys.readouterr().err == (
         "casetime: error: --column: give every column as FIELD=HEADING, or every one as TYPE.FIELD=HEADING\n"
     )
+
+
+def test_a_referral_file_without_closures_is_not_warned_about(tmp_path: Path) -> None:
+    # a referral's closure stops no timeliness clock: its absence says nothing about any indicator
+    (tmp_path / "referral.csv").write_text("child_id,referral_date\nA,05/01/2009\n")
+    (tmp_path / "cpp.csv").write_text("child_id,start_date\nA,05/01/2009\n")
+    ex = load(tmp_path)
+    assert [(n.record_type, n.code) for n in ex.quality.notices] == [("cpp", "no_clock_stop")]

@@ -717,7 +717,8 @@ class Assembler:
             notices.extend(Notice(self.source, kind, "ambiguous_heading", text) for text in plan.warnings)
             stop = SCHEMAS[kind].clock[1]
             own = set(plan.fields.values()) | {i for _, i in plan.extras}
-            if stop not in plan.fields and len(tables[kind]):
+            # (a referral's closure stops no timeliness clock: a referral file without it is not warned about)
+            if stop not in plan.fields and len(tables[kind]) and kind != "referral":
                 notices.append(
                     Notice(
                         self.source,
