@@ -201,3 +201,25 @@ def test_the_report_of_an_annex_a_workbook(tmp_path: Path, capsys: pytest.Captur
     assert (by_id["SA45"]["overall"]["numerator"], by_id["SA45"]["overall"]["denominator"]) == (1, 2)
     # ICPC15: 5 -> 25 January 2024 is 14 working days: within 15
     assert (by_id["ICPC15"]["overall"]["numerator"], by_id["ICPC15"]["overall"]["denominator"]) == (1, 1)
+
+
+def test_a_folder_s_other_workbooks_and_xml_files_are_warned_about_not_read(tmp_path: Path) -> None:
+    (tmp_path / "initial_assessment.csv").write_text("child_id,referral_date,completion_date\nA,05/01/2009,\n")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "age"])
+    book.save(tmp_path / "budget.xlsx")
+    (tmp_path / "settings.xml").write_text("<config><a>1</a></config>")
+    extract = casetime.load(tmp_path)
+    assert list(extract.tables) == ["initial_assessment"]
+    notices = sorted((n.source, n.code) for n in extract.quality.notices)
+    assert notices == [
+        (str(tmp_path / "budget.xlsx"), "file_not_read"),
+        (str(tmp_path / "settings.xml"), "file_not_read"),
+    ]
+    # named on their own, they are errors
+    with pytest.raises(ValueError, match="no sheet of the workbook holds records"):
+        casetime.load(tmp_path / "budget.xlsx")
+    with pytest.raises(ValueError, match="not a CIN census file: the root element is <config>"):
+        casetime.load(tmp_path / "settings.xml")

@@ -70,6 +70,7 @@ __all__ = [
     "CELL_LIMIT",
     "ReadResult",
     "CensusHeader",
+    "NotRecords",
     "Chunk",
     "Prepared",
     "Plan",
@@ -170,6 +171,12 @@ INPUT_RULES: Final = (
     TYPE_LACKS_COLUMNS,
     CELL_TOO_LONG,
 )
+
+
+class NotRecords(CasetimeError):
+    """A file of a kind casetime reads that holds no records for it: XML that is not a census, a workbook
+    with no sheet of records, or a workbook when its reader is not installed. In a folder such a file is
+    a warning and the other files are read; named on its own, it is this error."""
 
 
 @dataclass(frozen=True)

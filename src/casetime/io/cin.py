@@ -45,7 +45,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array
-from casetime.io.assemble import Assembler, CensusHeader, Chunk, ReadResult, layout_of
+from casetime.io.assemble import Assembler, CensusHeader, Chunk, NotRecords, ReadResult, layout_of
 from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows
 from casetime.tables import Table
 
@@ -102,9 +102,9 @@ class _Refused(CasetimeError):
     """A census file that cannot be read, with the line it fails at."""
 
 
-def _fail(path: str, line: int | None, what: str) -> _Refused:
+def _fail(path: str, line: int | None, what: str, kind: type[CasetimeError] = _Refused) -> CasetimeError:
     where = f" line {line}:" if line is not None else ""
-    return _Refused(f"{path}:{where} {what}")
+    return kind(f"{path}:{where} {what}")
 
 
 def read_cin_xml(
@@ -212,9 +212,11 @@ def _header(source: str, frame: bytes, data: mmap.mmap, first: int, last: int, e
         raise _fail(source, line, f"not well-formed XML ({_expat_words(str(exc))}){ending}") from None
     _check_depth(source, root)
     if root.tag != "Message":
-        raise _fail(source, 1, f"not a CIN census file: the root element is <{root.tag}>, expected <Message>")
+        raise _fail(
+            source, 1, f"not a CIN census file: the root element is <{root.tag}>, expected <Message>", NotRecords
+        )
     if root.find("Children") is None:
-        raise _fail(source, None, "not a CIN census file: <Message> has no <Children>")
+        raise _fail(source, None, "not a CIN census file: <Message> has no <Children>", NotRecords)
 
     def text(path: str) -> str | None:
         found = root.findtext(path)

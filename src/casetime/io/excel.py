@@ -28,7 +28,15 @@ import numpy as np
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import Column, text_from_objects
-from casetime.io.assemble import Assembler, Chunk, ReadResult, join_results, layout_of, mapping_for_source
+from casetime.io.assemble import (
+    Assembler,
+    Chunk,
+    NotRecords,
+    ReadResult,
+    join_results,
+    layout_of,
+    mapping_for_source,
+)
 from casetime.quality import UNKNOWN_TYPE, Notice
 from casetime.schema import ColumnError, normalise_heading
 from casetime.tables import cell_text
@@ -95,7 +103,7 @@ def read_excel(
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
-        raise CasetimeError(f"reading an Excel workbook needs python-calamine: {_INSTALL}") from None
+        raise NotRecords(f"{os.fspath(path)}: reading an Excel workbook needs python-calamine: {_INSTALL}") from None
     source = os.fspath(path)
     try:
         book = CalamineWorkbook.from_path(source)
@@ -158,7 +166,7 @@ def read_excel(
             progress(done)
     if not results:
         reasons = "; ".join(n.message for n in skipped) or f"{source}: the workbook has no sheets"
-        raise CasetimeError(f"{source}: no sheet of the workbook holds records ({reasons})")
+        raise NotRecords(f"{source}: no sheet of the workbook holds records ({reasons})")
     if skipped:
         results.append(ReadResult({}, [], [], [], skipped))
     if lists:  # (an Annex A workbook: the default period is its six months)

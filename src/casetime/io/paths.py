@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.errors import CasetimeError, CasetimeTypeError
-from casetime.io.assemble import INPUT_RULES, ReadResult, file_keys, join_results
+from casetime.io.assemble import INPUT_RULES, NotRecords, ReadResult, file_keys, join_results
 from casetime.io.cin import is_cin_xml, read_cin_xml
 from casetime.io.csv import read_csv
 from casetime.io.excel import EXCEL_SUFFIXES, is_excel, read_excel
@@ -95,9 +95,16 @@ def read_path(
     running = _Running(progress)
     results = []
     for file in files:
-        results.append(
-            _read_file(str(file), record_type, columns, dayfirst, date_format, chunk_rows, engine, running.next_input())
-        )
+        try:
+            results.append(
+                _read_file(
+                    str(file), record_type, columns, dayfirst, date_format, chunk_rows, engine, running.next_input()
+                )
+            )
+        except NotRecords as exc:  # (a workbook or XML file of something else, beside the extract's files)
+            skipped.append(Notice(os.fspath(file), UNKNOWN_TYPE, "file_not_read", f"{exc}; it was not read"))
+    if not results:
+        raise CasetimeError(f"{source}: no file of the directory holds records ({skipped[0].message})")
     if skipped:
         results.append(ReadResult({}, [], [], [], skipped))
     return join_results(results)
