@@ -61,6 +61,7 @@ __all__ = [
     "to_tables",
     "write_csv",
     "write_cin_xml",
+    "write_annex_a",
     "write_sample",
 ]
 
@@ -870,6 +871,66 @@ def write_cin_xml(
                     + "  </Child>\n"
                 )
             out.write("  </Children>\n</Message>\n")
+    except OSError as exc:
+        raise CasetimeError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return target
+
+
+#: The Annex A list each record type goes to, its sheet name, and its columns (heading, standard column).
+_ANNEX_A: Final = {
+    "referral": ("List 3 - Referrals", (("Child Unique ID", "child_id"), ("Date of referral", "referral_date"),
+                                        ("Allocated Team", "team"))),
+    "single_assessment": ("List 4 - Assessments", (
+        ("Child Unique ID", "child_id"), ("Continuous Assessment Start Date", "start_date"),
+        ("Continuous Assessment Date of Authorisation", "completion_date"), ("Allocated Team", "team"))),
+    "s47": ("List 5 - Section 47", (
+        ("Child Unique ID", "child_id"), ("Strategy discussion initiating Section 47 Enquiry Start Date", "start_date"),
+        ("Date of Initial Child Protection Conference", "conference_date"), ("Allocated Team", "team"))),
+    "cpp": ("List 7 - Child protection", (
+        ("Child Unique ID", "child_id"), ("Child Protection Plan Start Date", "start_date"),
+        ("Date of latest review conference", "review_dates"), ("Child Protection Plan End Date", "end_date"),
+        ("Allocated Team", "team"))),
+}  # fmt: skip
+
+
+def write_annex_a(extract: Mapping[str, Mapping[str, Any]], path: str | Path) -> Path:
+    """Write an extract as an Ofsted Annex A workbook: List 3 referrals, List 4 assessments, List 5 s47
+    enquiries and List 7 plans, with the lists' own headings and real Excel dates (needs ``openpyxl``).
+
+    Annex A keeps less than the extract: no referral closure, no referral date on an assessment (its
+    start is its clock start when read back), and only a plan's latest review. Initial and core
+    assessments, of the years before single assessments, have no list and are refused.
+    """
+    stray = [k for k in extract if k not in _ANNEX_A]
+    if stray:
+        raise CasetimeError(f"Annex A has no list for {', '.join(stray)} (generate an extract of 2013/14 or later)")
+    try:
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+    except ImportError:
+        raise CasetimeError("writing an Annex A workbook needs openpyxl: pip install openpyxl") from None
+    book = Workbook(write_only=True)
+    for kind, (sheet_name, columns) in _ANNEX_A.items():
+        cols = extract.get(kind)
+        if cols is None:
+            continue
+        sheet = book.create_sheet(sheet_name)
+        sheet.append([heading for heading, _ in columns])
+        n = len(cols["child_id"])
+        values: list[list[Any]] = []
+        for _, name in columns:
+            if name == "review_dates":  # the latest review only
+                latest = [max(r.split(";")) if r else None for r in (str(x) for x in np.asarray(cols[name]).tolist())]
+                values.append([_dt.date.fromisoformat(d) if d else None for d in latest])
+            elif name in SCHEMAS[kind].dates:
+                days = np.asarray(cols[name], dtype="M8[D]")
+                values.append([None if np.isnat(d) else d.item() for d in days])
+            else:
+                values.append([str(x) for x in np.asarray(cols[name]).tolist()] if name in cols else [None] * n)
+        for row in zip(*values, strict=True):
+            sheet.append(list(row))
+    target = Path(path)
+    try:
+        book.save(target)
     except OSError as exc:
         raise CasetimeError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return target
