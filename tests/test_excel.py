@@ -253,3 +253,40 @@ def test_a_synthetic_extract_written_as_annex_a_reads_back_what_annex_a_keeps(tm
     assert {k: (v.total().numerator, v.total().denominator) for k, v in one.items()} == {
         k: (v.total().numerator, v.total().denominator) for k, v in two.items()
     }
+
+
+def test_annex_a_lists_are_known_by_their_headings_too(tmp_path: Path) -> None:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Assessments"  # List 4, by its headings
+    first.append(["Child Unique ID", "Continuous Assessment Start Date", "Continuous Assessment Date of Authorisation"])
+    first.append(["C1", dt.date(2024, 1, 4), dt.date(2024, 2, 20)])
+    plans = book.create_sheet("CP plans")  # List 7
+    plans.append(["Child Unique ID", "Child Protection Plan Start Date", "Child Protection Plan End Date"])
+    plans.append(["C2", dt.date(2022, 1, 4), dt.date(2024, 3, 1)])
+    book.save(tmp_path / "annex.xlsx")
+    extract = casetime.load(tmp_path / "annex.xlsx")
+    assert extract.record_types == ("single_assessment", "cpp")
+    assert extract.tables["single_assessment"].dates["referral_date"].tolist() == [D(2024, 1, 4)]  # its start
+    assert "annex_a_clock" in {n.code for n in extract.quality.notices}
+    choice = extract.default_period()
+    assert choice is not None and (choice.period.start, choice.period.end) == (D(2023, 9, 2), D(2024, 3, 1))
+
+
+def test_an_icpc_deemed_unnecessary_in_list_5_is_the_census_s_icpc_not_required(tmp_path: Path) -> None:
+    book = Workbook()
+    l5 = book.active
+    assert l5 is not None
+    l5.title = "List 5"
+    l5.append(["Child Unique ID", "Strategy discussion initiating Section 47 Enquiry Start Date",
+               "Was an Initial Child Protection Conference deemed unnecessary?",
+               "Date of Initial Child Protection Conference"])  # fmt: skip
+    l5.append(["C1", dt.date(2024, 3, 6), "Yes", None])  # 16 working days to 31 March, but no ICPC was needed
+    l5.append(["C2", dt.date(2024, 3, 6), "No", None])  # 16 working days, no ICPC: queried (8675Q)
+    l5.append(["C3", dt.date(2024, 3, 7), "no", None])  # 15 working days: not yet
+    book.save(tmp_path / "annex.xlsx")
+    extract = casetime.load(tmp_path / "annex.xlsx", as_at="2024-03-31")
+    assert extract.tables["s47"].extra["ICPCnotRequired"].values().tolist() == ["true", "false", "false"]
+    queried = [(i.rule, i.positions.tolist()) for i in extract.quality.issue_sets if i.rule == "8675Q"]
+    assert queried == [("8675Q", [1])]

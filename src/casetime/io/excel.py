@@ -111,13 +111,13 @@ def read_excel(
         raise CasetimeError(f"{source}: not a readable workbook ({exc})") from None
     style = DateStyle(dayfirst, date_format)
     mapping = mapping_for_source(columns, source)
-    lists = {sheet: int(m.group(1)) for sheet in book.sheet_names if (m := _LIST.match(sheet))}
+    sheets = [(sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)) for sheet in book.sheet_names]
+    lists = _annex_a_lists(sheets)
     results: list[ReadResult] = []
     skipped: list[Notice] = []
     done = 0
-    for sheet in book.sheet_names:
+    for sheet, rows in sheets:
         label = f"{source} [{sheet}]"
-        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         if not rows or not any(_filled(v) for v in rows[0]):
             skipped.append(Notice(label, UNKNOWN_TYPE, "sheet_not_read", f"{label}: the sheet is empty; not read"))
             continue
@@ -142,6 +142,12 @@ def read_excel(
                     "is its clock start, as DfE's table C2 counts; SA45 here counts from the assessment's start, "
                     "not the referral",
                 ))  # fmt: skip
+            if number == 5:  # "deemed unnecessary?" (Yes / No) as the census's ICPCnotRequired (true / false)
+                waived = _first_heading(headings, _ICPC_WAIVED)
+                if waived is not None:
+                    at = headings.index(waived)
+                    headings.append("ICPCnotRequired")
+                    body = [[*row, _yes_no(row[at] if at < len(row) else None)] for row in body]
         try:
             layout = layout_of(headings, kind, own, label, sheet)
         except ColumnError as exc:
@@ -174,6 +180,41 @@ def read_excel(
     return join_results(results)
 
 
+def _annex_a_lists(sheets: list[tuple[str, list[list[Any]]]]) -> dict[str, int]:
+    """The Annex A list of each sheet that is one: by its name (``List 4``, ``List 4 - Assessments``), or by
+    its headings (``Child Unique ID`` and the heading of the list's clock start, such as
+    ``Continuous Assessment Start Date``)."""
+    found: dict[str, int] = {}
+    for sheet, rows in sheets:
+        named = _LIST.match(sheet)
+        if named:
+            found[sheet] = int(named.group(1))
+        elif rows:
+            headings = {normalise_heading(_heading(v)) for v in rows[0]}
+            if normalise_heading("Child Unique ID") in headings:
+                for number, (_, fields) in ANNEX_A_LISTS.items():
+                    clock = "referral_date" if "referral_date" in fields else "start_date"
+                    if normalise_heading(fields[clock][0]) in headings:
+                        found[sheet] = number
+                        break
+    return found
+
+
+#: List 5's headings saying an initial conference was not needed (the newer first).
+_ICPC_WAIVED: Final = ("Was an Initial Child Protection Conference deemed unnecessary?", "ICPC deemed unnecessary?")
+
+
+def _first_heading(headings: list[str], names: tuple[str, ...]) -> str | None:
+    by_norm = {normalise_heading(h): h for h in headings}
+    return next((by_norm[normalise_heading(n)] for n in names if normalise_heading(n) in by_norm), None)
+
+
+def _yes_no(value: object) -> str | None:
+    """Annex A's ``Yes`` / ``No`` (any case, or ``Y`` / ``N``) as ``true`` / ``false``; anything else as written."""
+    text = cell_text(value)[0].strip()
+    return {"yes": "true", "y": "true", "no": "false", "n": "false"}.get(text.lower(), text or None)
+
+
 def _unused_list(number: int, present: set[int]) -> str:
     """Why an Annex A list is not read (``""`` when it is)."""
     title = _LIST_TITLES.get(number, "not an Annex A list")
@@ -189,10 +230,9 @@ def _unused_list(number: int, present: set[int]) -> str:
 
 def _list_mapping(number: int, headings: list[str]) -> dict[str, str]:
     """The standard columns of an Annex A list: for each, the first of its headings the sheet has."""
-    by_norm = {normalise_heading(h): h for h in headings}
     out: dict[str, str] = {}
     for standard, names in ANNEX_A_LISTS[number][1].items():
-        found = next((by_norm[normalise_heading(n)] for n in names if normalise_heading(n) in by_norm), None)
+        found = _first_heading(headings, names)
         if found is not None:
             out[standard] = found
     return out
