@@ -24,25 +24,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import fail, machine
+from harness import child_json, fail, machine, peak_mib
 
 SPEED_TARGET = 5.0
 MEMORY_TARGET_MB = 300.0
-
-
-def _peak_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _etree(path: str) -> dict:
@@ -87,17 +78,11 @@ def _child(what: str, path: str) -> None:
 
         rows = {"single_assessment": len(pd.read_xml(path, xpath=".//Assessments", parser="etree"))}
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), "rows": rows}))
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib(), "rows": rows}))
 
 
 def _run(what: str, path: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", what, str(path)], capture_output=True, text=True, check=False
-    )
-    if out.returncode:
-        fail(2, f"{what} failed:\n{out.stderr[-2000:]}")
-    result: dict = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    return child_json(__file__, what, str(path))  # type: ignore[return-value]
 
 
 def main() -> None:

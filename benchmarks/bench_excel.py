@@ -22,25 +22,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import fail, machine
+from harness import child_json, fail, machine, peak_mib
 
 LOAD_TARGET = 2.0
 SHEET = "initial_assessment"
-
-
-def _peak_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def write(path: Path, rows: int) -> None:
@@ -79,19 +70,11 @@ def _child(what: str, path: str) -> None:
         import casetime
 
         n = len(casetime.load(path).tables["initial_assessment"])
-    print(json.dumps({"seconds": time.perf_counter() - start, "peak_mib": _peak_mib(), "rows": n}))
+    print(json.dumps({"seconds": time.perf_counter() - start, "peak_mib": peak_mib(), "rows": n}))
 
 
 def _run(what: str, path: Path) -> dict | None:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", what, str(path)], capture_output=True, text=True, check=False
-    )
-    if out.returncode:
-        if "ModuleNotFoundError" in out.stderr:
-            return None
-        fail(2, f"{what} failed:\n{out.stderr[-2000:]}")
-    result: dict = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    return child_json(__file__, what, str(path), missing_ok=True)
 
 
 def main() -> None:

@@ -6,9 +6,11 @@ Imported by the scripts beside it (run them as ``python benchmarks/<script>.py``
 from __future__ import annotations
 
 import gc
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-__all__ = ["fail", "machine", "pretouch", "run_interleaved"]
+__all__ = ["child_json", "fail", "machine", "peak_mib", "pretouch", "run_interleaved"]
 
 
 def machine(modules: tuple[str, ...] = ("holidays", "pandas")) -> dict[str, str]:
@@ -61,6 +63,33 @@ def pretouch(nbytes: int) -> float:
     buffer = np.ones(nbytes // 8)
     del buffer
     return time.perf_counter() - t0
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory so far (``VmHWM``), in MiB (NaN where /proc is not there)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def child_json(script: str, *args: str, missing_ok: bool = False) -> dict[str, Any] | None:
+    """Run ``python script --child *args`` in a fresh process and return the JSON it printed last.
+
+    A child that fails is a benchmark failure (exit 2), unless ``missing_ok`` and it failed for want of a
+    module: then ``None`` (the caller says what was skipped).
+    """
+    out = subprocess.run([sys.executable, script, "--child", *args], capture_output=True, text=True, check=False)
+    if out.returncode:
+        if missing_ok and "ModuleNotFoundError" in out.stderr:
+            return None
+        fail(2, f"{' '.join(args)} failed:\n{out.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def fail(code: int, message: str) -> NoReturn:
