@@ -141,11 +141,14 @@ def _add_report_commands(sub: Any) -> None:
 
     p = sub.add_parser(
         "report",
-        help="indicators (NI59, NI60, NI64) from CSV extracts; the bundled sample when no PATH is given",
+        help="timeliness indicators (NI59, NI60, NI64, SA45, ICPC15) from extracts; the bundled sample when no PATH is given",
         description="Read, validate and report the timeliness indicators. With no PATH, the bundled synthetic "
         "sample (financial year 2008/09) is used.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="CSV files or directories of them")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="CSV files, census .xml files, Excel workbooks (with casetime[excel]) or folders of them",
+    )  # fmt: skip
     when = p.add_argument_group("period (default: the financial year holding most clock-stop dates, stated)")
     when.add_argument(
         "--period", help="2008/09 (financial year), '2008/09 Q3', 'Jan 2009' or 2009-01, ytd:2008-12, "
@@ -164,16 +167,7 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--late-cases", action="store_true", help="list the late cases (child ids: personal data)")
-    p.add_argument(
-        "--month-first", action="store_true",
-        help="numeric dates in the files are mm/dd/yyyy (default dd/mm/yyyy)",
-    )  # fmt: skip
-    p.add_argument(
-        "--date-format", metavar="FORMAT",
-        help="read every date in the files with this strptime format, e.g. '%%Y%%m%%d' or '%%d/%%m/%%y'",
-    )  # fmt: skip
-    p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
-    p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
+    _reading_options(p)
     p.add_argument("--convention", choices=CONVENTIONS, default="day0", help="day0 (default) or inclusive")
     p.add_argument("--title", default="Safeguarding timeliness", help="the report's title")
     p.add_argument(
@@ -188,19 +182,13 @@ def _add_report_commands(sub: Any) -> None:
     )  # fmt: skip
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("validate", help="the data-quality report of CSV extracts (exit 1 when there are errors)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="CSV files or directories of them")
+    p = sub.add_parser("validate", help="the data-quality report of extracts (exit 1 when there are errors)")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="CSV files, census .xml files, Excel workbooks (with casetime[excel]) or folders of them",
+    )  # fmt: skip
     p.add_argument("-o", "--output", help="write the row-level issues to this CSV file")
-    p.add_argument(
-        "--month-first", action="store_true",
-        help="numeric dates in the files are mm/dd/yyyy (default dd/mm/yyyy)",
-    )  # fmt: skip
-    p.add_argument(
-        "--date-format", metavar="FORMAT",
-        help="read every date in the files with this strptime format, e.g. '%%Y%%m%%d' or '%%d/%%m/%%y'",
-    )  # fmt: skip
-    p.add_argument("--as-at", type=_date_arg, help="flag dates after this date")
-    p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
+    _reading_options(p)
     p.add_argument(
         "--column", action="append", default=[], metavar="FIELD=HEADING",
         help="the heading of a standard column, where names, aliases and words miss ([TYPE.]FIELD=HEADING; "
@@ -223,6 +211,20 @@ def _add_report_commands(sub: Any) -> None:
     p.add_argument("--fault-rate", type=float, help="share of faulty records (default 0)")
     p.add_argument("--teams", help="comma-separated team names (default North,South,East,West)")
     p.set_defaults(func=_cmd_synth)
+
+
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """The options of how the files are read, shared by ``report`` and ``validate``."""
+    p.add_argument(
+        "--month-first", action="store_true",
+        help="numeric dates in the files are mm/dd/yyyy (default dd/mm/yyyy)",
+    )  # fmt: skip
+    p.add_argument(
+        "--date-format", metavar="FORMAT",
+        help="read every date in the files with this strptime format, e.g. '%%Y%%m%%d' or '%%d/%%m/%%y'",
+    )  # fmt: skip
+    p.add_argument("--as-at", type=_date_arg, help="flag dates after this date (a census file: its reference date)")
+    p.add_argument("--record-type", help="the record type of every file, where names and columns do not tell")
 
 
 def _progress() -> Any:
