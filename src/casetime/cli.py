@@ -141,7 +141,7 @@ def _add_report_commands(sub: Any) -> None:
 
     p = sub.add_parser(
         "report",
-        help="timeliness indicators (NI59, NI60, NI64, SA45, ICPC15) from extracts; the bundled sample when no PATH is given",
+        help="timeliness indicators (NI59, NI60, NI64, SA45, ICPC15) from extracts; the bundled sample by default",
         description="Read, validate and report the timeliness indicators. With no PATH, the bundled synthetic "
         "sample (financial year 2008/09) is used.",
     )
