@@ -259,3 +259,12 @@ def test_a_synthetic_extract_written_as_csv_and_as_a_census_loads_alike(tmp_path
         k: (v.total().numerator, v.total().denominator) for k, v in b.items()
     }
     assert set(a) == {"NI64", "SA45", "ICPC15"}
+
+
+def test_a_column_mapping_does_not_apply_to_a_census_file_and_says_so() -> None:
+    extract = casetime.load(DATA / "census_2018.xml", columns={"completion_date": "Signed Off"})
+    (notice,) = [n for n in extract.quality.notices if n.code == "mapping_not_used"]
+    assert notice.message.endswith(
+        "the columns= mapping does not apply to a census file (its elements say what each date is)"
+    )
+    assert not [n for n in casetime.load(DATA / "census_2018.xml").quality.notices if n.code == "mapping_not_used"]

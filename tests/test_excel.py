@@ -176,6 +176,7 @@ def test_an_annex_a_workbook_reads_its_lists_of_records(tmp_path: Path) -> None:
     assert len(unused) == 3 and any("List 1 (contacts)" in m for m in unused)
     assert any("List 6 (children in need) was not used: List 3 gives the referrals" in m for m in unused)
     assert any("List 8 (children looked after)" in m for m in unused)
+    assert all(m.endswith("(1 row)") for m in unused)  # every row left out is said
     # the default period: the six months up to the latest date, 31 March 2024
     choice = extract.default_period()
     assert choice is not None

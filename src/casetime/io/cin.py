@@ -353,11 +353,12 @@ def _blank_comments(source: str, block: bytes | bytearray, line0: int) -> bytear
         end = block.find(b"-->", start + 4)
         if end < 0:
             raise _fail(source, line0 + block[:start].count(b"\n"), "a comment is not closed")
-        for i in range(start, end + 3):
-            if out[i] != 10:
-                out[i] = 32
+        out[start : end + 3] = _NOT_A_BREAK.sub(b" ", bytes(block[start : end + 3]))
         at = end + 3
     return out
+
+
+_NOT_A_BREAK: Final = re.compile(rb"[^\n]")
 
 
 def _tag_ids(b: _U8, start: _I64, end: _I64) -> tuple[_I64, list[str]]:
@@ -457,25 +458,24 @@ class _Readers:
         self.assemblers: dict[str, Assembler] = {}
         self.unknown: dict[str, list[int]] = {}
         self.differ: list[int] = []  # the lines of the s47 whose conference dates differ
-        self.misplaced: dict[tuple[str, str], list[int]] = {}
+        self.misplaced: dict[str, list[int]] = {}  # element name -> [first line, count]
         self.children = 0
 
-    def _assembler(self, kind: str) -> tuple[Assembler, list[str]]:
+    def _assembler(self, kind: str) -> Assembler:
+        """The record type's assembler, made on its first records; its headings are the elements' paths."""
+        if kind in self.assemblers:
+            return self.assemblers[kind]
         container, fields = _FIELDS[kind]
-        headings = ["LAchildID"] + (["CINdetails/CINreferralDate"] if kind != "referral" else [])
-        headings += [f"{container}/{element}" for element in fields.values()]
+        mapping = {"child_id": "LAchildID"}
+        if kind != "referral":
+            mapping["referral_date"] = "CINdetails/CINreferralDate"
+        mapping |= {f: f"{container}/{e}" for f, e in fields.items()}
         if kind == "cpp":
-            headings.append("ChildProtectionPlans/Reviews/CPPreviewDate")
-        headings += ["episode", *_EXTRAS[kind]]
-        if kind not in self.assemblers:
-            mapping = {"child_id": "LAchildID"} | {f: f"{container}/{e}" for f, e in fields.items()}
-            if kind != "referral":
-                mapping["referral_date"] = "CINdetails/CINreferralDate"
-            if kind == "cpp":
-                mapping["review_dates"] = "ChildProtectionPlans/Reviews/CPPreviewDate"
-            layout = layout_of(headings, kind, mapping, self.source, None)
-            self.assemblers[kind] = Assembler(layout, self.source, self.style)
-        return self.assemblers[kind], headings
+            mapping["review_dates"] = "ChildProtectionPlans/Reviews/CPPreviewDate"
+        headings = [*mapping.values(), "episode", *_EXTRAS[kind]]  # (in the order block() builds the columns)
+        layout = layout_of(headings, kind, mapping, self.source, None)
+        self.assemblers[kind] = Assembler(layout, self.source, self.style)
+        return self.assemblers[kind]
 
     def block(self, block: bytes | bytearray, line0: int) -> None:
         els, breaks = _elements(self.source, block, line0, self.unknown)
@@ -531,7 +531,7 @@ class _Readers:
         for kind, cols in columns.items():
             if not rows[kind].size:
                 continue
-            assembler, _ = self._assembler(kind)
+            assembler = self._assembler(kind)
             made: list[Column] = [c if isinstance(c, Lists) else _text(c) for c in cols]
             assembler.add(Chunk(made, rows[kind]))
 
@@ -539,7 +539,7 @@ class _Readers:
         every = values.of(name)
         if every.size != kept.size:
             lines = values.line_of(np.setdiff1d(every, kept))
-            seen = self.misplaced.setdefault((name, ""), [int(lines[0]), 0])
+            seen = self.misplaced.setdefault(name, [int(lines[0]), 0])
             seen[1] += int(lines.size)
 
     def finish(self, header: CensusHeader) -> ReadResult:
@@ -567,7 +567,7 @@ class _Readers:
                     f"({_times(count)}, the first on line {line}); it was ignored",
                 )
             )
-        for (name, _), (line, count) in sorted(self.misplaced.items()):
+        for name, (line, count) in sorted(self.misplaced.items()):
             notices.append(
                 Notice(
                     self.source,
@@ -659,31 +659,32 @@ class _Values:
         out: _I64 = self.line0 + np.searchsorted(self.breaks, self.els.pos[elements]).astype(np.int64)
         return out
 
+    def _held(self, name: str, owners: _I64, records: _I64, depth: int) -> tuple[_I64, _I64]:
+        """The ``name`` leaves under ``owners`` and, for each, the position among ``records`` of the record
+        ``depth`` levels up that holds it (the leaves whose record is not one of them are left out)."""
+        leaves = self.of(name, parent_in=owners)
+        holder = leaves
+        for _ in range(depth):
+            holder = self.els.parent[holder]
+        at = np.searchsorted(records, holder)
+        ok = (at < records.size) & (records[np.minimum(at, max(records.size - 1, 0))] == holder)
+        return leaves[ok], at[ok]
+
     def leaf_text(self, name: str, owners: _I64, records: _I64, *, through: bool = False) -> npt.NDArray[np.str_]:
         """The text of the ``name`` leaf of each of ``records`` (``""`` where it has none).
 
         The leaf's parent is one of ``owners``: the records themselves, or (``through``) their children.
         """
-        leaves = self.of(name, parent_in=owners)
-        holder = self.els.parent[leaves]
-        if through:
-            holder = self.els.parent[holder]
-        at = np.searchsorted(records, holder)
-        ok = (at < records.size) & (records[np.minimum(at, max(records.size - 1, 0))] == holder)
-        texts = self._decode(self.els.text_start[leaves[ok]], self.els.text_end[leaves[ok]], leaves[ok])
+        leaves, at = self._held(name, owners, records, 2 if through else 1)
+        texts = self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)
         out = np.full(records.size, "", dtype=texts.dtype if texts.size else "<U1")
-        out[at[ok]] = texts
+        out[at] = texts
         return out
 
     def lists(self, name: str, owners: _I64, records: _I64) -> Lists:
-        """Every ``name`` leaf under each record's ``owners`` element, as one list per record."""
-        leaves = self.of(name, parent_in=owners)
-        holder = self.els.parent[self.els.parent[leaves]]
-        at = np.searchsorted(records, holder)
-        ok = (at < records.size) & (records[np.minimum(at, max(records.size - 1, 0))] == holder)
-        leaves, at = leaves[ok], at[ok]
-        order = np.argsort(at, kind="stable")
-        leaves, at = leaves[order], at[order]
+        """Every ``name`` leaf under each record's ``owners`` element, as one list per record (in the file's
+        order: the leaves and the records both come in it, so each record's leaves are together)."""
+        leaves, at = self._held(name, owners, records, 2)
         offsets = np.zeros(records.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(at, minlength=records.size), out=offsets[1:])
         return Lists(offsets, _text(self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)))

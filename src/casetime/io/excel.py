@@ -128,7 +128,8 @@ def read_excel(
             number = lists[sheet]
             why = _unused_list(number, set(lists.values()))
             if why:
-                skipped.append(Notice(label, UNKNOWN_TYPE, "list_not_used", f"{label}: Annex A {why}"))
+                said_rows = f" ({_rows(body)})"
+                skipped.append(Notice(label, UNKNOWN_TYPE, "list_not_used", f"{label}: Annex A {why}{said_rows}"))
                 continue
             kind, own = ANNEX_A_LISTS[number][0], _list_mapping(number, headings)
             if number == 4 and "start_date" in own:  # no referral date: the assessment's start is its clock start
@@ -153,7 +154,9 @@ def read_excel(
         except ColumnError as exc:
             if record_type is not None:
                 raise
-            skipped.append(Notice(label, UNKNOWN_TYPE, "sheet_not_read", f"{exc}; the sheet was not read"))
+            skipped.append(
+                Notice(label, UNKNOWN_TYPE, "sheet_not_read", f"{exc}; the sheet ({_rows(body)}) was not read")
+            )
             continue
         width = len(headings)
         cols: list[Column] = []
@@ -236,6 +239,12 @@ def _list_mapping(number: int, headings: list[str]) -> dict[str, str]:
         if found is not None:
             out[standard] = found
     return out
+
+
+def _rows(body: list[list[Any]]) -> str:
+    """How many rows of a sheet hold something, in words (``3 rows``)."""
+    n = sum(1 for row in body if any(_filled(v) for v in row))
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
 def _filled(value: object) -> bool:

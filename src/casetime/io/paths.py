@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.errors import CasetimeError, CasetimeTypeError
-from casetime.io.assemble import INPUT_RULES, NotRecords, ReadResult, file_keys, join_results
+from casetime.io.assemble import INPUT_RULES, NotRecords, ReadResult, file_keys, join_results, mapping_for_source
 from casetime.io.cin import is_cin_xml, read_cin_xml
 from casetime.io.csv import read_csv
 from casetime.io.excel import EXCEL_SUFFIXES, is_excel, read_excel
@@ -131,7 +131,16 @@ def _read_file(
                 f"{source}: a census file holds several record types (its elements say which); "
                 f"record_type={record_type!r} cannot apply to it"
             )
-        return read_cin_xml(source, dayfirst=dayfirst, date_format=date_format, progress=progress)
+        result = read_cin_xml(source, dayfirst=dayfirst, date_format=date_format, progress=progress)
+        if not mapping_for_source(columns, source):
+            return result
+        unused = Notice(
+            source, UNKNOWN_TYPE, "mapping_not_used",
+            f"{source}: the columns= mapping does not apply to a census file (its elements say what each date is)",
+        )  # fmt: skip
+        return ReadResult(
+            result.tables, result.issues, result.rejected, result.columns, [*result.notices, unused], result.census
+        )
     return read_csv(
         source,
         record_type,
