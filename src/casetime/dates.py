@@ -329,8 +329,8 @@ _TIME: Final = re.compile(
 
 #: How the built-in reading is described in messages, by ``dayfirst``.
 DATE_FORMS: Final = {
-    True: "YYYY-MM-DD or dd/mm/yyyy (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)",
-    False: "YYYY-MM-DD or mm/dd/yyyy (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)",
+    first: f"YYYY-MM-DD or {order} (also with - or . between, 5 Jan 2009, 05-Jan-2009, a time after)"
+    for first, order in ((True, "dd/mm/yyyy"), (False, "mm/dd/yyyy"))
 }
 
 

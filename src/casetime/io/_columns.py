@@ -30,6 +30,7 @@ from casetime.tables import cell_text
 
 __all__ = [
     "CELL_LIMIT",
+    "yes_no",
     "cap_cells",
     "cap_arrow",
     "Text",
@@ -63,6 +64,20 @@ _Str = npt.NDArray[np.str_]
 #: The most characters a cell may hold: a longer one is emptied and reported (rule ``cell_too_long``),
 #: so that one huge cell cannot make every column of its chunk as wide as itself in memory.
 CELL_LIMIT: Final = 1 << 16
+
+
+#: Every way a yes/no cell is written, in the census (``true/false/1/0``) and in Annex A (``Yes/No``, ``Y/N``).
+_YES_NO: Final = {"true": "true", "1": "true", "yes": "true", "y": "true",
+                  "false": "false", "0": "false", "no": "false", "n": "false"}  # fmt: skip
+
+
+def yes_no(text: str) -> str:
+    """A yes/no cell as ``true`` or ``false``, whichever way it is written (any case); anything else as written.
+
+    >>> [yes_no(t) for t in ("TRUE", "0", " Yes ", "n", "maybe")]
+    ['true', 'false', 'true', 'false', 'maybe']
+    """
+    return _YES_NO.get(text.strip().lower(), text)
 
 
 def cap_cells(values: Sequence[str]) -> tuple[Sequence[str], tuple[_I64, _I64] | None]:

@@ -44,7 +44,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array
+from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array, yes_no
 from casetime.io.assemble import Assembler, CensusHeader, Chunk, NotRecords, ReadResult, layout_of
 from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows
 from casetime.tables import Table
@@ -78,7 +78,6 @@ KNOWN_ELEMENTS: Final = frozenset({
 # fmt: on
 #: Blocks read as known but whose inside is not used (a module casetime has no record for).
 _OPAQUE: Final = frozenset({"PreProceedingsandFGDM"})
-_YES_NO: Final = {"true": "true", "1": "true", "false": "false", "0": "false"}
 
 
 class _Elements(NamedTuple):
@@ -611,7 +610,7 @@ def _yes_no(text: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
     if not text.size:
         return text
     uniq, inverse = np.unique(text, return_inverse=True)
-    said = np.array([_YES_NO.get(u.strip().lower(), u) for u in uniq.tolist()] or [""], dtype=str)
+    said = np.array([yes_no(u) for u in uniq.tolist()] or [""], dtype=str)
     out: npt.NDArray[np.str_] = said[inverse.ravel()]
     return out
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import Column, text_from_objects
+from casetime.io._columns import Column, text_from_objects, yes_no
 from casetime.io.assemble import (
     Assembler,
     Chunk,
@@ -213,9 +213,9 @@ def _first_heading(headings: list[str], names: tuple[str, ...]) -> str | None:
 
 
 def _yes_no(value: object) -> str | None:
-    """Annex A's ``Yes`` / ``No`` (any case, or ``Y`` / ``N``) as ``true`` / ``false``; anything else as written."""
+    """An Annex A yes/no cell (``Yes`` / ``No``, any case, or ``Y`` / ``N``) as ``true`` / ``false``."""
     text = cell_text(value)[0].strip()
-    return {"yes": "true", "y": "true", "no": "false", "n": "false"}.get(text.lower(), text or None)
+    return yes_no(text) if text else None
 
 
 def _unused_list(number: int, present: set[int]) -> str:
