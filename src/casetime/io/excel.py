@@ -122,7 +122,7 @@ def read_excel(
             skipped.append(Notice(label, UNKNOWN_TYPE, "sheet_not_read", f"{label}: the sheet is empty; not read"))
             continue
         headings = [_heading(v) for v in rows[0]]
-        body: list[list[Any]] = [list(row) for row in rows[1:]]
+        body: list[list[Any]] = rows[1:]  # (calamine gives each row as a list)
         kind, own, said = record_type, mapping, []
         if sheet in lists:
             number = lists[sheet]
