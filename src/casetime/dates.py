@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -54,6 +55,8 @@ __all__ = [
     "time_of_day_ok",
     "to_day_numbers",
     "weekday",
+    "add_months",
+    "months_later",
     "add_years",
     "lookup",
 ]
@@ -101,24 +104,67 @@ def date_from_day(day: int) -> _dt.date:
     return _dt.date.fromordinal(day + EPOCH_ORDINAL)
 
 
-def add_years(days: DayArray, years: Any) -> DayArray:
-    """``days`` plus whole calendar ``years`` (29 February + 1 year = 28 February), exactly; missing stays missing.
+def add_months(days: DayArray, months: Any) -> DayArray:
+    """``days`` plus whole calendar ``months`` (31 January + 1 month = 28 or 29 February), exactly; missing stays
+    missing.
 
-    ``years`` may be an array (one per day). This is ``dateutil.relativedelta(years=...)``,
+    ``months`` may be an array (one per day). This is ``dateutil.relativedelta(months=...)``,
     vectorised: the day of the month is kept, or the month's last day when it is shorter.
 
-    >>> days_to_dates(add_years(np.array([13938, MISSING]), 2)).tolist()  # 29 February 2008
-    [datetime.date(2010, 2, 28), None]
+    >>> days_to_dates(add_months(np.array([14275, 13909, MISSING]), 1)).tolist()  # 31 January 2009, 2008
+    [datetime.date(2009, 2, 28), datetime.date(2008, 2, 29), None]
     """
     missing = days == MISSING
     safe = np.where(missing, 0, days).view("M8[D]")
     month = safe.astype("M8[M]")
     dom = (safe - month.astype("M8[D]")).view(np.int64)
-    target = month + np.asarray(years, dtype=np.int64) * 12
+    target = month + np.asarray(months, dtype=np.int64)
     length = ((target + 1).astype("M8[D]") - target.astype("M8[D]")).view(np.int64)
     out = target.astype("M8[D]").view(np.int64) + np.minimum(dom, length - 1)
     result: DayArray = np.where(missing, MISSING, out)
     return result
+
+
+def add_years(days: DayArray, years: Any) -> DayArray:
+    """``days`` plus whole calendar ``years`` (29 February + 1 year = 28 February), exactly; missing stays missing.
+
+    ``years`` may be an array (one per day): :func:`add_months` of twelve months a year
+    (``dateutil.relativedelta(years=...)``, vectorised).
+
+    >>> days_to_dates(add_years(np.array([13938, MISSING]), 2)).tolist()  # 29 February 2008
+    [datetime.date(2010, 2, 28), None]
+    """
+    return add_months(days, np.asarray(years, dtype=np.int64) * 12)
+
+
+_TABLE_FIRST: Final = _dt.date(1900, 1, 1)
+_TABLE_LAST: Final = _dt.date(2199, 12, 31)
+
+
+@functools.lru_cache(maxsize=16)
+def _months_later_table(months: int) -> tuple[int, DayArray]:
+    """``(offset, table)``: ``table[d + offset]`` is ``add_months(d, months)`` for 1900-2199, MISSING beyond."""
+    lo = _TABLE_FIRST.toordinal() - EPOCH_ORDINAL
+    hi = _TABLE_LAST.toordinal() - EPOCH_ORDINAL
+    offset = 1 - lo
+    table = np.full(hi + offset + 2, MISSING, dtype=np.int64)
+    table[1 : hi + offset + 1] = add_months(np.arange(lo, hi + 1, dtype=np.int64), months)
+    table.flags.writeable = False
+    return offset, table
+
+
+def months_later(days: DayArray, months: int) -> DayArray:
+    """:func:`add_months` by one number of months, with a per-day table (one gather; exact for every day).
+
+    >>> days_to_dates(months_later(np.array([14275, MISSING, -43799]), 1)).tolist()  # 31 January 2009, 1850
+    [datetime.date(2009, 2, 28), None, datetime.date(1850, 2, 28)]
+    """
+    offset, table = _months_later_table(int(months))
+    out = lookup(table, days, offset)
+    odd = np.flatnonzero((out == MISSING) & (days != MISSING))
+    if odd.size:
+        out[odd] = add_months(days[odd], months)
+    return out
 
 
 def weekday(days: Any) -> Any:

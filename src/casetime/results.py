@@ -34,6 +34,16 @@ Reasons a record is left out (:data:`REASONS`):
 - ``no_readable_date``: the record is in no row, because the date that places it is
   missing or could not be read.
 
+A snapshot (population ``"open_at_end"``: DfE tables D5 and D6) looks at the records open at the
+end of each window, so a record can be in the rows of several windows; its whole period is the
+snapshot at the period's end, and the records not open then are in no row as
+``started_after_reference`` or ``ended_by_reference``. D6 leaves out, in its row, plans open for
+less than 3 months (``too_recent``).
+
+Band measures (DfE tables C2, C4, D5, D7) give each row its count per band (:attr:`Result.bands`)
+and, for working-day bands, the distribution of working days elapsed (:class:`Distribution`), from
+which the 25th, 50th and 75th percentiles are exact and merge exactly across chunks.
+
 Every record is placed in at most one row, by the date that defines the
 population (the clock stop for "completed/ended in the period"; the clock start
 for "started in the period"). A record with no stop date is placed by its clock
@@ -69,7 +79,11 @@ __all__ = [
     "OUTSIDE_REASONS",
     "REASON_WORDS",
     "CASE_FILTERS",
+    "KIND_REASONS",
+    "SNAPSHOT_REASONS",
+    "PERCENTILE_METHODS",
     "MergeError",
+    "Distribution",
     "round_half_away",
     "display_percentage",
     "Result",
@@ -88,11 +102,20 @@ OUTSIDE_REASONS: Final[tuple[str, ...]] = (
     "clock_start_outside_period",
     "no_readable_date",
 )
+#: Why a record is in no row of a snapshot: not open at the reference date (see the module docstring).
+SNAPSHOT_REASONS: Final[tuple[str, ...]] = ("started_after_reference", "ended_by_reference", "no_readable_date")
 #: Why a record placed in a row is not in its denominator (see the module docstring).
 ROW_REASONS: Final[tuple[str, ...]] = ("invalid", "completed_before_start", "missing_start", "still_open")
+#: Reasons of one kind only, in a row: a plan open for less than the reviews kind's minimum (D6).
+KIND_REASONS: Final[tuple[str, ...]] = ("too_recent",)
 #: Why a record is not in the denominator: in a row, or in none (only the whole period's row,
 #: :meth:`ResultTable.total`, has the second kind).
-REASONS: Final[tuple[str, ...]] = (*ROW_REASONS, *OUTSIDE_REASONS)
+REASONS: Final[tuple[str, ...]] = (
+    *ROW_REASONS,
+    *KIND_REASONS,
+    *OUTSIDE_REASONS,
+    *(r for r in SNAPSHOT_REASONS if r not in OUTSIDE_REASONS),
+)
 #: Each reason in words, as reports show it.
 REASON_WORDS: Final[Mapping[str, str]] = {
     "invalid": "invalid",
@@ -103,7 +126,14 @@ REASON_WORDS: Final[Mapping[str, str]] = {
     "open_started_outside_period": "open, started outside the period",
     "clock_start_outside_period": "started outside the period",
     "no_readable_date": "no readable date to place it",
+    "too_recent": "open less than the minimum time",
+    "started_after_reference": "started after the reference date",
+    "ended_by_reference": "ended by the reference date",
 }
+#: How :meth:`Distribution.percentile` can read a percentile: ``"linear"`` (numpy's default, Hyndman and
+#: Fan's type 7: between the two nearest values) and ``"inverted_cdf"`` (type 1: the smallest value with at
+#: least that share at or below it, always a value that occurs).
+PERCENTILE_METHODS: Final[tuple[str, ...]] = ("linear", "inverted_cdf")
 #: What :meth:`ResultTable.cases` can list.
 CASE_FILTERS: Final[tuple[str, ...]] = ("all", "denominator", "numerator", "breaches", "left_out")
 
@@ -148,6 +178,83 @@ def _fmt_number(value: Fraction | None) -> str:
     return str(round_half_away(value, 2)).rstrip("0").rstrip(".")
 
 
+@dataclass(frozen=True, eq=False)
+class Distribution:
+    """Whole working days elapsed of the records in a row: each distinct value (sorted) and how many have it.
+
+    Exact, and merged exactly by adding counts, so the percentiles of a merged result are those of the
+    whole.
+
+    >>> d = Distribution.of([0, 3, 3, 10])
+    >>> d.percentile(50), d.percentile(25), d.percentile(50, "inverted_cdf"), d.total
+    (Fraction(3, 1), Fraction(9, 4), Fraction(3, 1), 4)
+    >>> (d + Distribution.of([20])).percentile(50)
+    Fraction(3, 1)
+    """
+
+    values: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, values: Sequence[int] | npt.NDArray[np.int64]) -> Distribution:
+        """The distribution of some values (a reference and a convenience; the engine counts them itself)."""
+        distinct, counts = np.unique(np.asarray(values, dtype=np.int64), return_counts=True)
+        return cls(distinct.astype(np.int64), counts.astype(np.int64))
+
+    @classmethod
+    def empty(cls) -> Distribution:
+        """No values."""
+        return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+
+    @property
+    def total(self) -> int:
+        """How many values."""
+        return int(self.counts.sum())
+
+    def __add__(self, other: object) -> Distribution:
+        if not isinstance(other, Distribution):
+            return NotImplemented
+        values = np.concatenate([self.values, other.values])
+        counts = np.concatenate([self.counts, other.counts])
+        distinct = sorted_unique(values)
+        summed = np.zeros(distinct.size, dtype=np.int64)
+        np.add.at(summed, np.searchsorted(distinct, values), counts)
+        return Distribution(distinct, summed)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Distribution):
+            return NotImplemented
+        return bool(np.array_equal(self.values, other.values) and np.array_equal(self.counts, other.counts))
+
+    def _kth(self, k: int) -> int:
+        """The ``k``-th smallest value (from 0)."""
+        return int(self.values[int(np.searchsorted(np.cumsum(self.counts), k, side="right"))])
+
+    def percentile(self, p: int | Fraction, method: str = "linear") -> Fraction | None:
+        """The ``p``-th percentile (0-100), exactly, by ``method`` (:data:`PERCENTILE_METHODS`); ``None`` if empty."""
+        if method not in PERCENTILE_METHODS:
+            raise CasetimeError(f"method must be one of {', '.join(PERCENTILE_METHODS)}, not {method!r}")
+        share = Fraction(p) / 100
+        if not 0 <= share <= 1:
+            raise CasetimeError(f"a percentile is between 0 and 100, not {p}")
+        n = self.total
+        if n == 0:
+            return None
+        if method == "inverted_cdf":
+            k = max(-(-share.numerator * n // share.denominator) - 1, 0)  # ceil(n * share) - 1
+            return Fraction(self._kth(k))
+        h = (n - 1) * share
+        lo = h.numerator // h.denominator
+        low = self._kth(lo)
+        if lo + 1 >= n:
+            return Fraction(low)
+        return low + (h - lo) * (self._kth(lo + 1) - low)
+
+    def to_dict(self) -> dict[str, int]:
+        """``{value: count}`` with text keys (JSON-ready)."""
+        return {str(int(v)): int(c) for v, c in zip(self.values, self.counts, strict=True)}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Result:
     """One line of a report (see the module docstring).
@@ -155,7 +262,9 @@ class Result:
     ``key`` names the row: ``(("month", "2009-01"), ("team", "North"))``, or
     ``()`` for a whole period. ``period`` is the window the row covers.
     ``status`` is computed from the exact value with ``rule`` (the default RAG
-    rule when ``None``) unless given.
+    rule when ``None``) unless given. A band measure's row also has ``bands`` (each band's label and
+    count, in order; the denominator is their sum), ``unbanded`` (records in the total but in no band:
+    DfE table C4's conferences dated before their start) and, for working-day bands, ``distribution``.
     """
 
     indicator: str
@@ -170,14 +279,22 @@ class Result:
     counting: str
     status: str | None = field(default=None)
     rule: RagRule | None = field(default=None, repr=False, compare=False)
+    bands: tuple[tuple[str, int], ...] | None = None
+    unbanded: int = 0
+    distribution: Distribution | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.numerator < 0 or self.denominator < 0 or self.numerator > self.denominator:
             raise CasetimeError(
                 f"a result needs 0 <= numerator <= denominator, got {self.numerator}/{self.denominator}"
             )
+        if self.bands is not None:
+            bands = tuple((str(label), int(n)) for label, n in self.bands)
+            if sum(n for _, n in bands) != self.denominator or any(n < 0 for _, n in bands):
+                raise CasetimeError(f"a result's band counts must add up to its denominator {self.denominator}")
+            object.__setattr__(self, "bands", bands)
         left = {reason: int(self.left_out.get(reason, 0)) for reason in ROW_REASONS}
-        left.update({reason: int(self.left_out[reason]) for reason in OUTSIDE_REASONS if reason in self.left_out})
+        left.update({r: int(self.left_out[r]) for r in REASONS if r not in ROW_REASONS and r in self.left_out})
         unknown = [k for k in self.left_out if k not in REASONS]
         if unknown:
             raise CasetimeError(
@@ -219,6 +336,25 @@ class Result:
         """All records left out, whatever the reason."""
         return sum(self.left_out.values())
 
+    @property
+    def band_counts(self) -> dict[str, int]:
+        """Each band's count, by label (empty for a measure without bands)."""
+        return dict(self.bands or ())
+
+    @property
+    def total_records(self) -> int:
+        """The records in the total: the denominator, and those in the total but in no band (C4)."""
+        return self.denominator + self.unbanded
+
+    def percentile(self, p: int | Fraction, method: str = "linear") -> Fraction | None:
+        """The ``p``-th percentile of working days elapsed (``None`` without a distribution or records)."""
+        return None if self.distribution is None else self.distribution.percentile(p, method)
+
+    @property
+    def quartiles(self) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
+        """The 25th, 50th (median) and 75th percentiles of working days elapsed, ``"linear"`` method."""
+        return self.percentile(25), self.percentile(50), self.percentile(75)
+
     def get(self, name: str) -> Any:
         """The value of one key (``r.get("month")``); ``KeyError`` if the row has no such key."""
         for k, v in self.key:
@@ -247,6 +383,15 @@ class Result:
                 "left_out": dict(self.left_out),
             }
         )
+        if self.bands is not None:
+            out["bands"] = dict(self.bands)
+            out["total"] = self.total_records
+        if self.distribution is not None:
+            out["percentiles"] = {
+                name: None if q is None else float(q)
+                for name, q in zip(("p25", "median", "p75"), self.quartiles, strict=True)
+            }
+            out["percentile_method"] = "linear"
         return out
 
     def describe(self) -> str:
@@ -364,12 +509,21 @@ class ResultTable:
         self._children = children
         self._sources = tuple(sources)
         self._index = {r.key: i for i, r in enumerate(self.rows)}
-        self.outside = {reason: int((outside or {}).get(reason, 0)) for reason in OUTSIDE_REASONS}
+        #: a snapshot (D5, D6): the whole period is the rows of its last window (see the module docstring)
+        self.snapshot = indicator.population == "open_at_end"
+        reasons = SNAPSHOT_REASONS if self.snapshot else OUTSIDE_REASONS
+        self.outside = {reason: int((outside or {}).get(reason, 0)) for reason in reasons}
         if counted_records is None:
             if indicator.counting == "child":
                 raise CasetimeError("a ResultTable that counts children needs counted_records (records, not children)")
-            counted_records = sum(r.denominator for r in self.rows)
+            counted_records = sum(r.denominator for r in self._final_rows())
         self.counted_records = int(counted_records)
+
+    def _final_rows(self) -> tuple[Result, ...]:
+        """The rows the whole period adds up: every row, or for a snapshot those of the last window."""
+        if not self.snapshot:
+            return self.rows
+        return tuple(r for r in self.rows if r.period.end == self.period.end)
 
     # -- access ------------------------------------------------------------------------
 
@@ -400,12 +554,14 @@ class ResultTable:
 
     def total(self) -> Result:
         """The whole period as one row: counts added up (children counted once across rows), with the
-        records placed in no row of the period among those left out."""
-        nums = sum(r.numerator for r in self.rows)
-        dens = sum(r.denominator for r in self.rows)
+        records placed in no row of the period among those left out. For a snapshot (D5, D6), the rows
+        of the last window: the position at the period's end."""
+        rows = self._final_rows()
+        nums = sum(r.numerator for r in rows)
+        dens = sum(r.denominator for r in rows)
         left = self._left_out()
         if self.indicator.counting == "child" and self._children is not None:
-            den_labels, num_labels = _union_sets([self._children], [r.key for r in self.rows])
+            den_labels, num_labels = _union_sets([self._children], [r.key for r in rows])
             dens, nums = int(den_labels.size), int(num_labels.size)
         return Result(
             indicator=self.indicator.id,
@@ -419,6 +575,7 @@ class ResultTable:
             polarity=self.indicator.polarity,
             counting=self.indicator.counting,
             rule=self.rule,
+            **_banding(self.indicator, rows),
         )
 
     @property
@@ -428,7 +585,8 @@ class ResultTable:
 
     def _left_out(self) -> dict[str, int]:
         """The whole period's records left out, by reason (no child sets needed)."""
-        left = {reason: sum(r.left_out.get(reason, 0) for r in self.rows) for reason in ROW_REASONS}
+        rows = self._final_rows()
+        left = {reason: sum(r.left_out.get(reason, 0) for r in rows) for reason in _row_reasons(rows)}
         left.update(self.outside)
         return left
 
@@ -494,13 +652,13 @@ class ResultTable:
                 den_l, num_l = _union_sets(child_parts, [key])
                 per_key[key] = (den_l, num_l)
                 den, num = int(den_l.size), int(num_l.size)
-            left = {reason: sum(p.left_out[reason] for p in parts) for reason in ROW_REASONS}
+            left = {reason: sum(p.left_out.get(reason, 0) for p in parts) for reason in _row_reasons(parts)}
             first = parts[0]
             rows.append(
                 Result(
                     indicator=first.indicator, title=first.title, period=first.period, key=key, numerator=num,
                     denominator=den, left_out=left, target=self.target, polarity=first.polarity,
-                    counting=first.counting, rule=self.rule,
+                    counting=first.counting, rule=self.rule, **_banding(self.indicator, parts),
                 )
             )  # fmt: skip
         children = _sets_from_labels(per_key) if child_level else None
@@ -514,7 +672,7 @@ class ResultTable:
             settings=self.settings,
             children=children,
             sources=[s for t in tables for s in t._sources],
-            outside={reason: sum(t.outside[reason] for t in tables) for reason in OUTSIDE_REASONS},
+            outside={reason: sum(t.outside[reason] for t in tables) for reason in self.outside},
             counted_records=sum(t.counted_records for t in tables),
         )
 
@@ -594,6 +752,7 @@ class ResultTable:
                 "population": ind.population,
                 "counting": ind.counting,
                 "polarity": ind.polarity,
+                **({} if ind.bands is None else {"bands": _bands_dict(ind.bands)}),
             },
             "period": self.period.to_dict(),
             "by": list(self.by),
@@ -604,12 +763,17 @@ class ResultTable:
         }
 
     def _columns(self) -> list[str]:
-        return [*self.by, "numerator", "denominator", "value", "status", "left out"]
+        bands = self.indicator.bands
+        shown = [] if bands is None else [*bands.labels, *(["median"] if bands.percentiles else [])]
+        return [*self.by, *shown, "numerator", "denominator", "value", "status", "left out"]
 
     def _cells(self, row: Result) -> list[str]:
         keys = [key_text(v) for _, v in row.key]
         left = ", ".join(f"{k} {v}" for k, v in row.left_out.items() if v)
-        return [*keys, str(row.numerator), str(row.denominator), row.display or "-", row.status or "-", left]
+        bands = [str(n) for _, n in row.bands or ()]
+        if row.distribution is not None:
+            bands.append(_fmt_number(row.percentile(50)) or "-")
+        return [*keys, *bands, str(row.numerator), str(row.denominator), row.display or "-", row.status or "-", left]
 
     def _header(self) -> list[str]:
         ind = self.indicator
@@ -627,7 +791,9 @@ class ResultTable:
 
     def __repr__(self) -> str:
         cells = [self._cells(r) for r in self.rows]
-        lines = self._header() + fixed_width(self._columns(), cells, right={"numerator", "denominator", "value"})
+        bands = self.indicator.bands
+        right = {"numerator", "denominator", "value", "median", *(() if bands is None else bands.labels)}
+        lines = self._header() + fixed_width(self._columns(), cells, right=right)
         if not cells:
             lines.append("(no rows)")
         return "\n".join(lines)
@@ -646,7 +812,8 @@ class ResultTable:
 
         Columns: the keys, ``start``, ``end`` (dates, ``datetime64``), ``numerator``, ``denominator``,
         ``value`` (float, NaN when missing), ``display``, ``target``, ``status``
-        and ``left_out_<reason>`` for each reason.
+        and ``left_out_<reason>`` for each reason; a band measure adds a column per band (its label),
+        ``total`` and, for working-day bands, ``p25``, ``median`` and ``p75``.
         """
         try:
             import pandas as pd
@@ -659,14 +826,44 @@ class ResultTable:
             rec.update({k: d[k] for k in ("start", "end", "numerator", "denominator", "value", "display")})
             rec.update({"target": d["target"], "status": d["status"]})
             rec.update({f"left_out_{k}": v for k, v in row.left_out.items()})
+            rec.update(row.band_counts)
+            if row.bands is not None:
+                rec["total"] = row.total_records
+            for name, q in zip(("p25", "median", "p75"), row.quartiles, strict=True):
+                rec[name] = None if q is None else float(q)
             records.append(rec)
         columns = [*self.by, "start", "end", "numerator", "denominator", "value", "display", "target", "status"]
-        columns += [f"left_out_{k}" for k in ROW_REASONS]
+        columns += [f"left_out_{k}" for k in _row_reasons(self.rows)]
+        bands = self.indicator.bands
+        if bands is not None:
+            columns += [*bands.labels, "total", *(["p25", "median", "p75"] if bands.percentiles else [])]
         frame = pd.DataFrame.from_records(records, columns=columns)
         frame["value"] = frame["value"].astype("float64")
         for name in ("start", "end"):  # real dates, not text
             frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[s]")
         return frame
+
+
+def _bands_dict(bands: Any) -> dict[str, Any]:
+    return {"name": bands.name, "labels": list(bands.labels), "share": list(bands.share)}
+
+
+def _row_reasons(rows: Sequence[Result]) -> list[str]:
+    """The row reasons the rows have: the common ones, and a kind's own (``too_recent``) where present."""
+    extra = [r for r in KIND_REASONS if any(r in row.left_out for row in rows)]
+    return [*ROW_REASONS, *extra]
+
+
+def _banding(indicator: Indicator, rows: Sequence[Result]) -> dict[str, Any]:
+    """The band counts, records in no band and distribution of several rows added up (for a band measure)."""
+    if indicator.bands is None:
+        return {}
+    labels = indicator.bands.labels
+    counts = [sum(dict(r.bands or ()).get(label, 0) for r in rows) for label in labels]
+    out: dict[str, Any] = {"bands": tuple(zip(labels, counts, strict=True)), "unbanded": sum(r.unbanded for r in rows)}
+    if indicator.bands.percentiles:
+        out["distribution"] = sum((r.distribution for r in rows if r.distribution is not None), Distribution.empty())
+    return out
 
 
 def _sort_key(key: Key, period: Period) -> tuple[Any, ...]:

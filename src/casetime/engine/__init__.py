@@ -22,6 +22,9 @@ with ``start < d <= stop``; ``"inclusive"`` counts the start day as day 1).
 
 from __future__ import annotations
 
+from casetime.engine import bands as _bands
+from casetime.engine import repeats as _repeats
+from casetime.engine import reviews as _reviews
 from casetime.engine import timeliness as _timeliness
 from casetime.engine.cases import open_cases
 from casetime.engine.compute import DEFAULT_TARGET, compute, compute_all, default_indicators
@@ -30,4 +33,8 @@ from casetime.engine.kinds import CLASSIFIERS
 
 __all__ = ["DEFAULT_TARGET", "compute", "compute_all", "default_indicators", "open_cases", "as_table"]
 
-assert CLASSIFIERS["timeliness"] is _timeliness.Timeliness  # (the built-in kinds register on import)
+# (the built-in kinds register on import)
+assert CLASSIFIERS["timeliness"] is _timeliness.Timeliness
+assert CLASSIFIERS["bands"] is _bands.BandsKind
+assert CLASSIFIERS["reviews"] is _reviews.ReviewsKind
+assert CLASSIFIERS["repeats"] is _repeats.RepeatsKind

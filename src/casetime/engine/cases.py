@@ -57,13 +57,27 @@ class Cases:
         table = self.table
         s_all, e_all = table.days(ind.clock_start), table.days(ind.clock_stop)
         child = table.child.codes if ind.counting == "child" else None
-        classes, open_rows = classifier.classify(s_all, e_all, child, self.errors)
+        classifier = classifier.bind(table)
         offset, lut, buckets = bucket_table(self.period, self.time_unit, 1)
-        bucket = lookup(lut, table.days(ind.anchor), offset)
-        if ind.population != "started_in_period" and open_rows.size:
-            bucket[open_rows] = lookup(lut, s_all[open_rows], offset)
+        snapshot = ind.population == "open_at_end"
+        at: int | None = None
+        if snapshot:
+            # one window's position: the one asked for, else the period's end
+            chosen = len(buckets) - 1
+            if self.time_unit is not None and self.time_unit in keys:
+                matches = [i for i, b in enumerate(buckets) if b.label == str(keys[self.time_unit])]
+                chosen = matches[0] if matches else -1
+            at = buckets[chosen].last_day if chosen >= 0 else self.period.last_day
+            classes, open_rows, _ = classifier.classify(s_all, e_all, child, self.errors, at=at)
+            in_row = ~np.isin(classes, list(outcomes.outside)) & (chosen >= 0)
+            bucket = np.where(in_row, chosen + 1, 0).astype(np.int64)
+        else:
+            classes, open_rows, _ = classifier.classify(s_all, e_all, child, self.errors)
+            bucket = lookup(lut, table.days(ind.anchor), offset)
+            if ind.population != "started_in_period" and open_rows.size:
+                bucket[open_rows] = lookup(lut, s_all[open_rows], offset)
         keep = bucket > 0
-        if self.time_unit is not None and self.time_unit in keys:
+        if self.time_unit is not None and self.time_unit in keys and not snapshot:
             wanted = [i + 1 for i, b in enumerate(buckets) if b.label == str(keys[self.time_unit])]
             keep &= np.isin(bucket, wanted)
         for name in self.extras:
@@ -88,7 +102,7 @@ class Cases:
         rows = rows[np.argsort(bucket[rows], kind="stable")]
         s = table.days(ind.clock_start)[rows]
         e = table.days(ind.clock_stop)[rows]
-        details = classifier.details(s, e)
+        details = classifier.details(s, e if at is None else np.full(rows.size, at, dtype=np.int64))
         reasons = np.array(["", *REASONS], dtype=object)
         reason_code = np.zeros(outcomes.size, dtype=np.int64)
         for cls, reason in outcomes.left_out.items():

@@ -130,17 +130,23 @@ def compute(
     n_time = len(bucket_lookup(per, time_unit)[1])
     group_set = groups(table, extras, (n_time + 1) * k)
     lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
-    counts, child_sets, outside = count(classifier, table, errors, lut, lut_offset, group_set, n_time)
+    counted = count(classifier.bind(table), table, errors, lut, lut_offset, group_set, buckets)
+    counts, child_sets, outside = counted.tensor, counted.sets, counted.outside
     if child_sets is None:
         den = counts[:, :, list(outcomes.counted)].sum(axis=2)
         num = counts[:, :, list(outcomes.numerator)].sum(axis=2)
     else:
         den = child_sets[0].counts.reshape(n_time, group_set.count)
         num = child_sets[1].counts.reshape(n_time, group_set.count)
-
-    present = [0] if group_set.codes is None else np.flatnonzero(counts.sum(axis=(0, 2)) > 0).tolist()
+    in_rows = [c for c in range(k) if c not in outcomes.outside]
+    placed = counts[:, :, in_rows].sum(axis=(0, 2))
+    present = [0] if group_set.codes is None else np.flatnonzero(placed > 0).tolist()
     group_labels = {g: group_set.labels(g) for g in present}
     order = label_order(group_labels)
+    bands = ind.bands
+    unbanded_class = None
+    if bands is not None and bands.unbanded_in_total:
+        unbanded_class = next(c for c, r in outcomes.left_out.items() if r == "completed_before_start")
     rows: list[Result] = []
     row_of_key: dict[Key, int] = {}
     for t, window in enumerate(buckets):
@@ -148,11 +154,19 @@ def compute(
             key: Key = ((time_unit, window.label),) if time_unit else ()
             key += tuple(zip(extras, group_labels[g], strict=True))
             left = {reason: int(counts[t, g, cls]) for cls, reason in outcomes.left_out.items()}
+            banding: dict[str, Any] = {}
+            if bands is not None:
+                banding["bands"] = tuple(
+                    (label, int(counts[t, g, cls])) for label, cls in zip(bands.labels, outcomes.bands, strict=True)
+                )
+                banding["unbanded"] = 0 if unbanded_class is None else int(counts[t, g, unbanded_class])
+                if counted.distributions is not None:
+                    banding["distribution"] = counted.distributions[t * group_set.count + g]
             rows.append(
                 Result(
                     indicator=ind.id, title=ind.heading, period=window, key=key, numerator=int(num[t, g]),
                     denominator=int(den[t, g]), left_out=left, target=goal, polarity=ind.polarity,
-                    counting=ind.counting, rule=rag,
+                    counting=ind.counting, rule=rag, **banding,
                 )
             )  # fmt: skip
             row_of_key[key] = t * group_set.count + g
@@ -160,12 +174,14 @@ def compute(
     if child_sets is not None:
         den_sets, num_sets = (KeyedSets(sets, row_of_key) for sets in child_sets)
         children = ChildSets(table.child.labels, den_sets, num_sets)
+    snapshot = ind.population == "open_at_end"
     source = Cases(classifier, table, errors, per, time_unit, extras)
     by_names = ((time_unit,) if time_unit else ()) + extras
     result = ResultTable(
         ind, per, by_names, rows, target=goal, rule=rag, settings=_settings(classifier), children=children,
         sources=[source], outside=outside,
-        counted_records=int(counts[:, :, list(outcomes.counted)].sum()),
+        counted_records=int(counts[-1:, :, list(outcomes.counted)].sum() if snapshot else
+                            counts[:, :, list(outcomes.counted)].sum()),
     )  # fmt: skip
     if result.population != len(table):  # every record counted or left out, once (a bug otherwise)
         raise CasetimeError(f"{ind.id}: {len(table)} records but {result.reconciliation()}; please report this")

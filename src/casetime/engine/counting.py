@@ -26,7 +26,7 @@ import numpy.typing as npt
 from casetime.dates import MISSING, lookup
 from casetime.engine.kinds import Classifier
 from casetime.periods import Period, bucket_lookup
-from casetime.results import OUTSIDE_REASONS, Key, sorted_unique
+from casetime.results import OUTSIDE_REASONS, Distribution, Key, sorted_unique
 from casetime.tables import Labels, Table
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
     "Groups",
     "RowSets",
     "KeyedSets",
+    "Histograms",
+    "Counted",
     "bucket_table",
     "count",
     "groups",
@@ -42,6 +44,8 @@ __all__ = [
 
 _BITMAP_LIMIT: Final = 1 << 27  # rows x children above which child sets are found by sorting
 _GROUP_LIMIT: Final = 1 << 24  # count-tensor cells above which group combinations are compressed
+_HIST_CAP: Final = 512  # working days counted in a dense histogram per row; longer ones are kept exactly
+_HIST_DENSE: Final = 1 << 17  # rows x cap above which every value is kept as a (row, value) pair
 #: Rows per chunk: temporaries stay in cache.
 CHUNK: Final = 1 << 16
 
@@ -158,6 +162,74 @@ class KeyedSets(Mapping[Key, npt.NDArray[np.int64]]):
         return len(self._index)
 
 
+class Histograms:
+    """Working days elapsed per result row, counted chunk by chunk: exact, whatever the values.
+
+    Values below a cap (512) are counted in one dense ``bincount`` per chunk when the rows are few;
+    longer ones (and every value when the rows are many) are kept as ``row * 2**32 + value`` pairs
+    and counted at the end.
+    """
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self._dense = np.zeros(rows * _HIST_CAP, dtype=np.int64) if rows * _HIST_CAP <= _HIST_DENSE else None
+        self._pairs: list[npt.NDArray[np.int64]] = []
+
+    def add(self, row: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) -> None:
+        """Count ``values`` (whole working days, >= 0) in result rows ``row``."""
+        if self._dense is not None:
+            small = values < _HIST_CAP
+            cells = row[small] * _HIST_CAP
+            cells += values[small]
+            self._dense += np.bincount(cells, minlength=self._dense.size)
+            big = ~small
+            if big.any():
+                self._pairs.append((row[big] << 32) + values[big])
+        else:
+            self._pairs.append((row << 32) + values)
+
+    def distributions(self) -> list[Distribution]:
+        """One :class:`~casetime.results.Distribution` per row."""
+        per_row: list[list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]] = [[] for _ in range(self.rows)]
+        if self._dense is not None:
+            grid = self._dense.reshape(self.rows, _HIST_CAP)
+            for r in range(self.rows):
+                nz = np.flatnonzero(grid[r])
+                if nz.size:
+                    per_row[r].append((nz.astype(np.int64), grid[r, nz]))
+        if self._pairs:
+            pairs = np.sort(np.concatenate(self._pairs))
+            distinct = sorted_unique(pairs)
+            counts = np.searchsorted(pairs, distinct, side="right") - np.searchsorted(pairs, distinct, side="left")
+            rows = distinct >> 32
+            cuts = np.searchsorted(rows, np.arange(self.rows + 1))
+            for r in range(self.rows):
+                a, b = cuts[r], cuts[r + 1]
+                if b > a:
+                    per_row[r].append((distinct[a:b] & 0xFFFFFFFF, counts[a:b].astype(np.int64)))
+        out = []
+        for parts in per_row:
+            if not parts:
+                out.append(Distribution.empty())
+            elif len(parts) == 1:
+                out.append(Distribution(*parts[0]))
+            else:  # dense values are all below the cap, the pairs' all at or above it
+                out.append(Distribution(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])))
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Counted:
+    """What :func:`count` gives: the count tensor ``[window, group, outcome]``, the child sets when children
+    are counted, the records placed in no row by reason, and the working days elapsed per row (a
+    kind that measures them)."""
+
+    tensor: npt.NDArray[np.int64]
+    sets: tuple[RowSets, RowSets] | None
+    outside: dict[str, int]
+    distributions: list[Distribution] | None
+
+
 def count(
     classifier: Classifier,
     table: Table,
@@ -165,14 +237,17 @@ def count(
     lut: npt.NDArray[np.int64],
     lut_offset: int,
     groups: Groups,
-    n_time: int,
-) -> tuple[npt.NDArray[np.int64], tuple[RowSets, RowSets] | None, dict[str, int]]:
-    """The count tensor ``[window, group, outcome]``, the child sets when children are counted, and
-    the records placed in no row, by reason (:data:`OUTSIDE_REASONS`).
+    buckets: list[Period],
+) -> Counted:
+    """Count the records of ``table`` (see :class:`Counted`), placing each in its window and group.
 
     Works through the table in chunks of :data:`CHUNK` rows, so that every temporary array stays
-    in the processor's cache and is reused.
+    in the processor's cache and is reused. ``classifier`` must be bound to ``table``. A snapshot
+    population (``"open_at_end"``) is counted once per window, at its last day.
     """
+    if classifier.indicator.population == "open_at_end":
+        return _count_snapshot(classifier, table, errors, groups, buckets)
+    n_time = len(buckets)
     ind = classifier.indicator
     outcomes = classifier.outcomes
     k = outcomes.size
@@ -188,6 +263,7 @@ def count(
     rows = n_time * groups.count
     nc = max(_label_count(table.child), 1)
     sets = (RowSets(rows, nc), RowSets(rows, nc)) if child_level else None
+    hist = Histograms(rows) if outcomes.values else None
     counted = np.zeros(k, dtype=bool)
     counted[list(outcomes.counted)] = True
     in_numerator = np.zeros(k, dtype=bool)
@@ -197,7 +273,9 @@ def count(
         part = slice(lo, lo + CHUNK)
         s, e = s_all[part], e_all[part]
         child = None if child_all is None else child_all[part]
-        classes, open_rows = classifier.classify(s, e, child, None if errors is None else errors[part])
+        classes, open_rows, values = classifier.classify(
+            s, e, child, None if errors is None else errors[part], rows=part
+        )
         keys = lookup(lut, anchor_all[part], lut_offset)
         if by_stop and open_rows.size:
             keys[open_rows] = lookup(lut, s[open_rows], lut_offset)
@@ -214,6 +292,9 @@ def count(
             keys += groups.codes[part] * k
         keys += classes
         counts += np.bincount(keys, minlength=cells)
+        if hist is not None and values is not None:
+            measured = np.flatnonzero((values >= 0) & (keys >= base))
+            hist.add(keys[measured] // k - groups.count, values[measured])
         if sets is not None and child is not None:
             placed = counted[classes]
             placed &= keys >= base
@@ -228,7 +309,50 @@ def count(
     tensor = counts[base:].reshape(n_time, groups.count, k)
     rest = int(counts[:base].sum()) - outside["no_readable_date"] - outside["open_started_outside_period"]
     outside["clock_stop_outside_period" if by_stop else "clock_start_outside_period"] += rest
-    return tensor, (None if sets is None else (sets[0].finish(), sets[1].finish())), outside
+    return Counted(
+        tensor,
+        None if sets is None else (sets[0].finish(), sets[1].finish()),
+        outside,
+        None if hist is None else hist.distributions(),
+    )
+
+
+def _count_snapshot(
+    classifier: Classifier,
+    table: Table,
+    errors: npt.NDArray[np.bool_] | None,
+    groups: Groups,
+    buckets: list[Period],
+) -> Counted:
+    """A snapshot: every record classified at each window's last day; the records not open at the
+    period's end (the last window's) are the whole period's records in no row."""
+    outcomes = classifier.outcomes
+    ind = classifier.indicator
+    k = outcomes.size
+    s_all = table.days(ind.clock_start)
+    e_all = table.days(ind.clock_stop)
+    n_time = len(buckets)
+    tensor = np.zeros((n_time, groups.count, k), dtype=np.int64)
+    hist = Histograms(n_time * groups.count) if outcomes.values else None
+    for t, window in enumerate(buckets):
+        cells = tensor[t].reshape(-1)
+        for lo in range(0, len(table), CHUNK):
+            part = slice(lo, lo + CHUNK)
+            classes, _, values = classifier.classify(
+                s_all[part], e_all[part], None, None if errors is None else errors[part], rows=part,
+                at=window.last_day,
+            )  # fmt: skip
+            keys = classes.astype(np.int64)
+            if groups.codes is not None:
+                keys += groups.codes[part] * k
+            cells += np.bincount(keys, minlength=cells.size)
+            if hist is not None and values is not None:
+                measured = np.flatnonzero(values >= 0)
+                hist.add(t * groups.count + keys[measured] // k, values[measured])
+    outside = dict.fromkeys(outcomes.outside.values(), 0)
+    for cls, reason in outcomes.outside.items():
+        outside[reason] += int(tensor[-1, :, cls].sum()) if n_time else 0
+    return Counted(tensor, None, outside, None if hist is None else hist.distributions())
 
 
 def _label_count(labels: Labels) -> int:

@@ -16,9 +16,9 @@ classifier per kind (:data:`casetime.indicators.KINDS`) is registered in :data:`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,8 +26,12 @@ import numpy.typing as npt
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
+from casetime.tables import Table
 
-__all__ = ["Outcomes", "Details", "Classifier", "CLASSIFIERS", "register_kind", "classifier_for"]
+__all__ = ["ALL", "Outcomes", "Sorted", "Details", "Classifier", "CLASSIFIERS", "register_kind", "classifier_for"]
+
+#: Every row of a bound table (the default ``rows=`` of :meth:`Classifier.classify`).
+ALL: Final = slice(None)
 
 _I64 = npt.NDArray[np.int64]
 _F64 = npt.NDArray[np.float64]
@@ -36,12 +40,30 @@ _F64 = npt.NDArray[np.float64]
 @dataclass(frozen=True)
 class Outcomes:
     """The outcome classes of a kind: ``size`` classes, the ones counted (in the denominator), in the numerator,
-    and the reason (one of :data:`casetime.results.REASONS`) of each class left out."""
+    and the reason (one of :data:`casetime.results.REASONS`) of each class left out.
+
+    ``bands``: the classes that are duration bands, in order (for the bands kind); ``outside``: classes
+    whose records are in no row (for a snapshot: not open at the reference date), with their reason;
+    ``values``: whether :meth:`Classifier.classify` gives each record's elapsed working days.
+    """
 
     size: int
     counted: tuple[int, ...]
     numerator: tuple[int, ...]
     left_out: Mapping[int, str]
+    bands: tuple[int, ...] = ()
+    outside: Mapping[int, str] = field(default_factory=dict)
+    values: bool = False
+
+
+class Sorted(NamedTuple):
+    """What a classifier gives for a run of records: the class of each, the rows still open (placed by
+    their clock start), and (when the kind measures them) the whole working days elapsed (``-1`` where
+    not measured)."""
+
+    classes: npt.NDArray[np.int8]
+    open_rows: _I64
+    values: _I64 | None = None
 
 
 @dataclass(frozen=True)
@@ -62,18 +84,26 @@ class Classifier(Protocol):
     convention: Convention
     outcomes: Outcomes
 
+    def bind(self, table: Table) -> Classifier:
+        """This classifier ready for ``table`` (a kind that looks across records, such as repeats, prepares here)."""
+        ...
+
     def classify(
         self,
         start: _I64,
         stop: _I64,
         child: _I64 | None,
         errors: npt.NDArray[np.bool_] | None,
-    ) -> tuple[npt.NDArray[np.int8], _I64]:
+        *,
+        rows: slice = ALL,
+        at: int | None = None,
+    ) -> Sorted:
         """The class of each record (clock ``start`` and ``stop`` as day numbers), and the rows still open.
 
         ``child`` (child codes, when children are counted) and ``errors`` (rows with data-quality
         errors) may be ``None``. Open rows are placed by their clock start when the population is
-        anchored on the stop.
+        anchored on the stop. ``rows`` says which rows of the bound table these are; ``at`` is the
+        reference day of a snapshot population.
         """
         ...
 

@@ -17,24 +17,23 @@ of the two dates; year limits use a per-day table of anniversaries.
 >>> from casetime.indicators import NI59
 >>> t = Timeliness(NI59, england(), "day0")
 >>> days = np.array([14249, 14249, 14249], dtype=np.int64)  # 5 January 2009
->>> classes, still_open = t.classify(days, days + np.array([9, 10, -1]), None, None)
+>>> classes, still_open, _ = t.classify(days, days + np.array([9, 10, -1]), None, None)
 >>> classes.tolist(), still_open.tolist()  # within 7 working days; 8 days; stopped before it started
 ([1, 2, 0], [])
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar
-from casetime.dates import EPOCH_ORDINAL, MISSING, add_years, lookup
-from casetime.engine.kinds import Details, Outcomes, register_kind
+from casetime.dates import MISSING, add_years, months_later
+from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, register_kind
 from casetime.indicators import Indicator
+from casetime.tables import Table
 
 __all__ = [
     "Timeliness",
@@ -62,22 +61,6 @@ _LEFT_OUT: Final = {
     STILL_OPEN: "still_open",
 }
 
-_ANNIV_SENTINEL: Final = 1 << 60
-_ANNIV_LO: Final = _dt.date(1900, 1, 1)
-_ANNIV_HI: Final = _dt.date(2199, 12, 31)
-
-
-@functools.lru_cache(maxsize=8)
-def _anniversary_table(years: int) -> tuple[int, _I64]:
-    """``(offset, table)``: ``table[d + offset]`` is the anniversary of day ``d``; sentinels at both ends."""
-    lo = _ANNIV_LO.toordinal() - EPOCH_ORDINAL
-    hi = _ANNIV_HI.toordinal() - EPOCH_ORDINAL
-    offset = 1 - lo
-    table = np.full(hi + offset + 2, _ANNIV_SENTINEL, dtype=np.int64)
-    table[1 : hi + offset + 1] = add_years(np.arange(lo, hi + 1, dtype=np.int64), years)
-    table.flags.writeable = False
-    return offset, table
-
 
 @register_kind("timeliness")
 class Timeliness:
@@ -91,18 +74,20 @@ class Timeliness:
         self.outcomes = Outcomes(6, (SHORT, LONG), (self.numerator_class,), _LEFT_OUT)
 
     def _anniversaries(self, start: _I64) -> _I64:
-        """Each record's anniversary ``start + limit years`` (the sentinel where the table ends)."""
+        """Each record's anniversary ``start + limit years`` (MISSING where the start is missing)."""
         schedule = self.indicator.schedule
         if len(schedule.rows) == 1:
-            offset, table = _anniversary_table(schedule.rows[0].limit)
-            return lookup(table, start, offset)
+            return months_later(start, 12 * schedule.rows[0].limit)
         rows = schedule.row_of(start)
         out = np.empty(start.shape[0], dtype=np.int64)
         for r, row in enumerate(schedule.rows):
             chosen = rows == r
-            offset, table = _anniversary_table(row.limit)
-            out[chosen] = lookup(table, start[chosen], offset)
+            out[chosen] = months_later(start[chosen], 12 * row.limit)
         return out
+
+    def bind(self, table: Table) -> Timeliness:
+        """Itself: a record's class depends on the record alone."""
+        return self
 
     def classify(
         self,
@@ -110,7 +95,10 @@ class Timeliness:
         stop: _I64,
         child: _I64 | None,
         errors: npt.NDArray[np.bool_] | None,
-    ) -> tuple[npt.NDArray[np.int8], _I64]:
+        *,
+        rows: slice = ALL,
+        at: int | None = None,
+    ) -> Sorted:
         """The outcome class of each record and the rows still open (see :class:`~casetime.engine.kinds.Classifier`)."""
         ind = self.indicator
         s, e = start, stop
@@ -130,15 +118,8 @@ class Timeliness:
             anniv = self._anniversaries(s)
             classes = (e >= s).view(np.int8)
             classes += (e >= anniv) if ind.comparison == "at_least" else (e > anniv)
-            odd = np.flatnonzero(anniv == _ANNIV_SENTINEL)
             del anniv
-            if odd.size:
-                so, eo = s[odd], e[odd]
-                limits = ind.schedule.limits_for(so)
-                exact = add_years(so, limits)
-                long = (eo >= exact) if ind.comparison == "at_least" else (eo > exact)
-                fixed = np.where(eo < so, COMPLETED_BEFORE_START, np.where(long, LONG, SHORT)).astype(np.int8)
-                classes[odd] = np.where(so == MISSING, MISSING_START, fixed)
+            classes[s == MISSING] = MISSING_START
         # no stop date: every comparison above came out "stopped before it started"
         before = np.flatnonzero(classes == COMPLETED_BEFORE_START)
         open_rows = before[e[before] == MISSING]
@@ -147,7 +128,7 @@ class Timeliness:
             classes[child < 0] = INVALID
         if errors is not None:
             classes[errors] = INVALID
-        return classes, open_rows
+        return Sorted(classes, open_rows)
 
     def details(self, start: _I64, stop: _I64) -> Details:
         """Per record: elapsed (working days, or calendar days for years; NaN if unknown), due day, over the limit."""

@@ -14,7 +14,7 @@ not new code.
 >>> NI64.counting, NI64.with_counting("record").counting
 ('child', 'record')
 >>> sorted(INDICATORS)
-['ICPC15', 'NI59', 'NI60', 'NI64', 'SA45']
+['C1', 'C1_child', 'C2', 'C4', 'D3', 'D5', 'D6', 'D7', 'ICPC15', 'NI59', 'NI60', 'NI64', 'SA45']
 
 The two comparisons of a timeliness measure:
 
@@ -41,20 +41,48 @@ The rooms: :mod:`~casetime.indicators.definition` (what a definition is),
 
 from __future__ import annotations
 
-from casetime.indicators.catalogue import IA_WORKING_TOGETHER_2010, ICPC15, NI59, NI60, NI64, SA45
+from casetime.indicators.catalogue import (
+    ASSESSMENT_BANDS,
+    ASSESSMENT_WORKING_TOGETHER_2010_2013,
+    ASSESSMENT_WORKING_TOGETHER_2013,
+    C1,
+    C1_CHILD,
+    C2,
+    C4,
+    D3,
+    D5,
+    D6,
+    D7,
+    IA_NATIONAL_INDICATOR,
+    IA_WORKING_TOGETHER_2010,
+    ICPC15,
+    ICPC_BANDS,
+    NI59,
+    NI60,
+    NI64,
+    PLAN_BANDS,
+    PLAN_BANDS_ANNIVERSARY,
+    SA45,
+    SCHEDULES,
+    WITHIN_2_YEARS_OF_ENDING,
+)
 from casetime.indicators.definition import (
     COMPARISONS,
     COUNTINGS,
     KINDS,
     POPULATIONS,
     UNITS,
+    Bands,
     Comparison,
     Counting,
+    Edge,
     Indicator,
     Kind,
     Limit,
     LimitSchedule,
     Population,
+    Repeat,
+    ReviewRule,
     Unit,
 )
 from casetime.indicators.registry import INDICATORS, get_indicator, register, registered, unregister
@@ -72,12 +100,33 @@ __all__ = [
     "COMPARISONS",
     "Limit",
     "LimitSchedule",
+    "Edge",
+    "Bands",
+    "ReviewRule",
+    "Repeat",
     "Indicator",
     "NI59",
     "NI60",
     "NI64",
     "SA45",
     "ICPC15",
+    "C2",
+    "C4",
+    "D5",
+    "D6",
+    "D7",
+    "D3",
+    "C1",
+    "C1_CHILD",
+    "IA_NATIONAL_INDICATOR",
+    "ASSESSMENT_WORKING_TOGETHER_2013",
+    "ASSESSMENT_WORKING_TOGETHER_2010_2013",
+    "SCHEDULES",
+    "ASSESSMENT_BANDS",
+    "ICPC_BANDS",
+    "PLAN_BANDS",
+    "PLAN_BANDS_ANNIVERSARY",
+    "WITHIN_2_YEARS_OF_ENDING",
     "IA_WORKING_TOGETHER_2010",
     "INDICATORS",
     "register",

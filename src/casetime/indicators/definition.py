@@ -45,20 +45,26 @@ __all__ = [
     "COMPARISONS",
     "Limit",
     "LimitSchedule",
+    "Edge",
+    "Bands",
+    "ReviewRule",
+    "Repeat",
     "Indicator",
 ]
 
-Kind = Literal["timeliness"]
-#: How a definition sorts its records. ``"timeliness"``: the clock ran within (or at least) a limit.
-#: Each kind has one classifier in the engine (:mod:`casetime.engine.kinds`); the kinds DfE's
-#: tables need next (distributions over duration bands, event counts such as repeat plans,
-#: review timeliness) are added there, beside it.
+Kind = Literal["timeliness", "bands", "reviews", "repeats"]
+#: How a definition sorts its records; each kind has one classifier in the engine
+#: (:mod:`casetime.engine.kinds`). ``"timeliness"``: the clock ran within (or at least) a limit.
+#: ``"bands"``: how long the clock ran, in duration bands (:class:`Bands`: DfE tables C2, C4, D5, D7).
+#: ``"reviews"``: plans reviewed in timescale (:class:`ReviewRule`: D6). ``"repeats"``: a record
+#: that repeats an earlier one of the same child (:class:`Repeat`: D3 second plans, C1 re-referrals).
 KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
-Unit = Literal["working_days", "years"]
+Unit = Literal["working_days", "years", "months"]
 #: Units a limit can be in.
 UNITS: Final[tuple[Unit, ...]] = get_args(Unit)
-Population = Literal["completed_in_period", "ended_in_period", "started_in_period"]
-#: Which records of a period are counted: by the date the clock stopped, or started.
+Population = Literal["completed_in_period", "ended_in_period", "started_in_period", "open_at_end"]
+#: Which records of a period are counted: by the date the clock stopped, or started; or those open at the
+#: end of each window (``"open_at_end"``: started on or before it and not ended by it; a snapshot, as on 31 March).
 POPULATIONS: Final[tuple[Population, ...]] = get_args(Population)
 Counting = Literal["record", "child"]
 #: ``"record"`` counts records (plans, assessments); ``"child"`` counts each child once per result row.
@@ -66,8 +72,9 @@ COUNTINGS: Final[tuple[Counting, ...]] = get_args(Counting)
 Comparison = Literal["within", "at_least"]
 #: What puts a record in the numerator: ``"within"``: elapsed <= limit; ``"at_least"``: elapsed >= limit.
 COMPARISONS: Final[tuple[Comparison, ...]] = get_args(Comparison)
+EdgeUnit = Literal["working_days", "days", "months"]
 
-_UNIT_WORDS: Final = {"working_days": "working days", "years": "years"}
+_UNIT_WORDS: Final = {"working_days": "working days", "years": "years", "months": "months"}
 
 
 def _choice(value: object, allowed: tuple[str, ...], what: str) -> None:
@@ -173,6 +180,133 @@ class LimitSchedule:
         return f"{first.limit} (" + ", ".join(f"{r.limit} from {r.start}" for r in later) + ")"
 
 
+@dataclass(frozen=True)
+class Edge:
+    """A band boundary ``amount`` (working days elapsed, or calendar days or months after the clock start).
+
+    ``closed=True``: a duration equal to the edge falls in the band below ("up to 3 months", "1-10 days");
+    ``closed=False``: in the band above ("under 1 year": a plan of exactly one year is in "1 year ...").
+    For calendar edges the boundary is the date ``start + amount`` (months by anniversary:
+    31 January + 1 month = 28 or 29 February).
+    """
+
+    amount: int
+    unit: EdgeUnit = "working_days"
+    closed: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", _whole(self.amount, "a band edge"))
+        _choice(self.unit, get_args(EdgeUnit), "a band edge's unit")
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Duration bands: ``labels`` (one per band, shortest first) split by ``edges`` (one fewer).
+
+    ``share`` are the bands (indices) whose records make the headline percentage; ``columns`` the
+    names DfE's published files give the bands (for ``--dfe-columns``). ``unbanded_in_total``: records
+    whose clock stopped before it started are in no band but are in the total (DfE table C4).
+    ``percentiles``: report the 25th, 50th and 75th percentiles (working-day bands only).
+
+    >>> b = Bands("example", ("0-10", "11+"), (Edge(10),), share=(0,))
+    >>> b.band_of_working_days(10), b.band_of_working_days(11)
+    (0, 1)
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    edges: tuple[Edge, ...]
+    share: tuple[int, ...]
+    columns: tuple[str, ...] = ()
+    unbanded_in_total: bool = False
+    percentiles: bool = False
+
+    def __post_init__(self) -> None:
+        labels, edges, share = tuple(self.labels), tuple(self.edges), tuple(self.share)
+        if len(labels) != len(edges) + 1 or not edges:
+            raise CasetimeError(f"bands {self.name!r}: {len(labels)} labels need {len(labels) - 1} edges")
+        units = {e.unit for e in edges}
+        if "working_days" in units and len(units) > 1:
+            raise CasetimeError(f"bands {self.name!r}: working-day edges cannot be mixed with calendar ones")
+        if units == {"working_days"}:
+            bounds = [e.amount + int(e.closed) for e in edges]
+            if bounds != sorted(set(bounds)):
+                raise CasetimeError(f"bands {self.name!r}: the edges must increase")
+        if not share or any(not 0 <= i < len(labels) for i in share) or len(set(share)) != len(share):
+            raise CasetimeError(f"bands {self.name!r}: share must name some of the bands 0..{len(labels) - 1}")
+        if self.columns and len(self.columns) != len(labels):
+            raise CasetimeError(f"bands {self.name!r}: one column name per band")
+        if self.percentiles and units != {"working_days"}:
+            raise CasetimeError(f"bands {self.name!r}: percentiles are for working-day bands")
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "edges", edges)
+        object.__setattr__(self, "share", share)
+        object.__setattr__(self, "columns", tuple(self.columns))
+
+    @property
+    def working_days(self) -> bool:
+        """Whether the bands are of working days elapsed (else calendar time from the start)."""
+        return self.edges[0].unit == "working_days"
+
+    @property
+    def first_beyond(self) -> tuple[int, ...]:
+        """For working-day bands: the fewest working days that pass each edge."""
+        return tuple(e.amount + int(e.closed) for e in self.edges)
+
+    def band_of_working_days(self, elapsed: int) -> int:
+        """The band of a duration of ``elapsed`` working days (>= 0), one edge at a time."""
+        return sum(elapsed >= bound for bound in self.first_beyond)
+
+    def with_edge(self, index: int, edge: Edge, name: str) -> Bands:
+        """The same bands with edge ``index`` replaced (a named variant: ``name``)."""
+        edges = list(self.edges)
+        edges[index] = edge
+        return dataclasses.replace(self, name=name, edges=tuple(edges))
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    """When a child protection plan is reviewed in timescale (DfE table D6; NI67).
+
+    A plan open at the reference date that has lasted at least ``at_least`` months is counted; it is on time
+    when its first review is within ``first`` months of the start, each later review within ``then`` months
+    of the one before, and the reference date within ``then`` months of the latest review. Only reviews on
+    or before the reference date count; a plan with none is not on time. "Within" is on or before the
+    anniversary date (a review exactly 6 months after the one before is on time).
+    """
+
+    first: int = 3
+    then: int = 6
+    at_least: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("first", "then", "at_least"):
+            object.__setattr__(self, name, _whole(getattr(self, name), f"a review rule's {name}"))
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """When a record repeats an earlier one of the same child (DfE tables D3 and C1).
+
+    An earlier record is one of the same child whose clock started strictly before this one's (a record
+    on the same day is not earlier). ``within=None``: any earlier record, however long ago. ``within=N``
+    months: the earlier record's ``since`` date (``"start"``: its clock start; ``"end"``: its clock stop,
+    for "within 2 years of the previous plan ending", where an earlier record not yet ended counts) is on
+    or after this record's start minus ``N`` months. ``previous_column``: an extra column counting earlier
+    records held outside the data (the census's ``NumberOfPreviousCPP``); a value above 0 makes a repeat
+    when ``within`` is ``None``.
+    """
+
+    within: int | None = None
+    since: Literal["start", "end"] = "start"
+    previous_column: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.within is not None:
+            object.__setattr__(self, "within", _whole(self.within, "a repeat window"))
+        _choice(self.since, ("start", "end"), "a repeat's since")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Indicator:
     """One measure, as data (build it by keyword).
@@ -207,6 +341,9 @@ class Indicator:
         ``"at_least"`` (elapsed >= limit).
     target:
         Default target, a percentage (or ``None``).
+    bands, reviews, repeat:
+        What the ``"bands"``, ``"reviews"`` and ``"repeats"`` kinds need (:class:`Bands`,
+        :class:`ReviewRule`, :class:`Repeat`); each is given with its kind only.
     description, source:
         The denominator and numerator in words; where the definition comes from.
 
@@ -235,6 +372,9 @@ class Indicator:
     target: Fraction | None = None
     description: str = ""
     source: str = ""
+    bands: Bands | None = None
+    reviews: ReviewRule | None = None
+    repeat: Repeat | None = None
 
     def __post_init__(self) -> None:
         if not self.id or not isinstance(self.id, str):
@@ -260,6 +400,25 @@ class Indicator:
         _choice(self.comparison, COMPARISONS, f"indicator {self.id}: comparison")
         if self.target is not None:
             object.__setattr__(self, "target", as_fraction(self.target, f"indicator {self.id}: target"))
+        self._check_kind()
+
+    def _check_kind(self) -> None:
+        """Each kind has what it needs, and nothing another kind needs."""
+        needs = {"bands": "bands", "reviews": "reviews", "repeats": "repeat"}
+        for kind, name in needs.items():
+            given = getattr(self, name) is not None
+            if given != (self.kind == kind):
+                what = f"needs {name}=" if not given else f"takes no {name}= (that is for kind {kind!r})"
+                raise CasetimeError(f"indicator {self.id}: kind {self.kind!r} {what}")
+        snapshot = self.population == "open_at_end"
+        if snapshot and self.kind not in ("bands", "reviews"):
+            raise CasetimeError(f"indicator {self.id}: population 'open_at_end' is for the bands and reviews kinds")
+        if self.kind == "reviews" and (self.record_type != "cpp" or not snapshot):
+            raise CasetimeError(f"indicator {self.id}: reviews are of child protection plans open at the end")
+        if self.kind in ("bands", "reviews") and self.counting != "record":
+            raise CasetimeError(f"indicator {self.id}: kind {self.kind!r} counts records (plans, assessments)")
+        if self.kind == "repeats" and self.population != "started_in_period":
+            raise CasetimeError(f"indicator {self.id}: repeats are counted among records started in the period")
 
     @property
     def schedule(self) -> LimitSchedule:
@@ -299,6 +458,14 @@ class Indicator:
         'record'
         """
         return dataclasses.replace(self, counting=counting)
+
+    def with_bands(self, bands: Bands) -> Indicator:
+        """The same measure with other bands (``D7.with_bands(PLAN_BANDS_ANNIVERSARY)``)."""
+        return dataclasses.replace(self, bands=bands)
+
+    def with_repeat(self, repeat: Repeat) -> Indicator:
+        """The same measure with another repeat rule (``D3.with_repeat(Repeat(within=24, since="end"))``)."""
+        return dataclasses.replace(self, repeat=repeat)
 
     def with_clock_start(self, column: str) -> Indicator:
         """Start the clock on another date column (``SA45.with_clock_start("start_date")``)."""

@@ -2,7 +2,7 @@
 
 >>> from casetime.indicators.definition import Indicator
 >>> sorted(INDICATORS)
-['ICPC15', 'NI59', 'NI60', 'NI64', 'SA45']
+['C1', 'C1_child', 'C2', 'C4', 'D3', 'D5', 'D6', 'D7', 'ICPC15', 'NI59', 'NI60', 'NI64', 'SA45']
 >>> ca20 = register(Indicator(id="CA20", title="core assessments within {limit} working days",
 ...     record_type="core_assessment", clock_start="start_date", clock_stop="completion_date",
 ...     limit=20, unit="working_days"))
