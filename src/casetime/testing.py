@@ -49,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import WorkingCalendar, as_calendar
-from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, day_number, weekday
+from casetime.dates import EPOCH_ORDINAL, MISSING, add_months, date_from_day, day_number, weekday
 from casetime.errors import CasetimeError
 from casetime.schema import RECORD_TYPES, SCHEMAS, record_type_of
 from casetime.tables import Table
@@ -303,16 +303,41 @@ def _valid_days(draw: _DrawFn, kind: str, w: _Window, *, lo: int | None = None) 
     return out
 
 
+def _months_after(day: int, months: int) -> int:
+    return int(add_months(np.array([day], dtype=np.int64), months)[0])
+
+
+def _near(draw: _DrawFn, day: int) -> int:
+    """``day`` or a day or two either side of it (the edges of "within 3 months", "within 12 months")."""
+    return day + draw(st.integers(-2, 2))
+
+
 def _plan_tail(draw: _DrawFn, w: _Window, s: int, *, may_open: bool = True) -> _Days:
-    """The end (after the start, never the same day) and reviews (after the start) of a plan."""
+    """The end (after the start, never the same day) and reviews (after the start) of a plan.
+
+    Reviews come at random, or (half the time each) on or about the timescale of DfE table D6: the first
+    about 3 months after the start, each later one about 6 months after the one before.
+    """
     end = None
     if s < w.hi and (not may_open or _maybe(draw)):
         end = _day(draw, w, s + 1, min(s + _MAX_GAP, w.hi))
     last = w.hi if end is None else end
     reviews: list[int] = []
     if last > s:
-        count = draw(st.integers(0, 3))
-        reviews = sorted(_day(draw, w, s + 1, min(s + _MAX_GAP, last)) for _ in range(count))
+        style = draw(st.integers(0, 2))  # 0: at random; 1: on timescale until the plan ends; 2: a mixture
+        count = draw(st.integers(0, 4)) if style != 1 else 12
+        previous = s
+        for k in range(count):
+            if style == 1 or (style == 2 and _maybe(draw)):
+                review = _near(draw, _months_after(previous, 3 if k == 0 else 6))
+            else:
+                review = _day(draw, w, s + 1, min(s + _MAX_GAP, last))
+            if review > last and style == 1:
+                break
+            if s < review <= last:
+                reviews.append(review)
+                previous = max(previous, review)
+        reviews.sort()
     return {"end_date": end, "review_dates": reviews}
 
 
@@ -407,6 +432,24 @@ def _plan_chain(draw: _DrawFn, w: _Window, count: int) -> list[_Days]:
     return plans
 
 
+def _referral_chain(draw: _DrawFn, w: _Window, count: int) -> list[_Days]:
+    """Up to ``count`` referrals of one child: at random, or (half the time) about 12 months after the one
+    before (the edge of DfE table C1's re-referral), or on the same day."""
+    referrals = [_valid_days(draw, "referral", w)]
+    while len(referrals) < count:
+        before = referrals[-1]["referral_date"]
+        branch = draw(st.integers(0, 3))
+        if branch <= 1:
+            day = _near(draw, _months_after(before, 12)) if branch == 0 else before
+            if not w.lo <= day <= w.hi:
+                break
+            closure = _after(draw, w, day) if _maybe(draw) else None
+            referrals.append({"referral_date": day, "closure_date": closure})
+        else:
+            referrals.append(_valid_days(draw, "referral", w))
+    return referrals
+
+
 def tables(
     record_type: str,
     min_size: int = 0,
@@ -420,8 +463,10 @@ def tables(
     """Valid :class:`~casetime.tables.Table` objects of one record type, ``min_size..max_size`` rows.
 
     Children have several records (plans of one child follow each other without
-    overlapping; at most the last is open); no two records are exact duplicates;
-    rows come in random order. :func:`casetime.validation.validate` finds nothing.
+    overlapping; at most the last is open; a plan's reviews often come about 3 and then 6 months
+    apart, a child's referrals often about 12 months apart or on one day: the edges of DfE tables
+    D6 and C1); no two records are exact duplicates; rows come in random order.
+    :func:`casetime.validation.validate` finds nothing.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, deadline=None)
@@ -456,8 +501,12 @@ def _valid_rows(
         child = f"C{child_no:06d}"
         child_no += 1
         count = draw(st.integers(1, min(3, n - len(rows))))
-        chain = kind == "cpp"
-        group = _plan_chain(draw, w, count) if chain else [_valid_days(draw, kind, w) for _ in range(count)]
+        if kind == "cpp":
+            group = _plan_chain(draw, w, count)
+        elif kind == "referral":
+            group = _referral_chain(draw, w, count)
+        else:
+            group = [_valid_days(draw, kind, w) for _ in range(count)]
         for days in group:
             record = _to_record(kind, days, child, _draw_extra(draw, extra_columns))
             key = _record_key(record)

@@ -77,7 +77,7 @@ class BandsKind:
             n + len(_REASONS),
             tuple(range(n)),
             bands.share,
-            {c: r for c, r in reasons.items() if not (snapshot and r in outside_names)},
+            {c: r for c, r in reasons.items() if r not in outside_names},
             bands=tuple(range(n)),
             outside={c: r for c, r in reasons.items() if snapshot and r in outside_names},
             values=bands.working_days,
