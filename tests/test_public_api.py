@@ -79,6 +79,7 @@ PUBLIC_MODULES = [
     "casetime.indicators",
     "casetime.io",
     "casetime.periods",
+    "casetime.published",
     "casetime.quality",
     "casetime.rag",
     "casetime.sample",
