@@ -83,6 +83,7 @@ def test_public_names_are_pinned() -> None:
         "ATTRIBUTION",
         "TAKEN",
         "COUNTERPARTS",
+        "DFE_COLUMNS",
         "SUPPORTING",
         "SMALL_LAS",
         "MEASURES",

@@ -163,8 +163,24 @@ def _add_report_commands(sub: Any) -> None:
         help="comma-separated ids (default NI59,NI60,NI64, and SA45,ICPC15 when there are single assessments)",
     )
     p.add_argument("--target", action="append", default=[], metavar="ID=PCT", help="e.g. --target NI59=70")
-    p.add_argument("--limit", action="append", default=[], metavar="ID=N", help="e.g. --limit NI59=10 (2010 era)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument(
+        "--limit", action="append", default=[], metavar="ID=N",
+        help="a limit, or a named schedule of limits by era: e.g. --limit NI59=10, --limit NI59=wt2010 (7 working "
+        "days, 10 from April 2010), wt2013 (45 from 15 April 2013), wt2010+2013, ni2008",
+    )  # fmt: skip
+    p.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default table)",
+    )  # fmt: skip
+    p.add_argument(
+        "--dfe-columns", action="store_true",
+        help="with --format csv: DfE's published column names (Assessments_completed, Same_day, 1-10_days ... "
+        "Median_days), to put your rows beside the published ones",
+    )  # fmt: skip
+    p.add_argument(
+        "--compare", metavar="COUNCIL",
+        help="show DfE's published figures (the council's own, its region's, England's, its quartile and "
+        "statistical neighbours) beside each measure that has them: an ONS code (E09000003), DfE number or name",
+    )  # fmt: skip
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--late-cases", action="store_true", help="list the late cases (child ids: personal data)")
     _reading_options(p)
@@ -278,17 +294,39 @@ def _columns(items: Sequence[str]) -> dict[str, Any] | None:
     return typed or flat or None
 
 
+def _limits(items: Sequence[str]) -> dict[str, Any]:
+    """``--limit ID=N`` (a whole number) or ``ID=NAME`` (a named schedule of limits by era)."""
+    from casetime.indicators import SCHEDULES
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        name = value.strip().lower()
+        if sep and key.strip() and name in SCHEDULES:
+            out[key.strip().upper()] = SCHEDULES[name]
+        else:
+            out.update({k: int(v) for k, v in _pairs([item], "limit").items()})
+    return out
+
+
 def _pairs(items: Sequence[str], what: str) -> dict[str, float]:
-    """``ID=NUMBER`` options; a ``--limit`` must be a whole number of working days (or years)."""
+    """``ID=NUMBER`` options; a ``--limit`` must be a whole number of working days (or years); a ``--target``
+    is a percentage (``70`` or ``70%``)."""
     out: dict[str, float] = {}
     for item in items:
         key, sep, value = item.partition("=")
+        if what == "target":
+            value = value.strip().removesuffix("%")
         try:
             number = int(value) if what == "limit" else float(value)
         except ValueError:
             sep = ""
         if not sep or not key.strip() or (what == "target" and not 0 <= number <= 100):
-            example = "a percentage from 0 to 100, e.g. NI59=70" if what == "target" else "whole days, e.g. NI59=10"
+            example = (
+                "a percentage from 0 to 100, e.g. NI59=70"
+                if what == "target"
+                else "whole days, e.g. NI59=10, or a schedule: ni2008, wt2010, wt2013, wt2010+2013"
+            )
             raise CasetimeError(f"--{what} {item!r}: expected ID=NUMBER ({example})")
         out[key.strip().upper()] = number
     return out
@@ -342,12 +380,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
     if args.late_cases and args.format == "csv":
         raise CasetimeError("--late-cases lists child ids in the table, json and html formats, not in csv")
+    if args.dfe_columns and args.format != "csv":
+        raise CasetimeError("--dfe-columns names the columns of --format csv")
     targets = _pairs(args.target, "target")
-    limits = _pairs(args.limit, "limit")
+    limits = _limits(args.limit)
     chosen: list[Any] | None = None
     if ids is not None or limits:
         chosen = [get_indicator(i) for i in (ids or default_indicators(extract))]
-        chosen = [ind.with_limit(int(limits[ind.id])) if ind.id in limits else ind for ind in chosen]
+        chosen = [ind.with_limit(limits[ind.id]) if ind.id in limits else ind for ind in chosen]
     unknown = sorted(set(limits) | set(targets))
     known = {ind.id for ind in chosen} if chosen is not None else set(default_indicators(extract))
     stray = [k for k in unknown if k not in known]
@@ -355,11 +395,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise CasetimeError(f"--target/--limit name {', '.join(stray)}, which is not being reported")
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     results = compute_all(extract, period, indicators=chosen, by=by, targets=targets, convention=args.convention)
+    if args.compare is not None:
+        from casetime.published import COUNTERPARTS, find_area
+
+        find_area(args.compare)  # an unknown or ambiguous council: one clear line, before any work
+        if not any(i in COUNTERPARTS for i in results):
+            raise CasetimeError(
+                f"--compare: none of {', '.join(results)} has published figures (those that do: "
+                f"{', '.join(COUNTERPARTS)}; choose them with --indicators)"
+            )
     report = build_report(
         results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,
-        convention=args.convention, period_note=period_note,
+        convention=args.convention, period_note=period_note, compare=args.compare,
     )  # fmt: skip
-    text = render(report, args.format)
+    text = render(report, args.format, dfe_columns=args.dfe_columns)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)

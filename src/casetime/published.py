@@ -42,6 +42,7 @@ __all__ = [
     "ATTRIBUTION",
     "TAKEN",
     "COUNTERPARTS",
+    "DFE_COLUMNS",
     "SUPPORTING",
     "SMALL_LAS",
     "MEASURES",
@@ -95,6 +96,32 @@ COUNTERPARTS: Final[Mapping[str, str]] = MappingProxyType(
 #: working-day band, their total and the median days, for C4).
 SUPPORTING: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {"C4": ("ICPC_Num", "10_ICPC", "15_ICPC", "20_ICPC", "21_ICPC", "ICPC_Duration_median")}
+)
+
+#: casetime indicator id -> the column names DfE's published files give its total, numerator, share and median
+#: (the EES files' ``referral_count``, ``CPP_At31`` ...; LAIT's measure codes for the shares), for a council's
+#: own rows written beside the published ones (``casetime report --format csv --dfe-columns``). Where DfE's
+#: files hold no such count (C2's, D6's, D7's numerators), the name follows the file's own style.
+DFE_COLUMNS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
+    {
+        "C1": {"total": "referral_count", "numerator": "rereferral_count", "share": "ReReferral"},
+        "C2": {
+            "total": "Assessments_completed",
+            "numerator": "Assessments_within_45_days",
+            "share": "Continue_Assess_Comp",
+            "median": "Median_days",
+        },
+        "C4": {
+            "total": "ICPC_Num",
+            "numerator": "ICPC_within_15_days",
+            "share": "CP_conf_15days",
+            "median": "ICPC_Duration_median",
+        },
+        "D3": {"total": "CPP_start", "numerator": "CPP_subsequent", "share": "PrevRegCPR"},
+        "D5": {"total": "CPP_At31", "numerator": "2_years_or_more", "share": "CPPlans2yrsActive"},
+        "D6": {"total": "CPP_31March_3MnthorMore", "numerator": "CPP_Reviewed_InReqTimeScl", "share": "RevCP"},
+        "D7": {"total": "CPP_ended", "numerator": "CPRDuration", "share": "CPPlans2yrs"},
+    }
 )
 
 #: City of London and Isles of Scilly: tiny numbers, often suppressed, 0 or 100 (DfE's README advises

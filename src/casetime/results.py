@@ -57,6 +57,7 @@ indicator counts children.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ __all__ = [
     "PERCENTILE_METHODS",
     "MergeError",
     "Distribution",
+    "Beside",
     "round_half_away",
     "display_percentage",
     "Result",
@@ -726,6 +728,38 @@ class ResultTable:
             counted_records=self.counted_records,
         )
 
+    def compare(self, area: str | int, *, model: int = 2025) -> Beside:
+        """This result's whole-period figure beside DfE's published figures for a council (code, number or name):
+        the council's own published figure, its region's and England's for every published year, the quartile
+        among councils and the statistical neighbours (``model``: 2025 or 2021). Your figure and the published
+        ones stay apart (:class:`Beside`).
+
+        >>> from casetime.tables import Table
+        >>> from casetime.engine import compute
+        >>> referrals = Table.from_columns("referral", {"child_id": ["A", "A", "B", "C"],
+        ...     "referral_date": ["2023-05-01", "2024-01-10", "2023-06-01", "2023-07-01"]})
+        >>> beside = compute("C1", referrals, "2023/24").compare("Barnet")
+        >>> beside.own.display, beside.own_year, beside.own_quartile, str(beside.rows[-1].council.value)
+        ('25.0', 2024, 4, '14.8')
+        """
+        from casetime.published import COUNTERPARTS, MEASURES, compare, find_area, quartile_of, years
+
+        code = COUNTERPARTS.get(self.indicator.id)
+        if code is None:
+            have = ", ".join(sorted(COUNTERPARTS))
+            raise CasetimeError(f"{self.indicator.id} has no published counterpart (those with one: {have})")
+        place = find_area(area)
+        published_years = [y for y in years(code) if place.first_year <= y <= place.last_year]
+        rows = tuple(compare(code, y, place, model=model) for y in published_years)
+        own = self.total()
+        p = self.period
+        fy = p.start.month == 4 and p.start.day == 1 and p.end == _dt.date(p.start.year + 1, 3, 31)
+        own_year = p.end.year if fy and p.end.year in published_years else None
+        quartile = None
+        if own_year is not None and own.value is not None:
+            quartile = quartile_of(own.value, code, own_year)
+        return Beside(self.indicator.id, MEASURES[code], place, own, own_year, quartile, rows)
+
     def breaches(self, **keys: Any) -> CaseTable:
         """The cases that count against the target (``cases("breaches", ...)``)."""
         return self.cases("breaches", **keys)
@@ -842,6 +876,101 @@ class ResultTable:
         for name in ("start", "end"):  # real dates, not text
             frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[s]")
         return frame
+
+
+@dataclass(frozen=True)
+class Beside:
+    """Your own figure beside DfE's published ones, for one measure and council (:meth:`ResultTable.compare`).
+
+    ``own`` is computed by casetime from your records (the whole period); ``rows`` are published by
+    DfE (one :class:`casetime.published.Comparison` per year: the council's published figure, its
+    region's, England's, the quartiles among councils and the statistical neighbours). They are never
+    mixed into one number: ``own_quartile`` only says where your figure would fall among the councils'
+    published figures of ``own_year`` (the published year your period is, when it is a financial year).
+    """
+
+    indicator: str
+    measure: Any  # casetime.published.PublishedMeasure
+    area: Any  # casetime.published.Area
+    own: Result
+    own_year: int | None
+    own_quartile: int | None
+    rows: tuple[Any, ...]  # casetime.published.Comparison, one per published year
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: your figure (computed) and the published rows, each labelled as what it is."""
+
+        def num(value: Any) -> float | None:
+            return None if value is None else float(value)
+
+        from casetime.published import ATTRIBUTION
+
+        return {
+            "indicator": self.indicator,
+            "published_measure": self.measure.code,
+            "area": {"code": self.area.code, "name": self.area.name, "region": self.area.region},
+            "own": {
+                "computed_from": "your records",
+                "period": self.own.period.label,
+                "value": num(self.own.value),
+                "display": self.own.display,
+                "numerator": self.own.numerator,
+                "denominator": self.own.denominator,
+                "year": self.own_year,
+                "quartile": self.own_quartile,
+            },
+            "published": [
+                {
+                    "year": c.year,
+                    "council": num(c.council.value),
+                    "council_suppression": c.council.suppression,
+                    "region": num(c.region.value),
+                    "region_name": c.region.area_name,
+                    "england": num(c.england.value),
+                    "quartile": c.quartile,
+                    "quartile_bounds": [num(c.quartiles.lower), num(c.quartiles.median), num(c.quartiles.upper)],
+                    "neighbours_mean": num(c.neighbour_mean),
+                    "neighbours": c.neighbour_count,
+                }
+                for c in self.rows
+            ],
+            "attribution": ATTRIBUTION,
+        }
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        def text(value: Any) -> str:
+            return "-" if value is None else f"{value}"
+
+        names = ["year", self.area.name, "region", "England", "quartile (1 best)", "neighbours' mean"]
+        rows = []
+        for c in self.rows:
+            mean = "-" if c.neighbour_mean is None else str(round_half_away(c.neighbour_mean, 1))
+            council = text(c.council.value) if c.council.value is not None else (c.council.suppression or "-")
+            rows.append([f"{c.year - 1}/{c.year % 100:02d}", council, text(c.region.value), text(c.england.value),
+                         text(c.quartile), f"{mean} ({c.neighbour_count})"])  # fmt: skip
+        return names, rows
+
+    def _own_line(self) -> str:
+        shown = "no cases" if self.own.display is None else f"{self.own.display}%"
+        where = ""
+        if self.own_quartile is not None and self.own_year is not None:
+            where = f"; among councils' published {self.own_year - 1}/{self.own_year % 100:02d} figures: quartile "
+            where += f"{self.own_quartile} (1 best)"
+        return f"your figure (computed from your records): {shown} in {self.own.period.label}{where}"
+
+    def __repr__(self) -> str:
+        names, rows = self._table()
+        lines = [
+            f"{self.indicator} beside DfE's published {self.measure.code} ({self.measure.title})",
+            self._own_line(),
+        ]
+        lines.append("published by DfE (year ending 31 March):")
+        lines += fixed_width(names, rows)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        names, rows = self._table()
+        return html_table(names, rows, caption=[f"{self.indicator} beside DfE's {self.measure.code}", self._own_line()])
 
 
 def _bands_dict(bands: Any) -> dict[str, Any]:

@@ -15,9 +15,12 @@ from casetime.cells import html_row
 from casetime.report.model import IndicatorSummary, Report
 from casetime.report.text import percent
 
-__all__ = ["to_html", "chart"]
+__all__ = ["to_html", "chart", "bands_chart"]
 
 _RAG_COLOURS = {"green": "#1b7a3a", "amber": "#b86e00", "red": "#b3261e", None: "#6b6b6b"}
+#: Band colours, shortest first (a sequential blue-to-red ramp: short is light blue, long is dark red).
+_BAND_COLOURS = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#fdae6b", "#e6550d", "#a63603")
+_PUBLISHED_COLOURS = {"England": "#5b2a86", "region": "#00707a"}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:24px auto;max-width:980px;color:#1d1d1d}
@@ -75,6 +78,15 @@ def chart(ind: IndicatorSummary) -> str:
         parts.append(
             f'<polyline class="trend" points="{" ".join(tops)}" fill="none" stroke="#333" stroke-width="1.5"/>'
         )
+    for name, value, year in _published_marks(ind):
+        colour = _PUBLISHED_COLOURS["England" if name == "England" else "region"]
+        parts.append(
+            f'<line class="published" data-area="{html.escape(name)}" x1="{left}" x2="{width - 10}" '
+            f'y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="2 3"/>'
+            f'<text x="{left + 4 if name == "England" else width - 14}" y="{y(value) - 4:.1f}" font-size="11" '
+            f'text-anchor="{"start" if name == "England" else "end"}" fill="{colour}">{html.escape(name)} '
+            f"{value:.1f}% (published, {year - 1}/{year % 100:02d})</text>"
+        )
     if ind.target is not None:
         parts.append(
             f'<line class="target" x1="{left}" x2="{width - 10}" y1="{y(ind.target):.1f}" y2="{y(ind.target):.1f}" '
@@ -86,9 +98,127 @@ def chart(ind: IndicatorSummary) -> str:
     return "".join(parts)
 
 
-def _badge(rag: str | None) -> str:
+def _published_marks(ind: IndicatorSummary) -> list[tuple[str, float, int]]:
+    """England's and the region's published figure for the year matching the report (else the latest)."""
+    if ind.published is None or not ind.published["published"]:
+        return []
+    rows = ind.published["published"]
+    year = ind.published["own"]["year"]
+    row = next((r for r in rows if r["year"] == year), rows[-1])
+    marks = [("England", row["england"], row["year"]), (row["region_name"], row["region"], row["year"])]
+    return [(name, float(v), yr) for name, v, yr in marks if v is not None]
+
+
+def _band_colour(i: int, n: int) -> str:
+    """Band ``i`` of ``n``: spread over the whole ramp, so the longest band is always the darkest red."""
+    last = len(_BAND_COLOURS) - 1
+    return _BAND_COLOURS[0 if n <= 1 else round(i * last / (n - 1))]
+
+
+def bands_chart(ind: IndicatorSummary) -> str:
+    """An inline SVG: one stacked bar per row, each band's share of the row's records, with a legend."""
+    labels = ind.bands or []
+    width, height, left, bottom, top = 900, 240, 44, 36, 34
+    rows = ind.rows
+    n = max(len(rows), 1)
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    step = plot_w / n
+    parts = [
+        f'<svg class="chart bands" role="img" aria-label="{html.escape(ind.id)} by band and '
+        f'{html.escape(ind.group_by)}" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+    ]
+    x: float = left
+    for i, label in enumerate(labels):  # the legend, on one line above the plot
+        colour = _band_colour(i, len(labels))
+        parts.append(
+            f'<rect x="{x}" y="6" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="15" font-size="11" fill="#333">{html.escape(label)}</text>'
+        )
+        x += 22 + 6.5 * len(label)
+    for tick in (0, 50, 100):
+        ty = top + plot_h * (1 - tick / 100)
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#eee"/>'
+            f'<text x="{left - 6}" y="{ty + 4:.1f}" font-size="11" text-anchor="end" fill="#555">{tick}%</text>'
+        )
+    for i, r in enumerate(rows):
+        bx = left + i * step + step * 0.15
+        w = step * 0.7
+        total = sum(r.bands or [])
+        base: float = top + plot_h
+        for b, count in enumerate(r.bands or []):
+            if not total or not count:
+                continue
+            h = plot_h * count / total
+            base -= h
+            colour = _band_colour(b, len(labels))
+            label = labels[b] if b < len(labels) else str(b)
+            parts.append(
+                f'<rect class="band" data-band="{html.escape(label)}" data-count="{count}" x="{bx:.1f}" '
+                f'y="{base:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}">'
+                f"<title>{html.escape(r.label)}: {html.escape(label)} {count} of {total}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{bx + w / 2:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" '
+            f'fill="#333">{html.escape(r.label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _published_table(ind: IndicatorSummary) -> list[str]:
+    """DfE's published figures, year by year, apart from the figure computed from the user's records."""
+    p = ind.published
+    if p is None:
+        return []
+    esc = html.escape
+    own = p["own"]
+    shown = "no cases" if own["display"] is None else f"{own['display']}%"
+    where = ""
+    if own["quartile"] is not None:
+        where = f"; among councils' published figures for that year: quartile {own['quartile']} (1 best)"
+    out = [
+        f'<p class="note"><b>Your figure</b> (computed by casetime from your records): {esc(shown)} in '
+        f"{esc(own['period'])}{esc(where)}</p>",
+        f'<details class="published"><summary>Published by DfE: {esc(p["published_measure"])}, '
+        f"{esc(p['area']['name'])} beside {esc(p['area']['region'] or '')} and England</summary><table>",
+        html_row(
+            [
+                "year ending 31 March",
+                p["area"]["name"],
+                "region",
+                "England",
+                "quartile (1 best)",
+                "neighbours' mean (n)",
+            ],
+            header=True,
+        ),
+    ]
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}%"
+
+    for row in p["published"]:
+        council = pct(row["council"]) if row["council"] is not None else (row["council_suppression"] or "-")
+        out.append(
+            html_row(
+                [
+                    row["year"],
+                    council,
+                    pct(row["region"]),
+                    pct(row["england"]),
+                    row["quartile"] or "-",
+                    f"{pct(row['neighbours_mean'])} ({row['neighbours']})",
+                ]
+            )
+        )
+    out.append(f'</table><p class="note">{esc(p["attribution"])}</p></details>')
+    return out
+
+
+def _badge(rag: str | None, has_value: bool = False) -> str:
     colour = _RAG_COLOURS.get(rag, _RAG_COLOURS[None])
-    text = (rag or "no data").upper()
+    text = (rag or ("no target" if has_value else "no data")).upper()
     return f'<span class="badge rag-{html.escape(rag or "none")}" style="background:{colour}">{text}</span>'
 
 
@@ -114,16 +244,26 @@ def to_html(report: Report) -> str:
         out.append(f'<section class="ind" id="{esc(ind.id)}">')
         out.append(f"<h2>{esc(ind.id)}: {esc(ind.title)}</h2>")
         out.append(
-            f'<p><span class="big">{esc(shown)}</span>{_badge(o.rag)} '
+            f'<p><span class="big">{esc(shown)}</span>{_badge(o.rag, o.value is not None)} '
             f'<span class="note">{o.numerator} of {o.denominator} &middot; target {percent(ind.target)} '
             f"({direction}) &middot; {esc(report.period)}</span></p>"
         )
         out.append(chart(ind))
-        out.append("<table>" + html_row([ind.group_by, "value", "numerator", "denominator", "RAG"], header=True))
-        for r in ind.rows:
+        if ind.bands:
+            out.append(bands_chart(ind))
+        bands = ind.bands or []
+        medians = ind.overall.percentiles is not None
+        head = [ind.group_by, "value", "numerator", "denominator", "RAG", *bands, *(["median"] if medians else [])]
+        out.append("<table>" + html_row(head, header=True))
+        for r in [*ind.rows, ind.overall] if bands else ind.rows:
             val = "-" if r.value is None else f"{r.display}%"
-            out.append(html_row([r.label, val, r.numerator, r.denominator, r.rag or "-"]))
+            extra: list[object] = [*(r.bands or [])]
+            if medians:
+                median = (r.percentiles or {}).get("median")
+                extra.append("-" if median is None else f"{median:g}")
+            out.append(html_row([r.label, val, r.numerator, r.denominator, r.rag or "-", *extra]))
         out.append("</table>")
+        out.extend(_published_table(ind))
         for warning in ind.warnings:
             out.append(f'<p class="warn">Warning: {esc(warning)}</p>')
         line = ind.reconciliation_line()

@@ -35,6 +35,12 @@ class Row:
     value: float | None
     display: str
     rag: str | None
+    #: a band measure's count per band (in the order of :attr:`IndicatorSummary.bands`)
+    bands: list[int] | None = None
+    #: a band measure's records in the total (the denominator, and C4's conferences dated before their start)
+    total: int | None = None
+    #: working-day bands: the 25th, 50th and 75th percentiles of working days elapsed ("linear" method)
+    percentiles: dict[str, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,15 @@ class IndicatorSummary:
     records: dict[str, int] | None = None
     #: warnings about the sources of this indicator's records (a clock-stop column not found ...)
     warnings: list[str] = field(default_factory=list)
+    #: the limit in force, in words: ``7``, or a schedule ``7 (10 from 2010-04-01)`` with its name
+    limit: str = ""
+    #: a band measure's band labels, and the names DfE's files give them (``--dfe-columns``)
+    bands: list[str] | None = None
+    band_columns: list[str] | None = None
+    #: DfE's names for the total, the numerator, the share and the median (``--dfe-columns``)
+    dfe_columns: dict[str, str] | None = None
+    #: ``--compare``: the published figures beside this one (:meth:`casetime.results.Beside.to_dict`)
+    published: dict[str, Any] | None = None
 
     def reconciliation_line(self) -> str | None:
         """The records in words: ``2906 records = 2799 counted + 27 invalid + ...`` (``None`` if unknown)."""
@@ -112,16 +127,32 @@ def _row_label(result: Any) -> str:
     return " / ".join(key_text(value) for _, value in result.key)
 
 
-def _as_row(result: Any) -> Row:
+def _as_row(result: Any, label: str | None = None) -> Row:
     value = result.value
+    percentiles = None
+    if result.distribution is not None:
+        percentiles = {
+            name: None if q is None else float(q)
+            for name, q in zip(("p25", "median", "p75"), result.quartiles, strict=True)
+        }
     return Row(
-        _row_label(result),
+        _row_label(result) if label is None else label,
         int(result.numerator),
         int(result.denominator),
         None if value is None else float(value),
         result.display or "-",
         result.status,
+        None if result.bands is None else [n for _, n in result.bands],
+        None if result.bands is None else result.total_records,
+        percentiles,
     )
+
+
+def _limit_words(indicator: Any) -> str:
+    limit = indicator.limit
+    if isinstance(limit, int):
+        return f"{limit} {indicator.unit_words}"
+    return f"{limit} {indicator.unit_words} (schedule: {limit.name})"
 
 
 def build_report(
@@ -133,11 +164,15 @@ def build_report(
     late_cases: bool = False,
     convention: str = "day0",
     period_note: str = "",
+    compare: str | None = None,
 ) -> Report:
     """A :class:`Report` from ``{id: ResultTable}`` (``casetime.engine.compute_all``) and a quality report.
 
-    Record-level late cases (child ids) are included only with ``late_cases=True``.
+    Record-level late cases (child ids) are included only with ``late_cases=True``. ``compare`` (a
+    council's code, number or name) puts DfE's published figures beside each measure that has them.
     """
+    from casetime.published import COUNTERPARTS, DFE_COLUMNS
+
     indicators = []
     period_label = ""
     period_words = ""
@@ -153,26 +188,28 @@ def build_report(
             cases = table.breaches()
             late = [{k: _plain(rec.get(k)) for k in _LATE_COLUMNS} for rec in cases.records()]
         target = None if table.target is None else float(table.target)
+        ind = table.indicator
+        published = None
+        if compare is not None and ind.id in COUNTERPARTS:
+            published = table.compare(compare).to_dict()
         indicators.append(
             IndicatorSummary(
                 ind_id,
-                table.indicator.heading,
-                table.indicator.polarity,
+                ind.heading,
+                ind.polarity,
                 target,
-                Row(
-                    period_label,
-                    total.numerator,
-                    total.denominator,
-                    None if total.value is None else float(total.value),
-                    total.display or "-",
-                    total.status,
-                ),
+                _as_row(total, period_label),
                 [_as_row(r) for r in table.rows],
                 dict(total.left_out),
                 late,
                 " / ".join(table.by) or "period",
                 table.reconciliation(),
-                [n.message for n in notices if n.record_type == table.indicator.record_type],
+                [n.message for n in notices if n.record_type == ind.record_type],
+                _limit_words(ind),
+                None if ind.bands is None else list(ind.bands.labels),
+                None if ind.bands is None or not ind.bands.columns else list(ind.bands.columns),
+                None if ind.id not in DFE_COLUMNS else dict(DFE_COLUMNS[ind.id]),
+                published,
             )
         )
     kinds = {table.indicator.record_type for table in results.values()}

@@ -11,14 +11,67 @@ NI59       59.0%    59 / 100   target 70.0%  RED      Initial assessments within
 
 from __future__ import annotations
 
-from casetime.report.model import Report
+from typing import Any
 
-__all__ = ["to_text", "percent"]
+from casetime.report.model import IndicatorSummary, Report
+
+__all__ = ["to_text", "percent", "bands_line", "published_lines"]
 
 
 def percent(value: float | None) -> str:
     """A percentage as text with one decimal (``"-"`` when missing)."""
     return "-" if value is None else f"{value:.1f}%"
+
+
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def bands_line(ind: IndicatorSummary) -> str | None:
+    """The whole period's band counts and percentiles in one line (``None`` for a measure without bands)."""
+    o = ind.overall
+    if ind.bands is None or o.bands is None:
+        return None
+    parts = ", ".join(f"{label} {n:,}" for label, n in zip(ind.bands, o.bands, strict=True))
+    line = f"bands: {parts}"
+    if o.total is not None and o.total != o.denominator:
+        line += f" ({o.total - o.denominator:,} more in the total, in no band)"
+    if o.percentiles is not None:
+        p = o.percentiles
+        line += (
+            f"; median {_days(p.get('median'))} working days (25th percentile {_days(p.get('p25'))}, "
+            f"75th {_days(p.get('p75'))})"
+        )
+    return line
+
+
+def published_lines(published: dict[str, Any]) -> list[str]:
+    """The ``--compare`` lines: your figure, then DfE's published figures year by year, kept apart."""
+    own = published["own"]
+    area = published["area"]
+    shown = "no cases" if own["display"] is None else f"{own['display']}%"
+    where = ""
+    if own["quartile"] is not None:
+        year = own["year"]
+        where = f"; among councils' published {year - 1}/{year % 100:02d} figures: quartile {own['quartile']} (1 best)"
+    lines = [f"your figure, computed from your records: {shown} in {own['period']}{where}"]
+    lines.append(
+        f"published by DfE ({published['published_measure']}, year ending 31 March): {area['name']} | "
+        f"{area['region']} | England | quartile of {area['name']} | statistical neighbours' mean (n)"
+    )
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    for row in published["published"]:
+        council = pct(row["council"]) if row["council"] is not None else (row["council_suppression"] or "-")
+        mean = pct(row["neighbours_mean"])
+        year = f"{row['year'] - 1}/{row['year'] % 100:02d}"
+        lines.append(
+            f"  {year}  {council:>6} {pct(row['region']):>6} {pct(row['england']):>6}"
+            f"  {row['quartile'] or '-'}  {mean} ({row['neighbours']})"
+        )
+    return lines
 
 
 def to_text(report: Report) -> str:
@@ -39,6 +92,13 @@ def to_text(report: Report) -> str:
         for r in ind.rows:
             disp = "-" if r.value is None else f"{r.display}%"
             lines.append(f"  {r.label:<20} {disp:>7} {r.numerator:>5} / {r.denominator:<5} {(r.rag or '-').upper()}")
+        if "schedule:" in ind.limit:
+            lines.append(f"  limit: {ind.limit}, each record against the limit in force on its clock start")
+        banding = bands_line(ind)
+        if banding is not None:
+            lines.append(f"  {banding}")
+        if ind.published is not None:
+            lines.extend(f"  {x}" for x in published_lines(ind.published))
         lines.extend(f"  warning: {w}" for w in ind.warnings)
         line = ind.reconciliation_line()
         left = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in ind.left_out.items() if v)
