@@ -13,6 +13,7 @@ import json
 import re
 from fractions import Fraction
 from pathlib import Path
+
 import jsonschema
 import pytest
 
@@ -20,7 +21,7 @@ from casetime.cli import EXIT_OK, EXIT_USAGE, main
 from casetime.engine import compute, compute_all
 from casetime.errors import CasetimeError
 from casetime.extract import load
-from casetime.indicators import C2, C4, D6, D7, SCHEDULES, Bands, Edge, Indicator, Repeat, ReviewRule
+from casetime.indicators import C2, D6, D7, SCHEDULES, Bands, Edge, Indicator, Repeat, ReviewRule
 from casetime.results import Distribution, MergeError
 from casetime.synth import generate, write_csv
 from casetime.tables import Table
@@ -152,7 +153,8 @@ def test_band_results_merge_only_with_their_own_kind() -> None:
 
 def test_snapshot_cases_are_the_position_at_the_window_asked_for() -> None:
     plans = Table.from_columns("cpp", {"child_id": ["A", "B"], "start_date": ["2015-01-01", "2016-01-05"],
-                                       "end_date": ["2015-11-30", None], "review_dates": ["2015-03-20", ""]})  # fmt: skip
+                                       "end_date": ["2015-11-30", None],
+                                       "review_dates": ["2015-03-20", ""]})  # fmt: skip
     result = compute(D6, plans, "2015/16", by="quarter")
     assert [c["child_id"] for c in result.cases(quarter="2015/16 Q2").records()] == ["A"]
     assert [(c["child_id"], c["reason"]) for c in result.cases().records()] == [("B", "too_recent")]
