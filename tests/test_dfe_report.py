@@ -281,3 +281,35 @@ def test_the_report_text_shows_bands_and_percentiles(capsys: pytest.CaptureFixtu
     counts = ", ".join(f"{label} {n:,}" for label, n in c4.bands)  # type: ignore[union-attr]
     assert f"bands: {counts}" in out
     assert f"median {float(c4.percentile(50)):g} working days" in out  # type: ignore[arg-type]
+
+
+CENSUS = """<?xml version="1.0" encoding="utf-8"?>
+<Message>
+<Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate>
+</CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>302</LEA></Source></Header>
+<Children>
+<Child><ChildIdentifiers><LAchildID>K1</LAchildID></ChildIdentifiers>
+<CINdetails><CINreferralDate>2023-04-03</CINreferralDate>
+<ChildProtectionPlans><CPPstartDate>2023-05-01</CPPstartDate><NumberOfPreviousCPP>2</NumberOfPreviousCPP>
+<Reviews><CPPreviewDate>2023-07-31</CPPreviewDate><CPPreviewDate>2024-01-30</CPPreviewDate></Reviews>
+</ChildProtectionPlans></CINdetails></Child>
+<Child><ChildIdentifiers><LAchildID>K2</LAchildID></ChildIdentifiers>
+<CINdetails><CINreferralDate>2023-06-01</CINreferralDate>
+<ChildProtectionPlans><CPPstartDate>2023-06-05</CPPstartDate><NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+<Reviews><CPPreviewDate>2023-09-06</CPPreviewDate></Reviews>
+</ChildProtectionPlans></CINdetails></Child>
+</Children>
+</Message>
+"""
+
+
+def test_the_census_feeds_d3_and_d6(tmp_path: Path) -> None:
+    """K1's census record counts two earlier plans (a second plan, though the file has no earlier one);
+    K1's reviews came 3 months and 6 months apart (on time), K2's first a day late (5 September + 1)."""
+    path = tmp_path / "cin_2024.xml"
+    path.write_text(CENSUS, encoding="utf-8")
+    extract = load(path)
+    d3 = compute("D3", extract, "2023/24").total()
+    assert (d3.numerator, d3.denominator) == (1, 2)
+    d6 = compute("D6", extract, "2023/24")
+    assert [(c["child_id"], c["in_numerator"]) for c in d6.cases().records()] == [("K1", True), ("K2", False)]
