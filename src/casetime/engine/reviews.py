@@ -51,6 +51,24 @@ _ENDED: Final = 5
 _NO_START: Final = 6
 
 
+def _sorted_within(days: _I64, plan: _I64) -> _I64:
+    """Each plan's review days in date order (``plan`` non-decreasing); only the plans out of order are sorted."""
+    if days.size < 2:
+        return days
+    descending = (plan[1:] == plan[:-1]) & (days[1:] < days[:-1])
+    if not descending.any():
+        return days
+    unsorted = np.zeros(int(plan[-1]) + 1, dtype=bool)
+    unsorted[plan[1:][descending]] = True
+    at = np.flatnonzero(unsorted[plan])
+    lo = int(days[at].min())
+    # one integer sort of (plan, day) keys: the plans stay in order, each one's days come out sorted
+    keys = np.sort((plan[at] << 32) | (days[at] - lo))
+    out = days.copy()
+    out[at] = (keys & 0xFFFFFFFF) + lo
+    return out
+
+
 @register_kind("reviews")
 class ReviewsKind:
     """The classifier of the ``"reviews"`` kind (see the module docstring)."""
@@ -89,12 +107,10 @@ class ReviewsKind:
             offsets = ragged.offsets.astype(np.int64)
             days = ragged.values.view(np.int64)
         plan = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
-        days = days.copy()
         keep = days != MISSING  # an unreadable review date is not a review
-        # sort by plan, then date (missing dates last within each plan, then dropped from the counts)
-        order = np.lexsort((np.where(keep, days, np.iinfo(np.int64).max), plan))
-        days, plan, keep = days[order], plan[order], keep[order]
-        days, plan = days[keep], plan[keep]
+        if not keep.all():
+            days, plan = days[keep], plan[keep]
+        days = _sorted_within(days, plan)
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(plan, minlength=n), out=offsets[1:])
         late = np.zeros(days.shape[0], dtype=bool)
