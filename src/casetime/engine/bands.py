@@ -33,10 +33,10 @@ import numpy.typing as npt
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, months_later
 from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, register_kind
-from casetime.indicators import Bands, Indicator
+from casetime.indicators import Indicator
 from casetime.tables import Table
 
-__all__ = ["BandsKind", "band_reasons"]
+__all__ = ["BandsKind", "EXACT_DAYS", "EXACT_CELLS"]
 
 _I64 = npt.NDArray[np.int64]
 
@@ -52,48 +52,77 @@ _REASONS: Final = (
 )
 
 
-def band_reasons(bands: Bands) -> dict[int, str]:
-    """The class of each reason a record is in no band, for ``bands`` (classes after the bands)."""
-    n = len(bands.labels)
-    return {n + i: reason for i, reason in enumerate(_REASONS)}
+#: Whole working days told apart by class when the result has few rows (longer durations are kept exactly).
+EXACT_DAYS: Final = 512
+#: Result rows x classes up to which each whole working day is its own class (see :class:`BandsKind`).
+EXACT_CELLS: Final = 1 << 17
 
 
 @register_kind("bands")
 class BandsKind:
-    """The classifier of the ``"bands"`` kind (see the module docstring)."""
+    """The classifier of the ``"bands"`` kind (see the module docstring).
 
-    def __init__(self, indicator: Indicator, calendar: WorkingCalendar, convention: Convention) -> None:
+    Two sets of classes give the same counts. By default each band is one class, and the working days
+    elapsed go to the counting's histograms. Bound to a result of few rows (:meth:`bind`), working-day
+    bands make each whole working day below :data:`EXACT_DAYS` its own class (``exact``), so that one
+    ``bincount`` gives the bands, the distribution and the records left out at once; only longer
+    durations are given as values.
+    """
+
+    def __init__(
+        self, indicator: Indicator, calendar: WorkingCalendar, convention: Convention, *, exact: bool = False
+    ) -> None:
         assert indicator.bands is not None
         self.indicator = indicator
         self.calendar = calendar
         self.convention = convention
         self.bands = bands = indicator.bands
+        self.exact = exact = exact and bands.working_days
         n = len(bands.labels)
-        self._n = n
-        reasons = band_reasons(bands)
+        # the first classes: one per band, or (exact) one per whole working day and one for the longer ones
+        self._n = first = EXACT_DAYS + 1 if exact else n
         snapshot = indicator.population == "open_at_end"
         outside_names = ("started_after_reference", "ended_by_reference", "no_readable_date")
+        reasons = {first + i: reason for i, reason in enumerate(_REASONS)}
+        if exact:
+            band_of = [bands.band_of_working_days(d) for d in range(EXACT_DAYS + 1)]
+            per_band = tuple(tuple(c for c in range(first) if band_of[c] == b) for b in range(n))
+        else:
+            per_band = tuple((b,) for b in range(n))
         self.outcomes = Outcomes(
-            n + len(_REASONS),
-            tuple(range(n)),
-            bands.share,
+            first + len(_REASONS),
+            tuple(range(first)),
+            tuple(c for b in bands.share for c in per_band[b]),
             {c: r for c, r in reasons.items() if r not in outside_names},
-            bands=tuple(range(n)),
+            bands=per_band,
             outside={c: r for c, r in reasons.items() if snapshot and r in outside_names},
             values=bands.working_days,
+            exact=EXACT_DAYS if exact else 0,
         )
         if bands.working_days:
-            bounds = bands.first_beyond
-            lut = np.zeros(bounds[-1] + 1, dtype=np.int8)
-            for b in bounds:
-                lut[b:] += 1
-            self._lut = lut
+            tables = calendar.day_tables()
+            if exact:
+                # working-day differences (see DayTables) straight to classes: below 0, and from the first
+                # difference of EXACT_DAYS days on, are looked at again record by record
+                self._lo, self._hi = -1, tables.scale * EXACT_DAYS - tables.slack
+                d = np.arange(self._lo, self._hi + 1, dtype=np.int64)
+                lut = np.minimum((d + tables.slack) // tables.scale, EXACT_DAYS)
+                lut[d < 0] = self._class("completed_before_start")
+                lut[-1] = EXACT_DAYS
+            else:
+                bounds = bands.first_beyond
+                lut = np.zeros(bounds[-1] + 1, dtype=np.int64)
+                for bound in bounds:
+                    lut[bound:] += 1
+            self._lut = lut.astype(np.int16 if exact else np.int8)
 
     def _class(self, reason: str) -> int:
         return self._n + _REASONS.index(reason)
 
-    def bind(self, table: Table) -> BandsKind:
-        """Itself: a record's band depends on the record alone."""
+    def bind(self, table: Table, rows: int = 1) -> BandsKind:
+        """Ready for ``table``: with few result ``rows``, working-day bands count every whole day in its own class."""
+        if self.bands.working_days and not self.exact and rows * (EXACT_DAYS + 1 + len(_REASONS)) <= EXACT_CELLS:
+            return BandsKind(self.indicator, self.calendar, self.convention, exact=True)
         return self
 
     def _calendar_bands(self, s: _I64, e: _I64) -> npt.NDArray[np.int8]:
@@ -102,6 +131,31 @@ class BandsKind:
             bound = months_later(s, edge.amount) if edge.unit == "months" else s + edge.amount
             band += (e > bound) if edge.closed else (e >= bound)
         return band
+
+    def _exact_classes(self, s: _I64, e: _I64) -> tuple[npt.NDArray[np.int16], _I64, _I64 | None]:
+        """Classes of whole working days: ``(classes, rows still open, values of the longer ones or None)``."""
+        tables = self.calendar.day_tables()
+        diff = tables.gather(tables.stop, e)
+        diff -= tables.gather(tables.start_table(self.convention), s)
+        np.clip(diff, self._lo, self._hi, out=diff)
+        diff -= self._lo
+        classes = np.take(self._lut, diff)
+        open_rows = np.empty(0, dtype=np.int64)
+        before = self._class("completed_before_start")
+        negative = np.flatnonzero(classes == before)
+        if negative.size:  # no stop date (still open), or a stop before the start
+            open_rows = negative[e[negative] == MISSING]
+            classes[open_rows] = self._class("still_open")
+        values = None
+        longer = np.flatnonzero(classes == EXACT_DAYS)
+        if longer.size:  # EXACT_DAYS or more, or a start the calendar does not cover (or no start)
+            sl, el = s[longer], e[longer]
+            days = self.calendar.elapsed(sl, el, self.convention)
+            unknown = np.isnan(days)
+            classes[longer[unknown]] = self._class("invalid")
+            values = np.full(s.shape[0], -1, dtype=np.int64)
+            values[longer[~unknown]] = days[~unknown].astype(np.int64)
+        return classes, open_rows, values
 
     def classify(
         self,
@@ -122,41 +176,50 @@ class BandsKind:
         else:
             e = stop
         values: _I64 | None = None
-        if self.bands.working_days:
-            tables = self.calendar.day_tables()
-            diff = tables.gather(tables.stop, e).astype(np.int64)
-            diff -= tables.gather(tables.start_table(self.convention), s)
-            elapsed = diff + tables.slack
-            elapsed //= tables.scale
-            classes = np.take(self._lut, elapsed, mode="clip")
-            big = tables.sentinel // 2
-            outside_calendar = diff >= big
-            before = diff < 0
-            elapsed[before | outside_calendar] = -1
-            values = elapsed
-            classes[before] = self._class("completed_before_start")
-            classes[outside_calendar] = self._class("invalid")
+        classes: npt.NDArray[np.integer]
+        if self.exact:
+            classes, open_rows, values = self._exact_classes(s, e)
+            missing_start = s == MISSING
+            if missing_start.any():
+                classes[missing_start] = self._class("no_readable_date" if snapshot else "missing_start")
+                open_rows = open_rows[~missing_start[open_rows]]
         else:
-            classes = self._calendar_bands(s, e)
-            classes[e < s] = self._class("completed_before_start")
-        missing_start = s == MISSING
-        classes[missing_start] = self._class("missing_start")
-        open_rows = np.empty(0, dtype=np.int64)
+            if self.bands.working_days:
+                tables = self.calendar.day_tables()
+                diff = tables.gather(tables.stop, e).astype(np.int64)
+                diff -= tables.gather(tables.start_table(self.convention), s)
+                elapsed = diff + tables.slack
+                elapsed //= tables.scale
+                classes = np.take(self._lut, elapsed, mode="clip")
+                outside_calendar = diff >= tables.sentinel // 2
+                before = diff < 0
+                elapsed[before | outside_calendar] = -1
+                values = elapsed
+                classes[before] = self._class("completed_before_start")
+                classes[outside_calendar] = self._class("invalid")
+            else:
+                classes = self._calendar_bands(s, e)
+                classes[e < s] = self._class("completed_before_start")
+            missing_start = s == MISSING
+            classes[missing_start] = self._class("missing_start")
+            open_rows = np.empty(0, dtype=np.int64)
+            if snapshot:
+                classes[missing_start] = self._class("no_readable_date")
+            else:
+                open_rows = np.flatnonzero((e == MISSING) & ~missing_start)
+                classes[open_rows] = self._class("still_open")
         if snapshot:
-            classes[missing_start] = self._class("no_readable_date")
             classes[(s != MISSING) & (s > e)] = self._class("started_after_reference")
-            ended = (stop != MISSING) & (stop <= e) & ~missing_start
+            ended = (stop != MISSING) & (stop <= e) & (s != MISSING)
             classes[ended] = self._class("ended_by_reference")
-        else:
-            no_stop = e == MISSING
-            open_rows = np.flatnonzero(no_stop & ~missing_start)
-            classes[open_rows] = self._class("still_open")
         if child is not None:
             classes[child < 0] = self._class("invalid")
         if errors is not None:
             classes[errors & (classes < self._class("started_after_reference"))] = self._class("invalid")
         if values is not None:
             values[classes >= self._n] = -1
+            if self.exact:
+                values[classes < EXACT_DAYS] = -1
         return Sorted(classes, open_rows, values)
 
     def details(self, start: _I64, stop: _I64) -> Details:

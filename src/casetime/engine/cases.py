@@ -58,6 +58,7 @@ class Cases:
         s_all, e_all = table.days(ind.clock_start), table.days(ind.clock_stop)
         child = table.child.codes if ind.counting == "child" else None
         classifier = classifier.bind(table)
+        outcomes = classifier.outcomes  # (the bound classifier's classes)
         offset, lut, buckets = bucket_table(self.period, self.time_unit, 1)
         snapshot = ind.population == "open_at_end"
         at: int | None = None

@@ -32,7 +32,7 @@ from casetime.errors import CalendarRangeError, CasetimeError
 from casetime.indicators import Indicator, get_indicator
 from casetime.periods import Period, as_period, bucket_lookup
 from casetime.rag import RagRule, as_fraction
-from casetime.results import ChildSets, Key, Result, ResultTable
+from casetime.results import ChildSets, Distribution, Key, Result, ResultTable
 
 __all__ = ["DEFAULT_TARGET", "compute", "compute_all"]
 
@@ -130,7 +130,12 @@ def compute(
     n_time = len(bucket_lookup(per, time_unit)[1])
     group_set = groups(table, extras, (n_time + 1) * k)
     lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
-    counted = count(classifier.bind(table), table, errors, lut, lut_offset, group_set, buckets)
+    bound = classifier.bind(table, n_time * group_set.count)
+    if bound.outcomes.size != k:  # the kind chose other classes for this many rows: place records for them
+        outcomes, k = bound.outcomes, bound.outcomes.size
+        group_set = groups(table, extras, (n_time + 1) * k)
+        lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
+    counted = count(bound, table, errors, lut, lut_offset, group_set, buckets)
     counts, child_sets, outside = counted.tensor, counted.sets, counted.outside
     if child_sets is None:
         den = counts[:, :, list(outcomes.counted)].sum(axis=2)
@@ -156,12 +161,18 @@ def compute(
             left = {reason: int(counts[t, g, cls]) for cls, reason in outcomes.left_out.items()}
             banding: dict[str, Any] = {}
             if bands is not None:
+                cell = counts[t, g]
                 banding["bands"] = tuple(
-                    (label, int(counts[t, g, cls])) for label, cls in zip(bands.labels, outcomes.bands, strict=True)
+                    (label, int(cell[list(classes)].sum()))
+                    for label, classes in zip(bands.labels, outcomes.bands, strict=True)
                 )
-                banding["unbanded"] = 0 if unbanded_class is None else int(counts[t, g, unbanded_class])
+                banding["unbanded"] = 0 if unbanded_class is None else int(cell[unbanded_class])
                 if counted.distributions is not None:
-                    banding["distribution"] = counted.distributions[t * group_set.count + g]
+                    distribution = counted.distributions[t * group_set.count + g]
+                    if outcomes.exact:  # the first classes are whole working days: a histogram already
+                        days = np.flatnonzero(cell[: outcomes.exact]).astype(np.int64)
+                        distribution = Distribution(days, cell[days].astype(np.int64)) + distribution
+                    banding["distribution"] = distribution
             rows.append(
                 Result(
                     indicator=ind.id, title=ind.heading, period=window, key=key, numerator=int(num[t, g]),

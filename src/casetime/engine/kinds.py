@@ -42,18 +42,22 @@ class Outcomes:
     """The outcome classes of a kind: ``size`` classes, the ones counted (in the denominator), in the numerator,
     and the reason (one of :data:`casetime.results.REASONS`) of each class left out.
 
-    ``bands``: the classes that are duration bands, in order (for the bands kind); ``outside``: classes
-    whose records are in no row (for a snapshot: not open at the reference date), with their reason;
-    ``values``: whether :meth:`Classifier.classify` gives each record's elapsed working days.
+    ``bands``: the classes of each duration band, in order (for the bands kind); ``exact``: how many
+    of the first classes are themselves whole working days elapsed (class ``d`` is ``d`` days: a
+    histogram counted by the same ``bincount``; 0 when the classes are not durations); ``outside``:
+    classes whose records are in no row (for a snapshot: not open at the reference date), with their
+    reason; ``values``: whether :meth:`Classifier.classify` gives the elapsed working days of records
+    (those not counted by an exact class).
     """
 
     size: int
     counted: tuple[int, ...]
     numerator: tuple[int, ...]
     left_out: Mapping[int, str]
-    bands: tuple[int, ...] = ()
+    bands: tuple[tuple[int, ...], ...] = ()
     outside: Mapping[int, str] = field(default_factory=dict)
     values: bool = False
+    exact: int = 0
 
 
 class Sorted(NamedTuple):
@@ -84,8 +88,9 @@ class Classifier(Protocol):
     convention: Convention
     outcomes: Outcomes
 
-    def bind(self, table: Table) -> Classifier:
-        """This classifier ready for ``table`` (a kind that looks across records, such as repeats, prepares here)."""
+    def bind(self, table: Table, rows: int = 1) -> Classifier:
+        """This classifier ready for ``table``, counted into ``rows`` result rows (a kind that looks across
+        records, such as repeats, prepares here; a kind may choose its classes by how many rows there are)."""
         ...
 
     def classify(

@@ -88,7 +88,7 @@ class RepeatsKind:
                 return labels
         return None
 
-    def bind(self, table: Table) -> RepeatsKind:
+    def bind(self, table: Table, rows: int = 1) -> RepeatsKind:
         """A copy ready for ``table``: whether each record repeats an earlier one, and that one's date."""
         bound = RepeatsKind(self.indicator, self.calendar, self.convention)
         rule = self.rule

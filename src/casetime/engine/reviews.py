@@ -95,7 +95,7 @@ class ReviewsKind:
         self._late_so_far = np.empty(0, dtype=bool)
         self._first_ok = np.empty(0, dtype=bool)
 
-    def bind(self, table: Table) -> ReviewsKind:
+    def bind(self, table: Table, rows: int = 1) -> ReviewsKind:
         """A copy ready for ``table``: its plans' reviews sorted, with the running "late so far" flag."""
         bound = ReviewsKind(self.indicator, self.calendar, self.convention)
         n = len(table)

@@ -85,7 +85,7 @@ class Timeliness:
             out[chosen] = months_later(start[chosen], 12 * row.limit)
         return out
 
-    def bind(self, table: Table) -> Timeliness:
+    def bind(self, table: Table, rows: int = 1) -> Timeliness:
         """Itself: a record's class depends on the record alone."""
         return self
 
