@@ -21,7 +21,7 @@ from casetime.cli import EXIT_OK, EXIT_USAGE, main
 from casetime.engine import compute, compute_all
 from casetime.errors import CasetimeError
 from casetime.extract import load
-from casetime.indicators import C2, D6, D7, SCHEDULES, Bands, Edge, Indicator, Repeat, ReviewRule
+from casetime.indicators import C2, C4, D6, D7, SCHEDULES, Bands, Edge, Indicator, Repeat, ReviewRule
 from casetime.results import Distribution, MergeError
 from casetime.synth import generate, write_csv
 from casetime.tables import Table
@@ -313,3 +313,115 @@ def test_the_census_feeds_d3_and_d6(tmp_path: Path) -> None:
     assert (d3.numerator, d3.denominator) == (1, 2)
     d6 = compute("D6", extract, "2023/24")
     assert [(c["child_id"], c["in_numerator"]) for c in d6.cases().records()] == [("K1", True), ("K2", False)]
+
+
+# -- found in review ----------------------------------------------------------------------------------
+
+
+def test_c4_keeps_a_conference_before_its_start_in_the_total_through_load(tmp_path: Path) -> None:
+    """Validation flags it (rule 8615), and it is still in the total, in no band, as DfE's ICPC_Num counts it."""
+    (tmp_path / "s47.csv").write_text(
+        "child_id,start_date,conference_date\nA,2023-12-04,2023-12-18\nB,2023-12-04,2023-12-01\nC,2023-12-04,2024-01-30\n",
+        encoding="utf-8",
+    )
+    extract = load(tmp_path)
+    assert extract.quality.counts_by_rule().get("8615") == 1
+    c4 = compute(C4, extract, "2023/24").total()
+    assert (c4.unbanded, c4.total_records, c4.denominator, c4.left_out["invalid"]) == (1, 3, 2, 0)
+
+
+def test_a_limit_changes_the_figure_or_is_refused(capsys: pytest.CaptureFixture[str], extract_2023: Path) -> None:
+    sa = Table.from_columns("single_assessment", {"child_id": ["A", "B"], "start_date": ["2023-10-02"] * 2,
+                                                  "completion_date": ["2023-11-10", "2023-11-17"]})  # fmt: skip
+    # 29 and 34 working days: both within 45, one within 30
+    assert compute(C2, sa, "2023/24").total().numerator == 2
+    assert compute(C2.with_limit(30), sa, "2023/24").total().numerator == 1
+    for ind, limit in ((C2, 33), (D7, 1), (D6, 3)):
+        with pytest.raises(CasetimeError):
+            ind.with_limit(limit)
+    out = ok(capsys, "report", str(extract_2023), "--indicators", "C2,C1", "--period", "2023/24", "--limit", "C2=30",
+             "--limit", "C1=6", "--format", "json")  # fmt: skip
+    c2, c1 = json.loads(out)["indicators"]
+    loaded = load(extract_2023)
+    assert c2["overall"]["numerator"] == compute(C2.with_limit(30), loaded, "2023/24").total().numerator
+    assert c1["overall"]["numerator"] < compute("C1", loaded, "2023/24").total().numerator  # 6 months, not 12
+    assert "not one of its band edges (0, 10, 20" in fails(
+        capsys, "report", str(extract_2023), "--indicators", "C2", "--limit", "C2=33"
+    )
+
+
+def test_d6_says_when_the_review_dates_cannot_judge_it() -> None:
+    none = Table.from_columns("cpp", {"child_id": ["A"], "start_date": ["2023-01-01"]})
+    assert "have no review dates" in compute(D6, none, "2023/24").warnings[0]
+    latest = Table.from_columns("cpp", {"child_id": ["A", "B"], "start_date": ["2022-01-01", "2023-01-01"],
+                                        "review_dates": ["2024-01-10", "2023-12-01"]})  # fmt: skip
+    (warning,) = compute(D6, latest, "2023/24").warnings
+    assert "no plan has more than one review date" in warning and "Annex A" in warning
+    full = Table.from_columns("cpp", {"child_id": ["A"], "start_date": ["2023-01-01"],
+                                      "review_dates": ["2023-03-30;2023-09-20;2024-03-01"]})  # fmt: skip
+    assert compute(D6, full, "2023/24").warnings == ()
+
+
+def test_repeat_results_of_chunks_that_share_a_child_are_refused() -> None:
+    last_year = Table.from_columns("referral", {"child_id": ["P"], "referral_date": ["2022-06-01"]})
+    this_year = Table.from_columns("referral", {"child_id": ["P", "Q"], "referral_date": ["2023-05-01", "2023-06-01"]})
+    with pytest.raises(MergeError, match="share 1 child"):
+        compute("C1", last_year, "2023/24") + compute("C1", this_year, "2023/24")
+    both = Table.concat([last_year, this_year])
+    assert compute("C1", both, "2023/24").total().numerator == 1  # computed on whole children: P's is a repeat
+    other = Table.from_columns("referral", {"child_id": ["R"], "referral_date": ["2023-06-01"]})
+    merged = (compute("C1", both, "2023/24").without_records() + compute("C1", other, "2023/24")).total()
+    assert (merged.numerator, merged.denominator) == (1, 3)
+
+
+def test_dfe_columns_are_never_repeated(capsys: pytest.CaptureFixture[str], extract_2023: Path) -> None:
+    out = ok(capsys, "report", str(extract_2023), "--indicators", "D5,D7,C2,C4", "--period", "2023/24",
+             "--format", "csv", "--dfe-columns")  # fmt: skip
+    header = out.splitlines()[0].split(",")
+    assert len(header) == len(set(header))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    d5 = next(r for r in rows if r["indicator"] == "D5" and r["group_by"] == "overall")
+    assert d5["2_years_or_more"] != "" and int(d5["CPP_At31"]) >= int(d5["2_years_or_more"])
+
+
+def test_variants_say_so_and_day_zero_bands_refuse_the_inclusive_count() -> None:
+    from casetime.indicators import D3, PLAN_BANDS_ANNIVERSARY, WITHIN_2_YEARS_OF_ENDING
+
+    assert "clock started on the referral date" in C2.with_clock_start("referral_date").heading
+    assert "over 729 days" in D7.heading and "by anniversary" in D7.with_bands(PLAN_BANDS_ANNIVERSARY).heading
+    assert "within 24 months of the previous one ending" in D3.with_repeat(WITHIN_2_YEARS_OF_ENDING).heading
+    sa = Table.from_columns("single_assessment", {"child_id": ["A"], "start_date": ["2023-10-02"],
+                                                  "completion_date": ["2023-10-02"]})  # fmt: skip
+    with pytest.raises(CasetimeError, match="day-0 convention"):
+        compute(C2, sa, "2023/24", convention="inclusive")
+
+
+def test_your_quartile_is_placed_at_the_published_precision_and_only_for_a_whole_year() -> None:
+    """ReReferral 2024/25 (year ending March 2025): the councils' published lower quartile, by hand from the file."""
+    from casetime import published
+
+    bound = published.quartiles("ReReferral", 2025).lower
+    value = Fraction(int(bound * 100) + 3, 100)  # 0.03 above the boundary: shown (and published) as the boundary
+    assert published.quartile_of(bound, "ReReferral", 2025) == 1  # lower is better; a boundary falls below
+    # a result whose whole-year figure displays as the boundary is placed with it
+    n = 10_000
+    num = round(value * n / 100)
+    referrals = {"child_id": [], "referral_date": []}  # type: dict[str, list[str]]
+    for i in range(n):
+        referrals["child_id"].append(f"K{i}")
+        referrals["referral_date"].append("2024-06-03")
+        if i < num:
+            referrals["child_id"].append(f"K{i}")
+            referrals["referral_date"].append("2024-01-10")
+    table = Table.from_columns("referral", referrals)
+    result = compute("C1", table, "2024/25")
+    beside = result.compare("Barnet")
+    assert result.total().display == str(bound) and beside.own_quartile == 1
+    assert compute("C1", table, "ytd:2024-12").compare("Barnet").own_quartile is None  # not a whole year
+    assert compute("C1", table, "ytd:2024-12").compare("Barnet").own_year == 2025
+
+
+def test_no_published_lines_on_the_chart_for_a_period_in_no_published_year(capsys: pytest.CaptureFixture[str]) -> None:
+    page = ok(capsys, "report", "--indicators", "D7", "--compare", "Barnet", "--format", "html")  # the 2008/09 sample
+    assert 'class="published"' in page  # the table of published years is there
+    assert "(published, " not in page  # but no line on the chart: 2008/09 is not a published year

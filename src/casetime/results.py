@@ -500,8 +500,15 @@ class ResultTable:
         sources: Sequence[CaseSource] = (),
         outside: Mapping[str, int] | None = None,
         counted_records: int | None = None,
+        warnings: Sequence[str] = (),
+        child_ids: Any = None,
     ) -> None:
         self.indicator = indicator
+        #: what the engine found about the records that the figure cannot show (no review dates ...)
+        self.warnings = tuple(dict.fromkeys(warnings))
+        # a repeat measure (D3, C1) judges each record against the child's other records: the children it
+        # saw (a Labels, or their ids), so that chunks sharing a child are refused rather than merged wrongly
+        self._child_ids = child_ids
         self.period = period
         self.by = tuple(by)
         self.rows: tuple[Result, ...] = tuple(rows)
@@ -625,18 +632,42 @@ class ResultTable:
         if problems:
             raise MergeError("cannot merge results computed differently: " + "; ".join(problems))
 
+    def _ids(self) -> npt.NDArray[Any] | None:
+        ids = self._child_ids
+        if ids is None:
+            return None
+        codes = getattr(ids, "codes", None)
+        if codes is None:  # ids already
+            return np.asarray(ids, dtype=object)
+        present = sorted_unique(codes[codes >= 0])  # (a table taken from another keeps all its labels)
+        return np.asarray(ids.labels, dtype=object)[present]
+
     def merge(self, *others: ResultTable) -> ResultTable:
         """The exact result of the union of the chunks (rows with the same keys add up).
 
         Children are counted once even when they appear in several chunks.
         The chunks must be disjoint sets of records (split an extract, do not
-        duplicate it).
+        duplicate it). A repeat measure (D3, C1) needs each child's records in one chunk, since a
+        record is judged against the child's earlier ones: chunks that share a child are refused.
         """
         tables = (self, *others)
         for other in others:
             if not isinstance(other, ResultTable):
                 raise MergeError(f"cannot merge a ResultTable with {type(other).__name__}")
             self._check_mergeable(other)
+        ids: npt.NDArray[Any] | None = None
+        if self.indicator.kind == "repeats":
+            seen = [t._ids() for t in tables]
+            if all(x is not None for x in seen):
+                id_parts = [sorted_unique(x.astype(str)) for x in seen if x is not None]
+                together = np.concatenate([np.empty(0, dtype=str), *id_parts])
+                ids = sorted_unique(together)
+                shared = together.size - ids.size
+                if shared:
+                    raise MergeError(
+                        f"{self.indicator.id} judges each record against the child's earlier ones, and these chunks "
+                        f"share {shared:,} child(ren): compute on chunks that each hold whole children"
+                    )
         by_key: dict[Key, list[Result]] = {}
         for table in tables:
             for row in table.rows:
@@ -676,6 +707,8 @@ class ResultTable:
             sources=[s for t in tables for s in t._sources],
             outside={reason: sum(t.outside[reason] for t in tables) for reason in self.outside},
             counted_records=sum(t.counted_records for t in tables),
+            warnings=[w for t in tables for w in t.warnings],
+            child_ids=ids,
         )
 
     def __add__(self, other: object) -> ResultTable:
@@ -726,6 +759,8 @@ class ResultTable:
             children=self._children,
             outside=self.outside,
             counted_records=self.counted_records,
+            warnings=self.warnings,
+            child_ids=self._ids(),
         )
 
     def compare(self, area: str | int, *, model: int = 2025) -> Beside:
@@ -753,11 +788,14 @@ class ResultTable:
         rows = tuple(compare(code, y, place, model=model) for y in published_years)
         own = self.total()
         p = self.period
-        fy = p.start.month == 4 and p.start.day == 1 and p.end == _dt.date(p.start.year + 1, 3, 31)
-        own_year = p.end.year if fy and p.end.year in published_years else None
+        ending = p.start.year + 1 if p.start.month >= 4 else p.start.year  # the year ending 31 March holding the start
+        within_one = p.end <= _dt.date(ending, 3, 31)
+        own_year = ending if within_one and ending in published_years else None
+        whole = p.start == _dt.date(ending - 1, 4, 1) and p.end == _dt.date(ending, 3, 31)
         quartile = None
-        if own_year is not None and own.value is not None:
-            quartile = quartile_of(own.value, code, own_year)
+        if own_year is not None and whole and own.display_value is not None:
+            # placed as published, at one decimal place: a figure shown as 17.7 falls where a published 17.7 does
+            quartile = quartile_of(own.display_value, code, own_year)
         return Beside(self.indicator.id, MEASURES[code], place, own, own_year, quartile, rows)
 
     def breaches(self, **keys: Any) -> CaseTable:
@@ -885,8 +923,10 @@ class Beside:
     ``own`` is computed by casetime from your records (the whole period); ``rows`` are published by
     DfE (one :class:`casetime.published.Comparison` per year: the council's published figure, its
     region's, England's, the quartiles among councils and the statistical neighbours). They are never
-    mixed into one number: ``own_quartile`` only says where your figure would fall among the councils'
-    published figures of ``own_year`` (the published year your period is, when it is a financial year).
+    mixed into one number. ``own_year`` is the published year (ending 31 March) your period lies in, if
+    it lies in one; ``own_quartile`` says where your figure, at the published precision (one decimal
+    place), would fall among the councils' published figures of that year, when your period is that
+    whole financial year.
     """
 
     indicator: str

@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casetime.calendar import england
+from casetime.calendar import WorkingCalendar, england
 from casetime.engine import bands as bands_kind
 from casetime.engine import compute
 from casetime.indicators import (
@@ -402,20 +402,19 @@ def test_months_add_up_to_quarters_and_the_year(table: Table) -> None:
     st.data(),
     st.sampled_from(PERIODS),
     BY,
-    st.sampled_from(["day0", "inclusive"]),
+    st.sampled_from([CAL, SHORT_CAL]),
 )
 def test_a_class_per_band_and_a_class_per_day_give_the_same(
-    which: tuple[Indicator, str], data: st.DataObject, period: Period, by: str | None, convention: str
+    which: tuple[Indicator, str], data: st.DataObject, period: Period, by: str | None, calendar: WorkingCalendar
 ) -> None:
     """Few result rows count every whole working day in its own class; many count a class per band and the
-    days apart: the same numbers either way (the second forced here), on either counting convention, with a
-    calendar that does not cover every start (those are invalid either way)."""
+    days apart: the same numbers either way (the second forced here), also with a calendar that does not
+    cover every start (those are invalid either way)."""
     ind, kind = which
     table = data.draw(with_gaps(kind, "start_date"))
-    cal = SHORT_CAL
-    per_day = compute(ind, table, period, by=by or (), calendar=cal, convention=convention)  # type: ignore[arg-type]
+    per_day = compute(ind, table, period, by=by or (), calendar=calendar)
     with mock.patch.object(bands_kind, "EXACT_CELLS", 0):
-        per_band = compute(ind, table, period, by=by or (), calendar=cal, convention=convention)  # type: ignore[arg-type]
+        per_band = compute(ind, table, period, by=by or (), calendar=calendar)
     for a, b in zip(per_day, per_band, strict=True):
         assert (a.bands, a.numerator, a.denominator, a.unbanded, a.left_out) == (
             b.bands, b.numerator, b.denominator, b.unbanded, b.left_out,

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, months_later
 from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, register_kind
+from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.tables import Table
 
@@ -73,9 +74,15 @@ class BandsKind:
         self, indicator: Indicator, calendar: WorkingCalendar, convention: Convention, *, exact: bool = False
     ) -> None:
         assert indicator.bands is not None
+        if indicator.bands.working_days and convention != "day0":
+            raise CasetimeError(
+                f"{indicator.id}: duration bands count working days on the day-0 convention (an assessment "
+                f"authorised the day it started took 0 days, 'same day'), not {convention!r}"
+            )
         self.indicator = indicator
         self.calendar = calendar
         self.convention = convention
+        self.warnings: tuple[str, ...] = ()
         self.bands = bands = indicator.bands
         self.exact = exact = exact and bands.working_days
         n = len(bands.labels)
@@ -215,7 +222,11 @@ class BandsKind:
         if child is not None:
             classes[child < 0] = self._class("invalid")
         if errors is not None:
-            classes[errors & (classes < self._class("started_after_reference"))] = self._class("invalid")
+            flagged = errors & (classes < self._class("started_after_reference"))
+            if self.bands.unbanded_in_total:
+                # a conference dated before its start is itself the error (rule 8615) and stays in the total
+                flagged &= classes != self._class("completed_before_start")
+            classes[flagged] = self._class("invalid")
         if values is not None:
             values[classes >= self._n] = -1
             if self.exact:

@@ -190,7 +190,8 @@ def compute(
     by_names = ((time_unit,) if time_unit else ()) + extras
     result = ResultTable(
         ind, per, by_names, rows, target=goal, rule=rag, settings=_settings(classifier), children=children,
-        sources=[source], outside=outside,
+        sources=[source], outside=outside, warnings=bound.warnings,
+        child_ids=table.child if ind.kind == "repeats" else None,
         counted_records=int(counts[-1:, :, list(outcomes.counted)].sum() if snapshot else
                             counts[:, :, list(outcomes.counted)].sum()),
     )  # fmt: skip

@@ -65,7 +65,7 @@ class Sorted(NamedTuple):
     their clock start), and (when the kind measures them) the whole working days elapsed (``-1`` where
     not measured)."""
 
-    classes: npt.NDArray[np.int8]
+    classes: npt.NDArray[np.integer[Any]]
     open_rows: _I64
     values: _I64 | None = None
 
@@ -87,6 +87,8 @@ class Classifier(Protocol):
     calendar: WorkingCalendar
     convention: Convention
     outcomes: Outcomes
+    #: what a bound classifier found about its table that the figure cannot show (reported beside it)
+    warnings: tuple[str, ...]
 
     def bind(self, table: Table, rows: int = 1) -> Classifier:
         """This classifier ready for ``table``, counted into ``rows`` result rows (a kind that looks across

@@ -73,6 +73,7 @@ class RepeatsKind:
         self.indicator = indicator
         self.calendar = calendar
         self.convention = convention
+        self.warnings: tuple[str, ...] = ()
         self.rule = indicator.repeat
         self.outcomes = Outcomes(4, (FIRST, REPEAT), (REPEAT,), {_INVALID: "invalid", _MISSING_START: "missing_start"})
         self._repeat = np.empty(0, dtype=bool)

@@ -78,6 +78,7 @@ class ReviewsKind:
         self.indicator = indicator
         self.calendar = calendar
         self.convention = convention
+        self.warnings: tuple[str, ...] = ()
         self.rule = indicator.reviews
         self.outcomes = Outcomes(
             7,
@@ -127,7 +128,30 @@ class ReviewsKind:
         first[has] = days[offsets[:-1][has]]
         bound._first_ok = has & (first <= months_later(starts, self.rule.first))
         bound._offsets, bound._reviews = offsets, days
+        bound.warnings = self._warnings(table, offsets)
         return bound
+
+    def _warnings(self, table: Table, offsets: _I64) -> tuple[str, ...]:
+        """No review dates at all, or never more than one a plan though plans lasted long enough for two."""
+        if len(table) == 0:
+            return ()
+        most = int(np.diff(offsets).max())
+        if most == 0:
+            return (
+                f"{self.indicator.id}: the plans have no review dates (no review column was found, or it is empty): "
+                "every plan open 3 months or more counts as not reviewed in timescale",
+            )
+        rule = self.rule
+        start, end = table.days(self.indicator.clock_start), table.days(self.indicator.clock_stop)
+        second_due = months_later(start, rule.first + rule.then)
+        long_enough = (start != MISSING) & ((end == MISSING) | (end > second_due))
+        if most == 1 and long_enough.any():
+            return (
+                f"{self.indicator.id}: no plan has more than one review date, though {int(long_enough.sum()):,} "
+                "lasted long enough for two: the review dates may hold only each plan's latest review (as Ofsted's "
+                "Annex A List 7 does), and then review timeliness cannot be judged from them",
+            )
+        return ()
 
     def classify(
         self,

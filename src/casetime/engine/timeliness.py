@@ -70,6 +70,7 @@ class Timeliness:
         self.indicator = indicator
         self.calendar = calendar
         self.convention = convention
+        self.warnings: tuple[str, ...] = ()
         self.numerator_class = SHORT if indicator.comparison == "within" else LONG
         self.outcomes = Outcomes(6, (SHORT, LONG), (self.numerator_class,), _LEFT_OUT)
 

@@ -8,7 +8,9 @@ C2, C4, D5, D6, D7, D3 and C1 (*Characteristics of children in need*); named lim
 >>> NI59.with_limit(IA_WORKING_TOGETHER_2010).heading
 'initial assessments carried out within 7 (10 from 2010-04-01) working days of referral'
 >>> C2.bands.labels[:3], D7.bands.name
-(('same day', '1-10', '11-20'), 'plans by duration, 2 years or more as over 729 days (DfE)')
+(('same day', '1-10', '11-20'), 'over 729 days, as DfE counts')
+>>> D7.heading
+'child protection plans ending in the period that lasted 2 years or more (over 729 days, as DfE counts; DfE table D7)'
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ ICPC_BANDS: Final = Bands(
 #: DfE tables D5 and D7: plans by duration, "2 years or more" as DfE's local authority tool defines it:
 #: "more than 729 calendar days including days of cessation", i.e. (end - start) + 1 > 729.
 PLAN_BANDS: Final = Bands(
-    "plans by duration, 2 years or more as over 729 days (DfE)",
+    "over 729 days, as DfE counts",
     (
         "up to 3 months", "over 3 up to 6 months", "over 6 months, under 1 year", "1 year, under 2 years",
         "2 years or more",
@@ -230,7 +232,7 @@ PLAN_BANDS: Final = Bands(
 
 #: :data:`PLAN_BANDS` with "2 years or more" by anniversary (end >= start + 2 years), as NI64 counts it.
 PLAN_BANDS_ANNIVERSARY: Final = PLAN_BANDS.with_edge(
-    3, Edge(24, "months", closed=False), "plans by duration, 2 years or more by anniversary (NI64)"
+    3, Edge(24, "months", closed=False), "by anniversary, as NI64 counts"
 )
 
 #: D3's variant: a plan that starts within 2 years of the end of the child's previous plan.
@@ -278,7 +280,7 @@ C4: Final = Indicator(
 
 D7: Final = Indicator(
     id="D7",
-    title="child protection plans ending in the period that lasted {limit} years or more (DfE table D7)",
+    title="child protection plans ending in the period that lasted {limit} years or more ({bands}; DfE table D7)",
     record_type="cpp",
     clock_start="start_date",
     clock_stop="end_date",
@@ -298,7 +300,10 @@ D7: Final = Indicator(
 
 D5: Final = Indicator(
     id="D5",
-    title="child protection plans open at the end of the period that had lasted {limit} years or more (DfE table D5)",
+    title=(
+        "child protection plans open at the end of the period that had lasted {limit} years or more "
+        "({bands}; DfE table D5)"
+    ),
     record_type="cpp",
     clock_start="start_date",
     clock_stop="end_date",

@@ -205,7 +205,8 @@ class Bands:
 
     ``share`` are the bands (indices) whose records make the headline percentage; ``columns`` the
     names DfE's published files give the bands (for ``--dfe-columns``). ``unbanded_in_total``: records
-    whose clock stopped before it started are in no band but are in the total (DfE table C4).
+    whose clock stopped before it started are in no band but are in the total (DfE table C4), also when
+    validation flagged them for it (rule 8615).
     ``percentiles``: report the 25th, 50th and 75th percentiles (working-day bands only).
 
     >>> b = Bands("example", ("0-10", "11+"), (Edge(10),), share=(0,))
@@ -429,8 +430,9 @@ class Indicator:
 
     @property
     def heading(self) -> str:
-        """The title with the limit filled in."""
-        return self.title.replace("{limit}", str(self.limit))
+        """The title with the limit (and a band measure's bands, ``{bands}``) filled in."""
+        heading = self.title.replace("{limit}", str(self.limit))
+        return heading if self.bands is None else heading.replace("{bands}", self.bands.name)
 
     @property
     def unit_words(self) -> str:
@@ -443,8 +445,45 @@ class Indicator:
         return self.clock_start if self.population == "started_in_period" else self.clock_stop
 
     def with_limit(self, limit: int | LimitSchedule) -> Indicator:
-        """The same measure with another limit (e.g. ``NI59.with_limit(10)`` for Working Together 2010)."""
-        return dataclasses.replace(self, limit=limit)
+        """The same measure with another limit (e.g. ``NI59.with_limit(10)`` for Working Together 2010).
+
+        A band measure's limit must be one of its working-day band edges (the share becomes the bands on
+        that side of it: ``C2.with_limit(30)``); a repeat's is its window in months (``C1.with_limit(6)``).
+        A limit that would not change the figure is refused, not ignored.
+
+        >>> from casetime.indicators import C1, C2, D7
+        >>> C2.with_limit(30).bands.share, C1.with_limit(6).repeat.within
+        ((0, 1, 2, 3), 6)
+        >>> D7.with_limit(1)
+        Traceback (most recent call last):
+        ...
+        casetime.errors.CasetimeError: indicator D7: its limit is a band of its duration bands: choose ...
+        """
+        if self.kind == "timeliness":
+            return dataclasses.replace(self, limit=limit)
+        if isinstance(limit, LimitSchedule):
+            raise CasetimeError(f"indicator {self.id}: limits by era are for timeliness measures")
+        number = _whole(limit, f"indicator {self.id}: the limit")
+        if self.kind == "repeats" and self.repeat is not None and self.repeat.within is not None:
+            return dataclasses.replace(self, limit=number, repeat=dataclasses.replace(self.repeat, within=number))
+        if self.kind == "bands" and self.bands is not None and self.bands.working_days:
+            edges = [e.amount for e in self.bands.edges]
+            if number not in edges:
+                raise CasetimeError(
+                    f"indicator {self.id}: a limit of {number} working days is not one of its band edges "
+                    f"({', '.join(map(str, edges))})"
+                )
+            cut = edges.index(number) + 1
+            lower = 0 in self.bands.share  # the share is the shorter bands ("within"), or the longer ones
+            share = tuple(range(cut)) if lower else tuple(range(cut, len(self.bands.labels)))
+            return dataclasses.replace(self, limit=number, bands=dataclasses.replace(self.bands, share=share))
+        what = {
+            "bands": "its limit is a band of its duration bands: choose other bands with with_bands() "
+            "(PLAN_BANDS, PLAN_BANDS_ANNIVERSARY)",
+            "reviews": "its timescales are its review rule (ReviewRule(first=3, then=6, at_least=3))",
+            "repeats": "it counts earlier records however long ago: give a window with with_repeat(Repeat(within=N))",
+        }[self.kind]
+        raise CasetimeError(f"indicator {self.id}: {what}")
 
     def with_target(self, target: object) -> Indicator:
         """The same measure with another default target (a percentage, or ``None``)."""
@@ -459,17 +498,50 @@ class Indicator:
         """
         return dataclasses.replace(self, counting=counting)
 
+    def _variant(self, note: str, **changes: Any) -> Indicator:
+        """The same measure with ``changes``, its title saying so (``note``), so that outputs tell them apart."""
+        return dataclasses.replace(self, title=f"{self.title} ({note})", **changes)
+
     def with_bands(self, bands: Bands) -> Indicator:
-        """The same measure with other bands (``D7.with_bands(PLAN_BANDS_ANNIVERSARY)``)."""
-        return dataclasses.replace(self, bands=bands)
+        """The same measure with other bands, named in its title (``D7.with_bands(PLAN_BANDS_ANNIVERSARY)``).
+
+        >>> from casetime.indicators import D7, PLAN_BANDS_ANNIVERSARY
+        >>> D7.with_bands(PLAN_BANDS_ANNIVERSARY).heading.split("(")[1]
+        'by anniversary, as NI64 counts; DfE table D7)'
+        """
+        if bands == self.bands:
+            return self
+        if "{bands}" in self.title:
+            return dataclasses.replace(self, bands=bands)
+        return self._variant(bands.name, bands=bands)
 
     def with_repeat(self, repeat: Repeat) -> Indicator:
-        """The same measure with another repeat rule (``D3.with_repeat(Repeat(within=24, since="end"))``)."""
-        return dataclasses.replace(self, repeat=repeat)
+        """The same measure with another repeat rule, said in its title (``D3.with_repeat(WITHIN_2_YEARS_OF_ENDING)``).
+
+        >>> from casetime.indicators import D3, WITHIN_2_YEARS_OF_ENDING
+        >>> D3.with_repeat(WITHIN_2_YEARS_OF_ENDING).heading.endswith("(within 24 months of the previous one ending)")
+        True
+        """
+        if repeat == self.repeat:
+            return self
+        since = "ending" if repeat.since == "end" else "starting"
+        note = (
+            "however long ago"
+            if repeat.within is None
+            else f"within {repeat.within} months of the previous one {since}"
+        )
+        return self._variant(note, repeat=repeat)
 
     def with_clock_start(self, column: str) -> Indicator:
-        """Start the clock on another date column (``SA45.with_clock_start("start_date")``)."""
-        return dataclasses.replace(self, clock_start=column)
+        """Start the clock on another date column, said in the title (``SA45.with_clock_start("start_date")``).
+
+        >>> from casetime.indicators import C2
+        >>> C2.with_clock_start("referral_date").heading.endswith("(clock started on the referral date)")
+        True
+        """
+        if column == self.clock_start:
+            return self
+        return self._variant(f"clock started on the {column.replace('_', ' ')}", clock_start=column)
 
     def __str__(self) -> str:
         return f"{self.id}: {self.heading}"

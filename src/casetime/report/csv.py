@@ -87,7 +87,9 @@ def _dfe_names(ind: IndicatorSummary) -> list[tuple[str, str]]:
     names = dict(ind.dfe_columns or {})
     out = [(names.get("total", f"{ind.id}_total"), "total")]
     out += [(column, f"band {i}") for i, column in enumerate(ind.band_columns or ())]
-    out.append((names.get("numerator", f"{ind.id}_numerator"), "numerator"))
+    numerator = names.get("numerator", f"{ind.id}_numerator")
+    if numerator not in (ind.band_columns or ()):  # (D5's numerator is its "2 years or more" band)
+        out.append((numerator, "numerator"))
     out.append((names.get("share", f"{ind.id}_percent"), "share"))
     if "median" in names:
         out.append((names["median"], "median"))
@@ -97,6 +99,8 @@ def _dfe_names(ind: IndicatorSummary) -> list[tuple[str, str]]:
 def to_dfe_csv(report: Report) -> str:
     """The figures under DfE's column names: ``indicator, period, group_by, group`` and then
     each indicator's total, bands, numerator, share (percent at 1 dp, as published) and median.
+    A position (D5, D6) by month is the position at the end of each month, under the names DfE gives
+    the position at 31 March.
 
     >>> from casetime.report.model import IndicatorSummary, Report, Row
     >>> row = Row("2023/24", 3, 4, 75.0, "75.0", None, [1, 2, 0, 1, 0, 0, 0, 0, 0], 4, {"median": 5.0})
@@ -113,7 +117,9 @@ def to_dfe_csv(report: Report) -> str:
     """
     columns: list[str] = []
     for ind in report.indicators:
-        columns += [name for name, _ in _dfe_names(ind) if name not in columns]
+        for name, _ in _dfe_names(ind):
+            if name not in columns:
+                columns.append(name)
     rows = []
     for ind in report.indicators:
         for level, r in _figures(ind):

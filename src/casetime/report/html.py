@@ -99,12 +99,14 @@ def chart(ind: IndicatorSummary) -> str:
 
 
 def _published_marks(ind: IndicatorSummary) -> list[tuple[str, float, int]]:
-    """England's and the region's published figure for the year matching the report (else the latest)."""
+    """England's and the region's published figure for the year the report's period lies in (none if no such year)."""
     if ind.published is None or not ind.published["published"]:
         return []
     rows = ind.published["published"]
     year = ind.published["own"]["year"]
-    row = next((r for r in rows if r["year"] == year), rows[-1])
+    row = next((r for r in rows if r["year"] == year), None)
+    if row is None:  # the period is in no published year: no line would be a fair comparison
+        return []
     marks = [("England", row["england"], row["year"]), (row["region_name"], row["region"], row["year"])]
     return [(name, float(v), yr) for name, v, yr in marks if v is not None]
 
@@ -263,6 +265,11 @@ def to_html(report: Report) -> str:
                 extra.append("-" if median is None else f"{median:g}")
             out.append(html_row([r.label, val, r.numerator, r.denominator, r.rag or "-", *extra]))
         out.append("</table>")
+        if medians:
+            out.append(
+                f'<p class="note">Median: the 50th percentile of working days elapsed, by the '
+                f"{esc(ind.percentile_method or 'linear')} method (numpy's default).</p>"
+            )
         out.extend(_published_table(ind))
         for warning in ind.warnings:
             out.append(f'<p class="warn">Warning: {esc(warning)}</p>')

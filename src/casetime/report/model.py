@@ -69,6 +69,8 @@ class IndicatorSummary:
     dfe_columns: dict[str, str] | None = None
     #: ``--compare``: the published figures beside this one (:meth:`casetime.results.Beside.to_dict`)
     published: dict[str, Any] | None = None
+    #: how the percentiles of a working-day band measure are read (``"linear"``: numpy's default), else None
+    percentile_method: str | None = None
 
     def reconciliation_line(self) -> str | None:
         """The records in words: ``2906 records = 2799 counted + 27 invalid + ...`` (``None`` if unknown)."""
@@ -204,12 +206,13 @@ def build_report(
                 late,
                 " / ".join(table.by) or "period",
                 table.reconciliation(),
-                [n.message for n in notices if n.record_type == ind.record_type],
+                [*(n.message for n in notices if n.record_type == ind.record_type), *table.warnings],
                 _limit_words(ind),
                 None if ind.bands is None else list(ind.bands.labels),
                 None if ind.bands is None or not ind.bands.columns else list(ind.bands.columns),
                 None if ind.id not in DFE_COLUMNS else dict(DFE_COLUMNS[ind.id]),
                 published,
+                "linear" if ind.bands is not None and ind.bands.percentiles else None,
             )
         )
     kinds = {table.indicator.record_type for table in results.values()}

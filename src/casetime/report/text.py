@@ -40,7 +40,7 @@ def bands_line(ind: IndicatorSummary) -> str | None:
         p = o.percentiles
         line += (
             f"; median {_days(p.get('median'))} working days (25th percentile {_days(p.get('p25'))}, "
-            f"75th {_days(p.get('p75'))})"
+            f"75th {_days(p.get('p75'))}; {ind.percentile_method or 'linear'} method, as numpy's default)"
         )
     return line
 
