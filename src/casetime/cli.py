@@ -396,13 +396,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     results = compute_all(extract, period, indicators=chosen, by=by, targets=targets, convention=args.convention)
     if args.compare is not None:
-        from casetime.published import COUNTERPARTS, find_area
+        from casetime.indicators import INDICATORS
+        from casetime.published import find_area
 
         find_area(args.compare)  # an unknown or ambiguous council: one clear line, before any work
-        if not any(i in COUNTERPARTS for i in results):
+        if not any(table.indicator.published is not None for table in results.values()):
+            have = ", ".join(i.id for i in INDICATORS.values() if i.published is not None)
             raise CasetimeError(
-                f"--compare: none of {', '.join(results)} has published figures (those that do: "
-                f"{', '.join(COUNTERPARTS)}; choose them with --indicators)"
+                f"--compare: none of {', '.join(results)} has published figures (those that do: {have}; "
+                "choose them with --indicators)"
             )
     report = build_report(
         results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,

@@ -41,8 +41,6 @@ from casetime.errors import CasetimeError, CasetimeTypeError
 __all__ = [
     "ATTRIBUTION",
     "TAKEN",
-    "COUNTERPARTS",
-    "DFE_COLUMNS",
     "SUPPORTING",
     "SMALL_LAS",
     "MEASURES",
@@ -78,50 +76,11 @@ ATTRIBUTION: Final = (
 #: When the figures were taken: snapshots of DfE's public repositories of April 2026 (the 2025 publication).
 TAKEN: Final = "2026-04"
 
-#: casetime indicator id -> the DfE measure code it is compared with (the published counterpart).
-#: C4's published percentage has the ICPC counts by band beside it: see :data:`SUPPORTING`.
-COUNTERPARTS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "C1": "ReReferral",
-        "C2": "Continue_Assess_Comp",
-        "C4": "CP_conf_15days",
-        "D3": "PrevRegCPR",
-        "D5": "CPPlans2yrsActive",
-        "D6": "RevCP",
-        "D7": "CPPlans2yrs",
-    }
-)
-
-#: casetime indicator id -> further published measures that explain its counterpart (ICPC counts by
-#: working-day band, their total and the median days, for C4).
+#: Further published measures that explain one (the ICPC counts by working-day band, their total and the
+#: median days, beside ``CP_conf_15days``). Which casetime measure is compared with which published one is
+#: said by the measure's own definition (:attr:`casetime.indicators.Indicator.published`).
 SUPPORTING: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {"C4": ("ICPC_Num", "10_ICPC", "15_ICPC", "20_ICPC", "21_ICPC", "ICPC_Duration_median")}
-)
-
-#: casetime indicator id -> the column names DfE's published files give its total, numerator, share and median
-#: (the EES files' ``referral_count``, ``CPP_At31`` ...; LAIT's measure codes for the shares), for a council's
-#: own rows written beside the published ones (``casetime report --format csv --dfe-columns``). Where DfE's
-#: files hold no such count (C2's, D6's, D7's numerators), the name follows the file's own style.
-DFE_COLUMNS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
-    {
-        "C1": {"total": "referral_count", "numerator": "rereferral_count", "share": "ReReferral"},
-        "C2": {
-            "total": "Assessments_completed",
-            "numerator": "Assessments_within_45_days",
-            "share": "Continue_Assess_Comp",
-            "median": "Median_days",
-        },
-        "C4": {
-            "total": "ICPC_Num",
-            "numerator": "ICPC_within_15_days",
-            "share": "CP_conf_15days",
-            "median": "ICPC_Duration_median",
-        },
-        "D3": {"total": "CPP_start", "numerator": "CPP_subsequent", "share": "PrevRegCPR"},
-        "D5": {"total": "CPP_At31", "numerator": "2_years_or_more", "share": "CPPlans2yrsActive"},
-        "D6": {"total": "CPP_31March_3MnthorMore", "numerator": "CPP_Reviewed_InReqTimeScl", "share": "RevCP"},
-        "D7": {"total": "CPP_ended", "numerator": "CPRDuration", "share": "CPPlans2yrs"},
-    }
+    {"CP_conf_15days": ("ICPC_Num", "10_ICPC", "15_ICPC", "20_ICPC", "21_ICPC", "ICPC_Duration_median")}
 )
 
 #: City of London and Isles of Scilly: tiny numbers, often suppressed, 0 or 100 (DfE's README advises
@@ -502,10 +461,7 @@ def _measure(code: str) -> PublishedMeasure:
     measures = _data().measures
     if isinstance(code, str) and code in measures:
         return measures[code]
-    hint = ""
-    if isinstance(code, str) and code in COUNTERPARTS:
-        hint = f" ({code} is a casetime indicator: its published counterpart is {COUNTERPARTS[code]})"
-    raise CasetimeError(f"no published measure {code!r}{hint}; the measures are {', '.join(measures)}")
+    raise CasetimeError(f"no published measure {code!r}; the measures are {', '.join(measures)}")
 
 
 def _year(year: int | str, measure: PublishedMeasure) -> int:

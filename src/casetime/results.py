@@ -63,7 +63,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +73,9 @@ from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.periods import Period
 from casetime.rag import RagRule, rag_status
+
+if TYPE_CHECKING:  # (read on first use: casetime.published loads its figures lazily, and is not needed to compute)
+    from casetime.published import Area, Comparison, PublishedMeasure
 
 __all__ = [
     "REASONS",
@@ -640,7 +643,8 @@ class ResultTable:
         if codes is None:  # ids already
             return np.asarray(ids, dtype=object)
         present = sorted_unique(codes[codes >= 0])  # (a table taken from another keeps all its labels)
-        return np.asarray(ids.labels, dtype=object)[present]
+        out: npt.NDArray[Any] = np.asarray(ids.labels, dtype=object)[present]
+        return out
 
     def merge(self, *others: ResultTable) -> ResultTable:
         """The exact result of the union of the chunks (rows with the same keys add up).
@@ -777,12 +781,13 @@ class ResultTable:
         >>> beside.own.display, beside.own_year, beside.own_quartile, str(beside.rows[-1].council.value)
         ('25.0', 2024, 4, '14.8')
         """
-        from casetime.published import COUNTERPARTS, MEASURES, compare, find_area, quartile_of, years
+        from casetime.indicators import INDICATORS
+        from casetime.published import MEASURES, compare, find_area, quartile_of, years
 
-        code = COUNTERPARTS.get(self.indicator.id)
-        if code is None:
-            have = ", ".join(sorted(COUNTERPARTS))
+        if self.indicator.published is None:
+            have = ", ".join(i.id for i in INDICATORS.values() if i.published is not None)
             raise CasetimeError(f"{self.indicator.id} has no published counterpart (those with one: {have})")
+        code = self.indicator.published.code
         place = find_area(area)
         published_years = [y for y in years(code) if place.first_year <= y <= place.last_year]
         rows = tuple(compare(code, y, place, model=model) for y in published_years)
@@ -930,12 +935,12 @@ class Beside:
     """
 
     indicator: str
-    measure: Any  # casetime.published.PublishedMeasure
-    area: Any  # casetime.published.Area
+    measure: PublishedMeasure
+    area: Area
     own: Result
     own_year: int | None
     own_quartile: int | None
-    rows: tuple[Any, ...]  # casetime.published.Comparison, one per published year
+    rows: tuple[Comparison, ...]  # one per published year
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: your figure (computed) and the published rows, each labelled as what it is."""

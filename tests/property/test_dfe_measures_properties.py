@@ -5,8 +5,9 @@ time with the calendar's scalar ``is_working_day``, adds months with ``dateutil.
 finds earlier records of a child by looking at every other record, and takes percentiles with
 ``statistics.quantiles`` (its "inclusive" method is numpy's "linear"). It shares no code with the
 engine. Random extracts come from :mod:`casetime.testing` (plans with reviews about 3 and 6 months
-apart, repeat plans, referrals about 12 months apart), with gaps, missing dates and rows with
-data-quality errors put in here.
+apart, repeat plans, referrals about 12 months apart), with stop dates removed or put before the
+start here, and whole extracts with rows broken on purpose (``casetime.testing.extracts``), whose
+generator says which rows are in error.
 """
 
 from __future__ import annotations
@@ -118,8 +119,13 @@ def quartiles(values: list[int]) -> tuple[float, float, float] | None:
     return q[0], q[1], q[2]
 
 
-def duration_reference(ind: Indicator, table: Table, period: Period, by: str | None) -> list[dict[str, Any]]:
-    """C2, C4, D7 (records whose clock stopped in each window): bands, share, left out, quartiles."""
+def duration_reference(
+    ind: Indicator, table: Table, period: Period, by: str | None, invalid: frozenset[int] = frozenset()
+) -> list[dict[str, Any]]:
+    """C2, C4, D7 (records whose clock stopped in each window): bands, share, left out, quartiles.
+
+    A row in ``invalid`` (a data-quality error) is left out as invalid, except C4's conference dated before
+    its start, which is in the total in no band however it was flagged."""
     wd = ind.id in ("C2", "C4")
     edges = C2_EDGES if ind.id == "C2" else C4_EDGES
     anniversary = ind.bands is PLAN_BANDS_ANNIVERSARY
@@ -128,12 +134,14 @@ def duration_reference(ind: Indicator, table: Table, period: Period, by: str | N
         bands: Counter[int] = Counter()
         left: Counter[str] = Counter()
         values: list[int] = []
-        for rec in rows_of(table):
+        for i, rec in enumerate(rows_of(table)):
             s, e = rec[ind.clock_start], rec[ind.clock_stop]
             placed = e if e is not None else s
             if placed is None or not window.start <= placed <= window.end:
                 continue
-            if e is None:
+            if i in invalid and not (ind.id == "C4" and s is not None and e is not None and e < s):
+                left["invalid"] += 1
+            elif e is None:
                 left["still_open"] += 1
             elif s is None:
                 left["missing_start"] += 1
@@ -174,14 +182,16 @@ def d5_reference(table: Table, period: Period, by: str | None) -> list[list[int]
     return out
 
 
-def d6_reference(table: Table, period: Period, by: str | None) -> list[tuple[int, int, int]]:
-    """(on time, counted, too recent) at each window's end."""
+def d6_reference(
+    table: Table, period: Period, by: str | None, invalid: frozenset[int] = frozenset()
+) -> list[tuple[int, int, int]]:
+    """(on time, counted, too recent) at each window's end; a plan in ``invalid`` open then is left out."""
     out = []
     for window in windows(period, by):
         ref = window.end
         on_time = counted = recent = 0
-        for rec in rows_of(table):
-            if not open_at(rec, ref):
+        for i, rec in enumerate(rows_of(table)):
+            if not open_at(rec, ref) or i in invalid:
                 continue
             start = rec["start_date"]
             if ref < months(start, 3):
@@ -198,8 +208,11 @@ def d6_reference(table: Table, period: Period, by: str | None) -> list[tuple[int
     return out
 
 
-def repeat_reference(ind: Indicator, table: Table, period: Period, by: str | None) -> list[tuple[int, int]]:
-    """(numerator, denominator) of D3 or C1 (by record or by child) in each window."""
+def repeat_reference(
+    ind: Indicator, table: Table, period: Period, by: str | None, invalid: frozenset[int] = frozenset()
+) -> list[tuple[int, int]]:
+    """(numerator, denominator) of D3 or C1 (by record or by child) in each window. A record in ``invalid`` is
+    not counted, but is still an earlier record of its child (it happened, however it was written)."""
     records = rows_of(table)
     rule = ind.repeat
     assert rule is not None
@@ -218,7 +231,11 @@ def repeat_reference(ind: Indicator, table: Table, period: Period, by: str | Non
 
     out = []
     for window in windows(period, by):
-        chosen = [r for r in records if r[date] is not None and window.start <= r[date] <= window.end]
+        chosen = [
+            r
+            for i, r in enumerate(records)
+            if r[date] is not None and window.start <= r[date] <= window.end and i not in invalid
+        ]
         if ind.counting == "child":
             den = {r["child"] for r in chosen}
             num = {r["child"] for r in chosen if repeats(r)}
@@ -422,3 +439,41 @@ def test_a_class_per_band_and_a_class_per_day_give_the_same(
         assert a.distribution == b.distribution
     assert per_day.reconciliation() == per_band.reconciliation()
     assert [c["elapsed"] for c in per_day.cases().records()] == [c["elapsed"] for c in per_band.cases().records()]
+
+
+@FAST
+@given(
+    st.sampled_from(["C2", "C4", "D7", "D6", "D3", "C1", "C1_child"]),
+    st.data(),
+    st.sampled_from(PERIODS),
+    BY,
+)
+def test_rows_with_data_quality_errors_are_left_out_as_the_reference_says(
+    ind_id: str, data: st.DataObject, period: Period, by: str | None
+) -> None:
+    """Through validation: the rows the generator broke on purpose (its own list, not the validator's) are
+    invalid; everything else is counted as without them."""
+    from casetime.extract import Extract
+    from casetime.indicators import get_indicator
+    from casetime.testing import extracts
+    from casetime.validation import validate
+
+    ind = get_indicator(ind_id)
+    kind = ind.record_type
+    broken = data.draw(extracts(size=10, fault_rate=0.3, record_types=[kind], calendar=CAL, min_value=LO, max_value=HI))
+    table = broken.tables[kind]
+    invalid = frozenset(broken.faulty_rows(kind))
+    extract = Extract(broken.tables, validate(broken.tables, calendar=CAL), CAL)
+    result = compute(ind, extract, period, by=by or ())
+    if ind.kind == "bands":
+        expected = duration_reference(ind, table, period, by, invalid)
+        for row, want in zip(result, expected, strict=True):
+            assert [n for _, n in row.bands] == want["bands"]
+            assert (row.numerator, row.unbanded) == (want["numerator"], want["unbanded"])
+            assert {k: v for k, v in row.left_out.items() if v} == want["left"]
+    elif ind.kind == "reviews":
+        want_d6 = d6_reference(table, period, by, invalid)
+        assert [(r.numerator, r.denominator) for r in result] == [w[:2] for w in want_d6]
+    else:
+        assert [(r.numerator, r.denominator) for r in result] == repeat_reference(ind, table, period, by, invalid)
+    assert result.population == len(table)

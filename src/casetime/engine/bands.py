@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, months_later
-from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, register_kind
+from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, calendar_days, position_at, register_kind
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.tables import Table
@@ -216,9 +216,10 @@ class BandsKind:
                 open_rows = np.flatnonzero((e == MISSING) & ~missing_start)
                 classes[open_rows] = self._class("still_open")
         if snapshot:
-            classes[(s != MISSING) & (s > e)] = self._class("started_after_reference")
-            ended = (stop != MISSING) & (stop <= e) & (s != MISSING)
-            classes[ended] = self._class("ended_by_reference")
+            assert at is not None
+            where = position_at(s, stop, at)
+            classes[where.started_after] = self._class("started_after_reference")
+            classes[where.ended] = self._class("ended_by_reference")
         if child is not None:
             classes[child < 0] = self._class("invalid")
         if errors is not None:
@@ -235,14 +236,9 @@ class BandsKind:
 
     def details(self, start: _I64, stop: _I64) -> Details:
         """Per record: working days elapsed (or calendar days for calendar bands; NaN if unknown), no due day."""
-        s, e = start, stop
-        both = (s != MISSING) & (e != MISSING)
         if self.bands.working_days:
-            elapsed = self.calendar.elapsed(s, e, self.convention)
-            unit = "working days"
+            elapsed, unit = self.calendar.elapsed(start, stop, self.convention), "working days"
         else:
-            elapsed = np.where(both, e - np.where(both, s, 0), 0).astype(np.float64)
-            elapsed[~both] = np.nan
-            unit = "days"
-        none = np.full(s.shape[0], MISSING, dtype=np.int64)
-        return Details(elapsed, unit, none, np.zeros(s.shape[0], dtype=np.float64))
+            elapsed, unit = calendar_days(start, stop), "days"
+        none = np.full(start.shape[0], MISSING, dtype=np.int64)
+        return Details(elapsed, unit, none, np.zeros(start.shape[0], dtype=np.float64))

@@ -25,7 +25,7 @@ from casetime.calendar import Convention, WorkingCalendar, check_convention
 from casetime.dates import MISSING, date_from_day, day_number, lookup
 from casetime.engine.counting import bucket_table
 from casetime.engine.inputs import records_of
-from casetime.engine.kinds import Classifier, Details, classifier_for
+from casetime.engine.kinds import Classifier, Details, classifier_for, position_at
 from casetime.engine.timeliness import Timeliness
 from casetime.errors import CalendarRangeError, CasetimeError
 from casetime.indicators import Indicator, get_indicator
@@ -191,7 +191,7 @@ def open_cases(
         raise CasetimeError(f"indicator {ind.id}: open work is listed for timeliness measures only")
     s = table.days(ind.clock_start)
     e = table.days(ind.clock_stop)
-    is_open = (s != MISSING) & (s <= day) & ((e == MISSING) | (e > day))
+    is_open = position_at(s, e, day).open
     if errors is not None:
         is_open &= ~errors
     rows = np.flatnonzero(is_open)

@@ -24,11 +24,24 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar
+from casetime.dates import MISSING
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
 from casetime.tables import Table
 
-__all__ = ["ALL", "Outcomes", "Sorted", "Details", "Classifier", "CLASSIFIERS", "register_kind", "classifier_for"]
+__all__ = [
+    "ALL",
+    "Outcomes",
+    "Sorted",
+    "Details",
+    "Position",
+    "Classifier",
+    "CLASSIFIERS",
+    "register_kind",
+    "classifier_for",
+    "position_at",
+    "calendar_days",
+]
 
 #: Every row of a bound table (the default ``rows=`` of :meth:`Classifier.classify`).
 ALL: Final = slice(None)
@@ -78,6 +91,44 @@ class Details:
     unit: str
     due: _I64
     over: _F64
+
+
+class Position(NamedTuple):
+    """Where each record stands at a reference day: no start date, started after it, or ended by it
+    (on or before it); the others are open then."""
+
+    no_start: npt.NDArray[np.bool_]
+    started_after: npt.NDArray[np.bool_]
+    ended: npt.NDArray[np.bool_]
+
+    @property
+    def open(self) -> npt.NDArray[np.bool_]:
+        """Started on or before the reference day, with no end or one after it."""
+        out: npt.NDArray[np.bool_] = ~(self.no_start | self.started_after | self.ended)
+        return out
+
+
+def position_at(start: _I64, stop: _I64, day: int) -> Position:
+    """Each record's :class:`Position` at ``day`` (the one test of "open at the reference date").
+
+    >>> p = position_at(np.array([1, 5, 1, MISSING]), np.array([MISSING, MISSING, 3, MISSING]), 4)
+    >>> p.open.tolist(), p.started_after.tolist(), p.ended.tolist(), p.no_start.tolist()
+    ([True, False, False, False], [False, True, False, False], [False, False, True, False], [False, False, False, True])
+    """
+    no_start = start == MISSING
+    return Position(no_start, ~no_start & (start > day), ~no_start & (stop != MISSING) & (stop <= day))
+
+
+def calendar_days(start: _I64, stop: _I64) -> _F64:
+    """Calendar days from ``start`` to ``stop`` (NaN where either is missing).
+
+    >>> calendar_days(np.array([1, MISSING]), np.array([31, 5])).tolist()
+    [30.0, nan]
+    """
+    both = (start != MISSING) & (stop != MISSING)
+    out = np.where(both, stop - np.where(both, start, 0), 0).astype(np.float64)
+    out[~both] = np.nan
+    return out
 
 
 class Classifier(Protocol):

@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, months_later
-from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, register_kind
+from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, calendar_days, position_at, register_kind
 from casetime.indicators import Indicator
 from casetime.tables import Table
 
@@ -186,15 +186,13 @@ class ReviewsKind:
             classes[errors] = _INVALID
         if child is not None:
             classes[child < 0] = _INVALID
-        classes[(e != MISSING) & (e <= at)] = _ENDED
-        classes[s > at] = _STARTED_AFTER
-        classes[s == MISSING] = _NO_START
+        where = position_at(s, e, at)
+        classes[where.ended] = _ENDED
+        classes[where.started_after] = _STARTED_AFTER
+        classes[where.no_start] = _NO_START
         return Sorted(classes, np.empty(0, dtype=np.int64))
 
     def details(self, start: _I64, stop: _I64) -> Details:
         """Per plan, measured to ``stop`` (the reference day): days on the plan; no due day."""
-        both = (start != MISSING) & (stop != MISSING)
-        elapsed = np.where(both, stop - np.where(both, start, 0), 0).astype(np.float64)
-        elapsed[~both] = np.nan
         none = np.full(start.shape[0], MISSING, dtype=np.int64)
-        return Details(elapsed, "days", none, np.zeros(start.shape[0], dtype=np.float64))
+        return Details(calendar_days(start, stop), "days", none, np.zeros(start.shape[0], dtype=np.float64))

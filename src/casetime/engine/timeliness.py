@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, add_years, months_later
-from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, register_kind
+from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, calendar_days, register_kind
 from casetime.indicators import Indicator
 from casetime.tables import Table
 
@@ -144,8 +144,7 @@ class Timeliness:
             unit = "working days"
         else:
             due = add_years(s, limits)
-            elapsed = np.where(both, e - np.where(s != MISSING, s, 0), 0).astype(np.float64)
-            elapsed[~both] = np.nan
+            elapsed = calendar_days(s, e)
             over = np.where(both & (due != MISSING), e - np.where(due != MISSING, due, 0), 0).astype(np.float64)
             over[~both] = np.nan
             unit = "days"

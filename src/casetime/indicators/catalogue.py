@@ -20,7 +20,16 @@ import datetime as _dt
 from fractions import Fraction
 from typing import Final
 
-from casetime.indicators.definition import Bands, Edge, Indicator, Limit, LimitSchedule, Repeat, ReviewRule
+from casetime.indicators.definition import (
+    Bands,
+    Edge,
+    Indicator,
+    Limit,
+    LimitSchedule,
+    Publication,
+    Repeat,
+    ReviewRule,
+)
 
 __all__ = [
     "NI59",
@@ -240,6 +249,7 @@ WITHIN_2_YEARS_OF_ENDING: Final = Repeat(within=24, since="end")
 
 C2: Final = Indicator(
     id="C2",
+    published=Publication("Continue_Assess_Comp", "Assessments_completed", "Assessments_within_45_days", "Median_days"),
     title="assessments completed within {limit} working days of their start (DfE table C2, by duration)",
     record_type="single_assessment",
     clock_start="start_date",
@@ -260,6 +270,7 @@ C2: Final = Indicator(
 
 C4: Final = Indicator(
     id="C4",
+    published=Publication("CP_conf_15days", "ICPC_Num", "ICPC_within_15_days", "ICPC_Duration_median"),
     title="initial child protection conferences within {limit} working days of the section 47 start (DfE table C4)",
     record_type="s47",
     clock_start="start_date",
@@ -280,6 +291,7 @@ C4: Final = Indicator(
 
 D7: Final = Indicator(
     id="D7",
+    published=Publication("CPPlans2yrs", "CPP_ended", "CPRDuration"),
     title="child protection plans ending in the period that lasted {limit} years or more ({bands}; DfE table D7)",
     record_type="cpp",
     clock_start="start_date",
@@ -300,6 +312,7 @@ D7: Final = Indicator(
 
 D5: Final = Indicator(
     id="D5",
+    published=Publication("CPPlans2yrsActive", "CPP_At31", "2_years_or_more"),
     title=(
         "child protection plans open at the end of the period that had lasted {limit} years or more "
         "({bands}; DfE table D5)"
@@ -322,6 +335,7 @@ D5: Final = Indicator(
 
 D6: Final = Indicator(
     id="D6",
+    published=Publication("RevCP", "CPP_31March_3MnthorMore", "CPP_Reviewed_InReqTimeScl"),
     title="child protection plans open at the end of the period, reviewed in timescale (DfE table D6)",
     record_type="cpp",
     clock_start="start_date",
@@ -342,6 +356,7 @@ D6: Final = Indicator(
 
 D3: Final = Indicator(
     id="D3",
+    published=Publication("PrevRegCPR", "CPP_start", "CPP_subsequent"),
     title="child protection plans starting in the period that were a second or subsequent plan (DfE table D3)",
     record_type="cpp",
     clock_start="start_date",
@@ -362,6 +377,7 @@ D3: Final = Indicator(
 
 C1: Final = Indicator(
     id="C1",
+    published=Publication("ReReferral", "referral_count", "rereferral_count"),
     title="referrals within {limit} months of a previous referral of the same child (DfE table C1)",
     record_type="referral",
     clock_start="referral_date",
@@ -384,6 +400,7 @@ C1_CHILD: Final = dataclasses.replace(
     id="C1_child",
     title="children re-referred within {limit} months of a previous referral (DfE table C1, by child)",
     counting="child",
+    published=None,  # (DfE's ReReferral counts referrals)
     description=(
         "children with a referral in the period; of those, children with a referral in the period made within "
         "12 months of an earlier one"

@@ -49,6 +49,7 @@ __all__ = [
     "Bands",
     "ReviewRule",
     "Repeat",
+    "Publication",
     "Indicator",
 ]
 
@@ -308,6 +309,30 @@ class Repeat:
         _choice(self.since, ("start", "end"), "a repeat's since")
 
 
+@dataclass(frozen=True)
+class Publication:
+    """Where DfE publishes a measure: its code among the published figures (:mod:`casetime.published`, the
+    counterpart a result is compared with) and the names DfE's files give its total, numerator and median
+    (``--dfe-columns``; where DfE's files hold no such count, a name in the files' own style).
+
+    >>> from casetime.indicators import C2
+    >>> C2.published.code, C2.published.total
+    ('Continue_Assess_Comp', 'Assessments_completed')
+    """
+
+    code: str
+    total: str
+    numerator: str
+    median: str | None = None
+
+    def columns(self) -> dict[str, str]:
+        """``{"total", "numerator", "share", "median"}`` to the names DfE's files give them."""
+        out = {"total": self.total, "numerator": self.numerator, "share": self.code}
+        if self.median is not None:
+            out["median"] = self.median
+        return out
+
+
 @dataclass(frozen=True, kw_only=True)
 class Indicator:
     """One measure, as data (build it by keyword).
@@ -345,6 +370,8 @@ class Indicator:
     bands, reviews, repeat:
         What the ``"bands"``, ``"reviews"`` and ``"repeats"`` kinds need (:class:`Bands`,
         :class:`ReviewRule`, :class:`Repeat`); each is given with its kind only.
+    published:
+        Where DfE publishes the measure (:class:`Publication`), for ``compare`` and ``--dfe-columns``.
     description, source:
         The denominator and numerator in words; where the definition comes from.
 
@@ -376,6 +403,7 @@ class Indicator:
     bands: Bands | None = None
     reviews: ReviewRule | None = None
     repeat: Repeat | None = None
+    published: Publication | None = None
 
     def __post_init__(self) -> None:
         if not self.id or not isinstance(self.id, str):

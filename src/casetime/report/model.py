@@ -173,7 +173,6 @@ def build_report(
     Record-level late cases (child ids) are included only with ``late_cases=True``. ``compare`` (a
     council's code, number or name) puts DfE's published figures beside each measure that has them.
     """
-    from casetime.published import COUNTERPARTS, DFE_COLUMNS
 
     indicators = []
     period_label = ""
@@ -192,7 +191,7 @@ def build_report(
         target = None if table.target is None else float(table.target)
         ind = table.indicator
         published = None
-        if compare is not None and ind.id in COUNTERPARTS:
+        if compare is not None and ind.published is not None:
             published = table.compare(compare).to_dict()
         indicators.append(
             IndicatorSummary(
@@ -210,7 +209,7 @@ def build_report(
                 _limit_words(ind),
                 None if ind.bands is None else list(ind.bands.labels),
                 None if ind.bands is None or not ind.bands.columns else list(ind.bands.columns),
-                None if ind.id not in DFE_COLUMNS else dict(DFE_COLUMNS[ind.id]),
+                None if ind.published is None else ind.published.columns(),
                 published,
                 "linear" if ind.bands is not None and ind.bands.percentiles else None,
             )
