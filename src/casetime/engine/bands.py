@@ -25,7 +25,7 @@ gather in a per-day table of month anniversaries) or days.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -108,20 +108,13 @@ class BandsKind:
         )
         if bands.working_days:
             tables = calendar.day_tables()
-            if exact:
-                # working-day differences (see DayTables) straight to classes: below 0, and from the first
-                # difference of EXACT_DAYS days on, are looked at again record by record
-                self._lo, self._hi = -1, tables.scale * EXACT_DAYS - tables.slack
-                d = np.arange(self._lo, self._hi + 1, dtype=np.int64)
-                lut = np.minimum((d + tables.slack) // tables.scale, EXACT_DAYS)
-                lut[d < 0] = self._class("completed_before_start")
-                lut[-1] = EXACT_DAYS
-            else:
-                bounds = bands.first_beyond
-                lut = np.zeros(bounds[-1] + 1, dtype=np.int64)
-                for bound in bounds:
-                    lut[bound:] += 1
-            self._lut = lut.astype(np.int16 if exact else np.int8)
+            # the first difference (see DayTables) of EXACT_DAYS working days
+            self._hi = tables.scale * EXACT_DAYS - tables.slack
+            bounds = bands.first_beyond
+            lut = np.zeros(bounds[-1] + 1, dtype=np.int8)
+            for bound in bounds:
+                lut[bound:] += 1
+            self._lut = lut
 
     def _class(self, reason: str) -> int:
         return self._n + _REASONS.index(reason)
@@ -139,29 +132,34 @@ class BandsKind:
             band += (e > bound) if edge.closed else (e >= bound)
         return band
 
-    def _exact_classes(self, s: _I64, e: _I64) -> tuple[npt.NDArray[np.int16], _I64, _I64 | None]:
+    def _exact_classes(
+        self, s: _I64, e: _I64, snapshot: bool
+    ) -> tuple[npt.NDArray[np.integer[Any]], _I64, _I64 | None]:
         """Classes of whole working days: ``(classes, rows still open, values of the longer ones or None)``."""
         tables = self.calendar.day_tables()
-        diff = tables.gather(tables.stop, e)
+        diff = tables.gather(tables.stop, e)  # (int32 for a calendar of up to a few centuries, else int64)
         diff -= tables.gather(tables.start_table(self.convention), s)
-        np.clip(diff, self._lo, self._hi, out=diff)
-        diff -= self._lo
-        classes = np.take(self._lut, diff)
-        open_rows = np.empty(0, dtype=np.int64)
-        before = self._class("completed_before_start")
-        negative = np.flatnonzero(classes == before)
-        if negative.size:  # no stop date (still open), or a stop before the start
-            open_rows = negative[e[negative] == MISSING]
-            classes[open_rows] = self._class("still_open")
+        negative = np.flatnonzero(diff < 0)  # no stop date (still open), or a stop before the start
+        # whole working days elapsed (see DayTables); EXACT_DAYS for that many or more, or a start not covered
+        np.clip(diff, 0, self._hi, out=diff)
+        diff += tables.slack
+        diff //= tables.scale
+        classes = diff
+        classes[negative] = self._class("completed_before_start")
+        open_rows = negative[e[negative] == MISSING]
+        classes[open_rows] = self._class("still_open")
         values = None
         longer = np.flatnonzero(classes == EXACT_DAYS)
-        if longer.size:  # EXACT_DAYS or more, or a start the calendar does not cover (or no start)
+        if longer.size:  # EXACT_DAYS or more, or no start, or a start (or stop) the calendar does not cover
             sl, el = s[longer], e[longer]
             days = self.calendar.elapsed(sl, el, self.convention)
             unknown = np.isnan(days)
             classes[longer[unknown]] = self._class("invalid")
+            no_start = longer[sl == MISSING]
+            classes[no_start] = self._class("no_readable_date" if snapshot else "missing_start")
             values = np.full(s.shape[0], -1, dtype=np.int64)
             values[longer[~unknown]] = days[~unknown].astype(np.int64)
+        # (no start and no stop: in no row, placed by neither; the counting tells them apart by their dates)
         return classes, open_rows, values
 
     def classify(
@@ -185,11 +183,7 @@ class BandsKind:
         values: _I64 | None = None
         classes: npt.NDArray[np.integer]
         if self.exact:
-            classes, open_rows, values = self._exact_classes(s, e)
-            missing_start = s == MISSING
-            if missing_start.any():
-                classes[missing_start] = self._class("no_readable_date" if snapshot else "missing_start")
-                open_rows = open_rows[~missing_start[open_rows]]
+            classes, open_rows, values = self._exact_classes(s, e, snapshot)
         else:
             if self.bands.working_days:
                 tables = self.calendar.day_tables()
