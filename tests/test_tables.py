@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from casetime.errors import CasetimeError
 from casetime.tables import Labels, Ragged, Table
 
 SETTINGS = settings(max_examples=150, deadline=None)
@@ -135,3 +136,19 @@ def test_a_table_and_a_frame_read_a_cell_to_the_same_text() -> None:
     table = Table.from_columns("ia", {"child_id": cells, "referral_date": ["2009-01-05"] * len(cells)})
     frame = load({"child_id": cells, "referral_date": ["2009-01-05"] * len(cells)}, record_type="ia")["ia"]
     assert table.child.values().tolist() == frame.child.values().tolist() == ["123", "A1", "B2", None, None, "7"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-(2**40), 2**40) | st.integers(0, 30), max_size=40))
+def test_whole_number_ids_read_as_their_text_would_be(ids: list[int]) -> None:
+    """The integer fast path of Labels.from_values gives the codes and labels of reading each id's text."""
+    fast = Labels.from_values(np.array(ids, dtype=np.int64))
+    slow = Labels.from_values([str(i) for i in ids])
+    assert fast.codes.tolist() == slow.codes.tolist()
+    assert fast.labels.tolist() == slow.labels.tolist()
+
+
+def test_review_dates_given_as_ragged_must_have_a_row_per_plan() -> None:
+    one = Ragged(np.array([0, 1]), np.array(["2023-04-01"], dtype="M8[D]"))
+    with pytest.raises(CasetimeError, match="review_dates has 1 rows, expected 2"):
+        Table.from_columns("cpp", {"child_id": ["A", "B"], "start_date": ["2023-01-02"] * 2, "review_dates": one})

@@ -55,6 +55,14 @@ class Labels:
     def from_values(cls, values: Any) -> Labels:
         """Encode any 1-d sequence; ``None``/NaN/empty become missing (code -1)."""
         raw = np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
+        if raw.dtype.kind in "iu" and raw.ndim == 1:
+            # whole-number ids: the distinct numbers, then only those made text (and put in text order)
+            numbers, inverse = np.unique(raw, return_inverse=True)
+            texts = numbers.astype(str)
+            order = np.argsort(texts, kind="stable")
+            rank = np.empty(order.size, dtype=np.int64)
+            rank[order] = np.arange(order.size, dtype=np.int64)
+            return cls(rank[inverse.ravel()], texts[order].astype(object))
         if raw.dtype.kind in "US":
             # the fast path (CSV columns): strip, blank = missing, no Python loop
             text = np.strings.strip(raw.astype(str, copy=False).ravel())
@@ -339,8 +347,16 @@ class Table:
 
         Date columns may be anything :func:`casetime.dates.to_day_numbers`
         accepts; columns that are not standard are kept as ``extra``.
-        ``review_dates`` (plans only) is a list of lists of dates, or strings
-        with dates separated by ``;``.
+        ``review_dates`` (plans only) is a list of lists of dates, strings
+        with dates separated by ``;``, or a :class:`Ragged` (offsets and dates: no Python loop).
+        Whole-number child ids (an integer array) are read without a Python call per id.
+
+        >>> plans = Table.from_columns("cpp", {"child_id": np.array([10, 9, 10]),
+        ...     "start_date": np.array(["2023-01-02"] * 3, dtype="M8[D]"),
+        ...     "review_dates": Ragged(np.array([0, 1, 1, 3]), np.array(["2023-04-01", "2023-03-01", "2023-09-01"],
+        ...                                                      dtype="M8[D]"))})
+        >>> plans.child.values().tolist(), [len(r) for r in plans.reviews.lists()]
+        (['10', '9', '10'], [1, 0, 2])
         """
         kind = record_type_of(record_type)
         schema = SCHEMAS[kind]
@@ -359,7 +375,10 @@ class Table:
         }
         reviews = None
         if "review_dates" in schema.ragged and "review_dates" in columns:
-            reviews = _ragged_from_values(columns["review_dates"])
+            given = columns["review_dates"]
+            reviews = given if isinstance(given, Ragged) else _ragged_from_values(given)
+            if reviews.offsets.shape[0] != n + 1:
+                raise CasetimeError(f"review_dates has {reviews.offsets.shape[0] - 1} rows, expected {n}")
         src = Labels(np.zeros(n, dtype=np.int64), np.array([source], dtype=object))
         row = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         return cls(kind, child, dates, extra, src, row, reviews)
