@@ -219,7 +219,7 @@ def test_hostile_files_are_refused_in_one_line_with_exit_2(
 def test_a_directory_reads_its_census_files_too(tmp_path: Path) -> None:
     (tmp_path / "cin.xml").write_bytes((DATA / "census_2018.xml").read_bytes())
     extract = casetime.load(tmp_path)
-    assert extract.record_types == ("referral", "single_assessment", "s47", "cpp")
+    assert extract.record_types == ("referral", "single_assessment", "s47", "cpp", "cin_plan")
     with pytest.raises(ValueError, match="a census file holds several record types"):
         casetime.load(DATA / "census_2018.xml", record_type="cpp")
 
@@ -268,3 +268,23 @@ def test_a_column_mapping_does_not_apply_to_a_census_file_and_says_so() -> None:
         "the columns= mapping does not apply to a census file (its elements say what each date is)"
     )
     assert not [n for n in casetime.load(DATA / "census_2018.xml").quality.notices if n.code == "mapping_not_used"]
+
+
+def test_cin_plan_dates_are_a_record_type_of_their_own(tmp_path: Path) -> None:
+    """Each CINPlanDates block is a child in need plan, with its CINdetails' referral date and episode; a file
+    named for the type reads the same; columns alone never make one (they are a protection plan's)."""
+    extract = casetime.load(DATA / "census_2018.xml")
+    plans = extract["cin_plan"].to_columns()
+    assert plans["child_id"].tolist() == ["B1"]
+    assert [str(d) for d in plans["start_date"]] == ["2017-06-06"]
+    assert [str(d) for d in plans["referral_date"]] == ["2017-04-03"]
+    assert str(plans["end_date"][0]) == "NaT"
+    assert plans["episode"].tolist() == extract["referral"].to_columns()["episode"].tolist()
+    (tmp_path / "cin_plan.csv").write_text(
+        "LAchildID,CINreferralDate,CINPlanStartDate,CINPlanEndDate\nB1,2017-04-03,2017-06-06,\n", encoding="utf-8"
+    )
+    from_csv = casetime.load(tmp_path)["cin_plan"].to_columns()
+    assert [str(d) for d in from_csv["start_date"]] == ["2017-06-06"]
+    frame = {"child_id": ["A"], "start_date": ["2017-06-06"], "end_date": [None]}
+    assert casetime.load(frame).record_types == ("cpp",)
+    assert casetime.load(frame, record_type="CIN plan").record_types == ("cin_plan",)

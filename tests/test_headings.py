@@ -178,6 +178,7 @@ _TYPE = {
     "single_assessment": ["single", "assessment"],
     "s47": ["s47", "section 47", "enquiry"],
     "cpp": ["CP", "plan", "CPP"],
+    "cin_plan": ["CIN", "plan"],
 }
 
 

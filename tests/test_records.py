@@ -16,6 +16,7 @@ from casetime.calendar import WorkingCalendar
 from casetime.errors import CasetimeError, DateParseError
 from casetime.records import (
     RECORD_CLASSES,
+    ChildInNeedPlan,
     ChildProtectionPlan,
     CoreAssessment,
     InitialAssessment,
@@ -196,6 +197,7 @@ def _example_records() -> dict[str, list[object]]:
             ChildProtectionPlan("A", "2009-01-26", "2011-02-01", review_dates=("2009-04-20", "2009-10-19")),
             ChildProtectionPlan("B", "2009-03-02"),
         ],
+        "cin_plan": [ChildInNeedPlan("A", "2023-05-02", "2023-06-30"), ChildInNeedPlan("B", "2023-07-03")],
     }
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "SingleAssessment",
     "Section47",
     "ChildProtectionPlan",
+    "ChildInNeedPlan",
     "SingleAssessmentClock",
     "records_to_table",
     "table_to_records",
@@ -340,13 +341,40 @@ class ChildProtectionPlan(_Record):
         return self.end_date >= due
 
 
+@dataclass(frozen=True, slots=True)
+class ChildInNeedPlan(_Record):
+    """A child in need plan (the census's ``CINPlanDates``), from its start to its end.
+
+    >>> ChildInNeedPlan("A1", "2023-05-02", end_date="2023-06-30").working_days()  # 8 and 29 May: bank holidays
+    41
+    """
+
+    record_type: ClassVar[str] = "cin_plan"
+    clock_fields: ClassVar[tuple[str, str]] = SCHEMAS["cin_plan"].clock
+
+    child_id: str
+    start_date: _dt.date
+    end_date: _dt.date | None = None
+    referral_date: _dt.date | None = None
+
+
 #: Any record.
-Record = Referral | InitialAssessment | CoreAssessment | SingleAssessment | Section47 | ChildProtectionPlan
+Record = (
+    Referral | InitialAssessment | CoreAssessment | SingleAssessment | Section47 | ChildProtectionPlan | ChildInNeedPlan
+)
 
 #: The record class of each record type.
 RECORD_CLASSES: Final[dict[str, type[Record]]] = {
     cls.record_type: cls
-    for cls in (Referral, InitialAssessment, CoreAssessment, SingleAssessment, Section47, ChildProtectionPlan)
+    for cls in (
+        Referral,
+        InitialAssessment,
+        CoreAssessment,
+        SingleAssessment,
+        Section47,
+        ChildProtectionPlan,
+        ChildInNeedPlan,
+    )
 }
 
 

@@ -49,6 +49,7 @@ RecordType = Literal[
     "single_assessment",
     "s47",
     "cpp",
+    "cin_plan",
 ]
 #: The record types, in their standard order.
 RECORD_TYPES: Final[tuple[RecordType, ...]] = get_args(RecordType)
@@ -74,6 +75,9 @@ class RecordSchema:
     child id); the other date columns are optional and are missing when
     absent. ``clock`` is ``(start field, stop field)``. ``ragged`` fields hold
     several dates per record (plan reviews), written ``;``-separated in files.
+    ``by_columns``: whether an input of unnamed type can be taken for this type by its
+    columns alone (not a CIN plan, whose columns are a child protection plan's: it is
+    read as one only when a name says so, or from the census).
     """
 
     record_type: str
@@ -82,6 +86,7 @@ class RecordSchema:
     required: tuple[str, ...]
     clock: tuple[str, str]
     ragged: tuple[str, ...] = ()
+    by_columns: bool = True
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -133,6 +138,14 @@ SCHEMAS: Final[Mapping[str, RecordSchema]] = MappingProxyType(
             required=("child_id", "start_date"),
             clock=("start_date", "end_date"),
             ragged=("review_dates",),
+        ),
+        "cin_plan": RecordSchema(
+            record_type="cin_plan",
+            title="child in need plan",
+            dates=("referral_date", "start_date", "end_date"),
+            required=("child_id", "start_date"),
+            clock=("start_date", "end_date"),
+            by_columns=False,
         ),
     }
 )
@@ -209,6 +222,10 @@ _TYPE_ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "end_date": ("CPPendDate", "plan end date", "end date", "cp plan end date"),
         "review_dates": ("CPPreviewDate", "review dates", "reviews", "review date"),
     },
+    "cin_plan": {
+        "start_date": ("CINPlanStartDate", "cin plan start date", "plan start date", "start date"),
+        "end_date": ("CINPlanEndDate", "cin plan end date", "plan end date", "end date"),
+    },
 }
 
 
@@ -256,6 +273,11 @@ def record_type_of(name: str) -> str:
         "childprotectionplans": "cpp",
         "cpplans": "cpp",
         "plans": "cpp",
+        "cinplan": "cin_plan",
+        "cinplans": "cin_plan",
+        "cinplandates": "cin_plan",
+        "childinneedplan": "cin_plan",
+        "childinneedplans": "cin_plan",
     }
     if key not in table:
         raise CasetimeError(f"unknown record type {name!r}; expected one of {', '.join(RECORD_TYPES)}")
@@ -280,7 +302,8 @@ _TYPE_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "discussion": ("s47",),
     "cp": ("cpp",),
     "cpp": ("cpp",),
-    "plan": ("cpp",),
+    "plan": ("cpp", "cin_plan"),
+    "cin": ("referral", "cin_plan"),
     "protection": ("cpp",),
     "referral": RECORD_TYPES,  # every record carries its referral date
 }
@@ -307,6 +330,7 @@ _EVENT_FIELDS: Final[dict[str, dict[str, str]]] = {
     "single_assessment": {"referral": "referral_date", "start": "start_date", "completion": "completion_date"},
     "s47": {"referral": "referral_date", "start": "start_date", "conference": "conference_date"},
     "cpp": {"referral": "referral_date", "start": "start_date", "end": "end_date", "review": "review_dates"},
+    "cin_plan": {"referral": "referral_date", "start": "start_date", "end": "end_date"},
 }
 
 

@@ -298,6 +298,10 @@ def _valid_days(draw: _DrawFn, kind: str, w: _Window, *, lo: int | None = None) 
         ref = _day(draw, w, lo, w.hi) if _maybe(draw) else None
         s = _day(draw, w, lo, w.hi) if ref is None else _after(draw, w, ref, _SHORT_GAP)
         out = {"referral_date": ref, "start_date": s, **_plan_tail(draw, w, s)}
+    elif kind == "cin_plan":
+        ref = _day(draw, w, lo, w.hi) if _maybe(draw) else None
+        s = _day(draw, w, lo, w.hi) if ref is None else _after(draw, w, ref, _SHORT_GAP)
+        out = {"referral_date": ref, "start_date": s, "end_date": _after(draw, w, s) if _maybe(draw) else None}
     else:  # pragma: no cover - record_type_of guards this
         raise CasetimeError(f"unknown record type {kind!r}")
     return out

@@ -459,6 +459,8 @@ def layout_of(
             return Layout({kind: _plan(kind, headings, own(kind), source, None)}, kind, None, {}, headings)
     scored: list[tuple[int, str, Plan]] = []
     for kind in RECORD_TYPES:
+        if not SCHEMAS[kind].by_columns:
+            continue
         try:
             plan = _plan(kind, headings, own(kind), source, None)
         except ColumnError:

@@ -438,12 +438,14 @@ _FIELDS: Final = {
     ),
     "s47": ("Section47", {"start_date": "S47ActualStartDate", "conference_date": "DateOfInitialCPC"}),
     "cpp": ("ChildProtectionPlans", {"start_date": "CPPstartDate", "end_date": "CPPendDate"}),
+    "cin_plan": ("CINPlanDates", {"start_date": "CINPlanStartDate", "end_date": "CINPlanEndDate"}),
 }
 _EXTRAS: Final = {
     "referral": ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure", "ReferralNFA"),
     "single_assessment": ("AssessmentInternalReviewDate",),
     "s47": ("InitialCPCtarget", "ICPCnotRequired"),
     "cpp": ("InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP"),
+    "cin_plan": (),
 }
 
 
@@ -502,7 +504,7 @@ class _Readers:
             values.leaf_text("ReasonForClosure", cin, cin), _yes_no(values.leaf_text("ReferralNFA", cin, cin)),
         ]  # fmt: skip
         rows["referral"] = values.line_of(cin)
-        for kind in ("single_assessment", "s47", "cpp"):
+        for kind in ("single_assessment", "s47", "cpp", "cin_plan"):
             container, fields = _FIELDS[kind]
             own = values.of(container, parent_in=cin)
             self._misplaced(values, container, own)
@@ -547,7 +549,7 @@ class _Readers:
         rejected: list[RejectedRows] = []
         columns: list[ColumnsUsed] = []
         notices: list[Notice] = []
-        for kind in ("referral", "single_assessment", "s47", "cpp"):
+        for kind in ("referral", "single_assessment", "s47", "cpp", "cin_plan"):
             if kind not in self.assemblers:
                 continue
             result = self.assemblers[kind].finish()
