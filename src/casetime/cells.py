@@ -24,13 +24,17 @@ S       3
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
 import os
-from collections.abc import Collection, Iterable, Sequence
+import shutil
+import tempfile
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import TextIO
 
-__all__ = ["key_text", "safe_cell", "csv_text", "write_csv", "fixed_width", "html_row", "html_table"]
+__all__ = ["key_text", "safe_cell", "csv_text", "write_csv", "replace_file", "fixed_width", "html_row", "html_table"]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,7 +62,7 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def _write(handle: io.TextIOBase | io.StringIO, header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
+def _write(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
     writer = csv.writer(handle)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
@@ -73,9 +77,42 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
 
 
 def write_csv(path: str | os.PathLike[str], header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
-    """:func:`csv_text` written to ``path`` (UTF-8), row by row."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    """:func:`csv_text` written to ``path`` (UTF-8), row by row, atomically (:func:`replace_file`)."""
+    with replace_file(path, newline="") as handle:
         _write(handle, header, rows)
+
+
+@contextlib.contextmanager
+def replace_file(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
+    """A text file (UTF-8) that replaces ``path`` only once it is whole.
+
+    It is written to a temporary file in the same folder, flushed to disk and renamed over ``path``;
+    an error, Ctrl-C or a full disk on the way leaves the previous file as it was and no partial one
+    under its name (the temporary file is removed). A ``kill -9`` can leave only the temporary file,
+    named ``.<name>.<random>.tmp``.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with replace_file(folder / "out.txt") as f:
+    ...     _ = f.write("whole")
+    >>> (folder / "out.txt").read_text(), sorted(p.name for p in folder.iterdir())
+    ('whole', ['out.txt'])
+    """
+    target = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(target))
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if os.path.exists(target):
+            shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
 
 
 def fixed_width(columns: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[str] = ()) -> list[str]:

@@ -11,6 +11,8 @@ or unreadable input. Errors print one line to stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +33,23 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser that raises instead of exiting, so errors stay one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise CasetimeError(f"{self.prog}: {message}")
+        # (the command line prints "casetime: error: ..."; a subcommand names itself: "report: ...")
+        where = self.prog.removeprefix("casetime").strip()
+        raise CasetimeError(f"{where}: {message}" if where else message)
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version (looked up only when asked for)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option: str | None = None) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("casetime")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
+            found = "(not installed)"
+        print(f"casetime {found}")
+        parser.exit()
 
 
 def _calendar(args: argparse.Namespace) -> WorkingCalendar:
@@ -88,7 +106,13 @@ def _int_arg(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    parser = _Parser(prog="casetime", description="Timeliness of children's social care cases in England.")
+    parser = _Parser(
+        prog="casetime",
+        description="Timeliness of children's social care cases in England.",
+        epilog=f"exit status: {EXIT_OK} success, {EXIT_DATA_ERRORS} the data has errors (validate), {EXIT_USAGE} bad "
+        "arguments or unreadable input, 130 interrupted",
+    )
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     p = sub.add_parser("calendar", help="list the England and Wales bank holidays in a year")
@@ -123,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CasetimeError as exc:
         print(f"casetime: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (``| head``): end quietly, as other tools do
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (OSError, MemoryError) as exc:
         print(f"casetime: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -169,7 +197,8 @@ def _add_report_commands(sub: Any) -> None:
         "days, 10 from April 2010), wt2013 (45 from 15 April 2013), wt2010+2013, ni2008",
     )  # fmt: skip
     p.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default table)",
+        "--format", choices=FORMATS, default=None,
+        help="output format (default: by the -o file's extension, .html .json .csv, else table)",
     )  # fmt: skip
     p.add_argument(
         "--dfe-columns", action="store_true",
@@ -181,7 +210,10 @@ def _add_report_commands(sub: Any) -> None:
         help="show DfE's published figures (the council's own, its region's, England's, its quartile and "
         "statistical neighbours) beside each measure that has them: an ONS code (E09000003), DfE number or name",
     )  # fmt: skip
-    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument(
+        "-o", "--output",
+        help="write to this file (replaced only once it is whole; '-' for standard output) instead of standard output",
+    )  # fmt: skip
     p.add_argument("--late-cases", action="store_true", help="list the late cases (child ids: personal data)")
     _reading_options(p)
     p.add_argument("--convention", choices=CONVENTIONS, default="day0", help="day0 (default) or inclusive")
@@ -370,6 +402,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         paths = [str(sample_path())]
         source = "bundled synthetic sample (2008/09)"
+    _check_output(args.output, paths)
+    fmt = _output_format(args)
     extract = _load(paths, args)
     notices = extract.quality.notices
     if args.strict and notices:
@@ -378,9 +412,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_DATA_ERRORS
     period, period_note = _period(args, extract)
     ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
-    if args.late_cases and args.format == "csv":
+    if args.late_cases and fmt == "csv":
         raise CasetimeError("--late-cases lists child ids in the table, json and html formats, not in csv")
-    if args.dfe_columns and args.format != "csv":
+    if args.dfe_columns and fmt != "csv":
         raise CasetimeError("--dfe-columns names the columns of --format csv")
     targets = _pairs(args.target, "target")
     limits = _limits(args.limit)
@@ -410,20 +444,65 @@ def _cmd_report(args: argparse.Namespace) -> int:
         results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,
         convention=args.convention, period_note=period_note, compare=args.compare,
     )  # fmt: skip
-    text = render(report, args.format, dfe_columns=args.dfe_columns)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    text = render(report, fmt, dfe_columns=args.dfe_columns)
+    _write_output(args.output, text)
     return EXIT_OK
 
 
+#: The format of ``-o FILE`` by its extension, when ``--format`` is not given.
+_FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv", ".txt": "table"}
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    """``--format``, else the output file's extension, else the table."""
+    if args.format is not None:
+        return str(args.format)
+    if args.output and args.output != "-":
+        return _FORMAT_OF_SUFFIX.get(Path(args.output).suffix.lower(), "table")
+    return "table"
+
+
+def _check_output(output: str | None, inputs: Sequence[str]) -> None:
+    """Refuse an output that is one of the inputs, or lies in an input folder where it would be read as one."""
+    if not output or output == "-":
+        return
+    out = Path(output).resolve()
+    for given in inputs:
+        source = Path(given).resolve()
+        if out == source:
+            raise CasetimeError(f"-o {output} is one of the inputs: writing it would destroy the extract")
+        if source.is_dir() and out.parent == source and out.suffix.lower() in _READ_SUFFIXES:
+            raise CasetimeError(
+                f"-o {output} is inside the input folder {given}, where the next run would read it as records: "
+                "write it somewhere else"
+            )
+
+
+#: The suffixes a folder's files are read by (CSV, census XML, workbooks).
+_READ_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xml", ".xlsx", ".xlsm", ".xls", ".ods"})
+
+
+def _write_output(output: str | None, text: str) -> None:
+    """``-o FILE`` (replaced only once it is whole), ``-o -`` or no ``-o``: standard output."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    from casetime.cells import replace_file  # (here: `casetime between` need not import tempfile)
+
+    with replace_file(output) as handle:
+        handle.write(text)
+    print(f"wrote {output}", file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
+    _check_output(args.output, args.paths)
     extract = _load(args.paths, args)
     quality = extract.quality
-    print(quality.summary(max_issues=10))
-    if args.output:
+    # with -o -, the issues are the standard output and the summary goes to the error stream
+    print(quality.summary(max_issues=10), file=sys.stderr if args.output == "-" else sys.stdout)
+    if args.output == "-":
+        sys.stdout.write(quality.to_csv() or "")
+    elif args.output:
         quality.to_csv(args.output)
         print(f"wrote {len(quality)} issue(s) to {args.output}", file=sys.stderr)
     return EXIT_DATA_ERRORS if quality.has_errors else EXIT_OK
