@@ -120,3 +120,17 @@ def test_version_and_one_error_prefix(capsys: pytest.CaptureFixture[str]) -> Non
     assert status == EXIT_USAGE and err == "casetime: error: the following arguments are required: COMMAND\n"
     status, _, err = run(capsys, "report", "--format", "pdf")
     assert err.startswith("casetime: error: report: argument --format: invalid choice")
+
+
+def test_no_escape_sequence_reaches_the_terminal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A title (or a team, a heading) holding an escape sequence is shown escaped in terminal output; a file
+    written with -o keeps the text as given."""
+    title = "Report\x1b]0;owned\x07\x1b[2J"
+    status, out, err = run(capsys, "report", "--title", title)
+    assert status == EXIT_OK and err == ""
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.startswith("Report\\x1b]0;owned\\x07\\x1b[2J:")
+    status, _, err = run(capsys, "report", "--period", "\x1b[2Jnonsense")
+    assert status == EXIT_USAGE and "\x1b" not in err and "\\x1b[2Jnonsense" in err
+    status, _, _ = run(capsys, "report", "--title", title, "-o", str(tmp_path / "r.txt"))
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith(title)

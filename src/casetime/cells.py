@@ -29,12 +29,21 @@ import csv
 import html
 import io
 import os
-import shutil
-import tempfile
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import Final, TextIO
 
-__all__ = ["key_text", "safe_cell", "csv_text", "write_csv", "replace_file", "fixed_width", "html_row", "html_table"]
+__all__ = [
+    "key_text",
+    "safe_cell",
+    "terminal_text",
+    "csv_text",
+    "write_csv",
+    "replace_file",
+    "fixed_width",
+    "html_row",
+    "html_table",
+]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,6 +55,20 @@ def key_text(value: object) -> str:
     ('North', '(missing)')
     """
     return "(missing)" if value is None else str(value)
+
+
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    r"""Text for a terminal: control characters (an escape sequence's ESC, BEL, a carriage return) shown as
+    ``\x1b`` and the like, so that a value in the data cannot move the cursor, retitle the window or hide
+    lines; new lines and tabs are kept.
+
+    >>> terminal_text("North\x1b]0;owned\x07 team\n")
+    'North\\x1b]0;owned\\x07 team\n'
+    """
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def safe_cell(value: object) -> str:
@@ -98,6 +121,9 @@ def replace_file(path: str | os.PathLike[str], *, newline: str | None = None) ->
     >>> (folder / "out.txt").read_text(), sorted(p.name for p in folder.iterdir())
     ('whole', ['out.txt'])
     """
+    import shutil
+    import tempfile
+
     target = os.fspath(path)
     folder, name = os.path.split(os.path.abspath(target))
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)

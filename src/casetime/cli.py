@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from casetime.calendar import CONVENTIONS, WorkingCalendar, england
+from casetime.cells import terminal_text
 from casetime.dates import date_from_day, day_number
 from casetime.errors import CalendarRangeError, CasetimeError
 
@@ -145,14 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.func(args)
         return status
     except CasetimeError as exc:
-        print(f"casetime: error: {exc}", file=sys.stderr)
+        print(f"casetime: error: {terminal_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader went away (``| head``): end quietly, as other tools do
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except (OSError, MemoryError) as exc:
-        print(f"casetime: error: {exc}", file=sys.stderr)
+        print(f"casetime: error: {terminal_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("casetime: interrupted", file=sys.stderr)
@@ -408,7 +409,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     notices = extract.quality.notices
     if args.strict and notices:
         more = f" (and {len(notices) - 1} more: see casetime validate)" if len(notices) > 1 else ""
-        print(f"casetime: strict: {notices[0].message}{more}", file=sys.stderr)
+        print(f"casetime: strict: {terminal_text(notices[0].message)}{more}", file=sys.stderr)
         return EXIT_DATA_ERRORS
     period, period_note = _period(args, extract)
     ids = [i.strip().upper() for i in args.indicators.split(",")] if args.indicators else None
@@ -445,6 +446,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         convention=args.convention, period_note=period_note, compare=args.compare,
     )  # fmt: skip
     text = render(report, fmt, dfe_columns=args.dfe_columns)
+    if fmt == "table" and (not args.output or args.output == "-"):
+        text = terminal_text(text)  # a team or heading cannot send escape sequences to the terminal
     _write_output(args.output, text)
     return EXIT_OK
 
@@ -499,7 +502,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     extract = _load(args.paths, args)
     quality = extract.quality
     # with -o -, the issues are the standard output and the summary goes to the error stream
-    print(quality.summary(max_issues=10), file=sys.stderr if args.output == "-" else sys.stdout)
+    print(terminal_text(quality.summary(max_issues=10)), file=sys.stderr if args.output == "-" else sys.stdout)
     if args.output == "-":
         sys.stdout.write(quality.to_csv() or "")
     elif args.output:
