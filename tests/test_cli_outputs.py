@@ -134,3 +134,14 @@ def test_no_escape_sequence_reaches_the_terminal(capsys: pytest.CaptureFixture[s
     assert status == EXIT_USAGE and "\x1b" not in err and "\\x1b[2Jnonsense" in err
     status, _, _ = run(capsys, "report", "--title", title, "-o", str(tmp_path / "r.txt"))
     assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith(title)
+
+
+def test_validate_says_how_many_issues_it_did_not_show(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "extract"
+    write_csv(generate(1000, seed=4, fault_rate=0.03), folder)
+    status, out, _ = run(capsys, "validate", str(folder), "-o", str(tmp_path / "issues.csv"))
+    assert status == 1
+    every = (tmp_path / "issues.csv").read_text(encoding="utf-8").strip().splitlines()[1:]
+    shown = [line for line in out.splitlines() if line.startswith(f"  {folder}")]
+    (more,) = [line for line in out.splitlines() if "more issue(s) not shown" in line]
+    assert len(shown) == 10 and more.startswith(f"  ... and {len(every) - 10:,} more issue(s) not shown")

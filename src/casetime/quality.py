@@ -420,7 +420,9 @@ class QualityReport:
         if counts:
             lines.append("issues by rule: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
         headings = {(c.source, c.record_type): c.fields for c in self.columns}
+        shown = 0
         for item in self.issue_rows(limit=max_issues):
+            shown += 1
             whose = f", child {item['child_id']}" if show_ids else ""
             # the heading (or the census element) the field was read from, where it is not the field's name
             heading = headings.get((item["source"], item["record_type"]), {}).get(item["field"])
@@ -429,6 +431,12 @@ class QualityReport:
             lines.append(
                 f"  {item['source']} {unit} {item['row']} ({item['record_type']}{whose}): "
                 f"{field}={item['value']!r}: rule {item['rule']}: {item['message']}"
+            )
+        hidden = len(self) - shown
+        if hidden > 0:
+            lines.append(
+                f"  ... and {hidden:,} more issue(s) not shown: to_csv() lists every one "
+                "(casetime validate PATH -o issues.csv)"
             )
         return "\n".join(lines)
 
