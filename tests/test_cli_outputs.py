@@ -145,3 +145,15 @@ def test_validate_says_how_many_issues_it_did_not_show(capsys: pytest.CaptureFix
     shown = [line for line in out.splitlines() if line.startswith(f"  {folder}")]
     (more,) = [line for line in out.splitlines() if "more issue(s) not shown" in line]
     assert len(shown) == 10 and more.startswith(f"  ... and {len(every) - 10:,} more issue(s) not shown")
+
+
+def test_a_headerless_file_is_refused_without_showing_its_ids(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_text("C000123,2009-01-05,2009-01-14\nC000124,2009-01-06,2009-01-15\n", encoding="utf-8")
+    for extra in ((), ("--record-type", "ia")):
+        status, out, err = run(capsys, "report", str(path), *extra)
+        assert status == EXIT_USAGE and out == ""
+        assert "the first row holds dates (2 of its 3 cells)" in err and "needs a first row naming its columns" in err
+        assert "C000123" not in err

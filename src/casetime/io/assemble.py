@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime._keys import Part
-from casetime.dates import MISSING, DateStyle
+from casetime.dates import MISSING, DateStyle, day_number
 from casetime.errors import CasetimeError
 from casetime.io._columns import (
     CELL_LIMIT,
@@ -397,6 +397,28 @@ def mapping_for_source(mapping: Mapping[str, Any] | None, source: str) -> Mappin
     return by_type or None
 
 
+def _refuse_data_as_headings(headings: Sequence[str], source: str) -> None:
+    """A first row that holds dates is data, not headings: say so without showing it (it holds child ids).
+
+    >>> _refuse_data_as_headings(["C000123", "2009-01-05", "14/01/2009"], "ia.csv")
+    Traceback (most recent call last):
+    ...
+    casetime.schema.ColumnError: ia.csv: the first row holds dates (2 of its 3 cells), so it is a record, ...
+    """
+    dated = 0
+    for heading in headings:
+        try:
+            dated += day_number(heading.strip()) is not None
+        except CasetimeError:
+            continue
+    if dated:
+        raise ColumnError(
+            f"{source}: the first row holds dates ({dated} of its {len(headings)} cells), so it is a record, not "
+            "headings: the file needs a first row naming its columns (child_id, referral_date, ...); its values "
+            "are not shown here, as they hold child ids"
+        )
+
+
 def layout_of(
     raw_headings: Sequence[object],
     record_type: str | None,
@@ -413,6 +435,7 @@ def layout_of(
     is the source's path or file name, its value a mapping of either form).
     """
     headings = unique_headings(raw_headings)
+    _refuse_data_as_headings(headings, source)
     mapping = mapping_for_source(mapping, source)
     nested = is_nested_mapping(mapping)
     flat: Mapping[str, str] | None = None if nested else mapping
