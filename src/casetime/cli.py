@@ -469,20 +469,18 @@ def _check_output(output: str | None, inputs: Sequence[str]) -> None:
     """Refuse an output that is one of the inputs, or lies in an input folder where it would be read as one."""
     if not output or output == "-":
         return
+    from casetime.io import FOLDER_SUFFIXES
+
     out = Path(output).resolve()
     for given in inputs:
         source = Path(given).resolve()
         if out == source:
             raise CasetimeError(f"-o {output} is one of the inputs: writing it would destroy the extract")
-        if source.is_dir() and out.parent == source and out.suffix.lower() in _READ_SUFFIXES:
+        if source.is_dir() and out.parent == source and out.suffix.lower() in FOLDER_SUFFIXES:
             raise CasetimeError(
                 f"-o {output} is inside the input folder {given}, where the next run would read it as records: "
                 "write it somewhere else"
             )
-
-
-#: The suffixes a folder's files are read by (CSV, census XML, workbooks).
-_READ_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xml", ".xlsx", ".xlsm", ".xls", ".ods"})
 
 
 def _write_output(output: str | None, text: str) -> None:

@@ -71,7 +71,7 @@ import numpy.typing as npt
 from casetime.cells import csv_text, fixed_width, html_table, key_text, write_csv
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
-from casetime.periods import Period
+from casetime.periods import FinancialYear, Period
 from casetime.rag import RagRule, rag_status
 
 if TYPE_CHECKING:  # (read on first use: casetime.published loads its figures lazily, and is not needed to compute)
@@ -962,11 +962,13 @@ class Beside:
                 "numerator": self.own.numerator,
                 "denominator": self.own.denominator,
                 "year": self.own_year,
+                "year_label": None if self.own_year is None else FinancialYear(self.own_year - 1).label,
                 "quartile": self.own_quartile,
             },
             "published": [
                 {
                     "year": c.year,
+                    "label": FinancialYear(c.year - 1).label,
                     "council": num(c.council.value),
                     "council_suppression": c.council.suppression,
                     "region": num(c.region.value),
@@ -991,7 +993,7 @@ class Beside:
         for c in self.rows:
             mean = "-" if c.neighbour_mean is None else str(round_half_away(c.neighbour_mean, 1))
             council = text(c.council.value) if c.council.value is not None else (c.council.suppression or "-")
-            rows.append([f"{c.year - 1}/{c.year % 100:02d}", council, text(c.region.value), text(c.england.value),
+            rows.append([FinancialYear(c.year - 1).label, council, text(c.region.value), text(c.england.value),
                          text(c.quartile), f"{mean} ({c.neighbour_count})"])  # fmt: skip
         return names, rows
 
@@ -999,7 +1001,7 @@ class Beside:
         shown = "no cases" if self.own.display is None else f"{self.own.display}%"
         where = ""
         if self.own_quartile is not None and self.own_year is not None:
-            where = f"; among councils' published {self.own_year - 1}/{self.own_year % 100:02d} figures: quartile "
+            where = f"; among councils' published {FinancialYear(self.own_year - 1).label} figures: quartile "
             where += f"{self.own_quartile} (1 best)"
         return f"your figure (computed from your records): {shown} in {self.own.period.label}{where}"
 

@@ -132,8 +132,8 @@ def compute(
     lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
     bound = classifier.bind(table, n_time * group_set.count)
     if bound.outcomes.size != k:  # the kind chose other classes for this many rows: place records for them
+        # (the groups stay: a kind chooses more classes only for few rows, which are never compressed)
         outcomes, k = bound.outcomes, bound.outcomes.size
-        group_set = groups(table, extras, (n_time + 1) * k)
         lut_offset, lut, buckets = bucket_table(per, time_unit, group_set.count * k)
     counted = count(bound, table, errors, lut, lut_offset, group_set, buckets)
     counts, child_sets, outside = counted.tensor, counted.sets, counted.outside

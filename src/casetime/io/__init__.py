@@ -40,10 +40,11 @@ from casetime.io.cin import read_cin_xml
 from casetime.io.csv import read_csv
 from casetime.io.excel import read_excel
 from casetime.io.frames import has_record_type_column, is_frame, table_from_frame, tables_from_frame
-from casetime.io.paths import join_results, read_inputs, read_path
+from casetime.io.paths import FOLDER_SUFFIXES, join_results, read_inputs, read_path
 from casetime.quality import RejectedRows
 
 __all__ = [
+    "FOLDER_SUFFIXES",
     "INPUT_RULES",
     "EMPTYING_RULES",
     "ReadResult",

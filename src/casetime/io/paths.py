@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,10 @@ from casetime.quality import UNKNOWN_TYPE, Notice
 from casetime.schema import ColumnError, record_type_of
 from casetime.tables import Table
 
-__all__ = ["join_results", "read_inputs", "read_path"]
+__all__ = ["FOLDER_SUFFIXES", "join_results", "read_inputs", "read_path"]
+
+#: The suffixes of the files a folder's reading takes (CSV, the census XML, workbooks); others are left.
+FOLDER_SUFFIXES: Final = frozenset({".csv", ".xml", *EXCEL_SUFFIXES})
 
 _I64 = npt.NDArray[np.int64]
 _Obj = npt.NDArray[np.object_]
@@ -81,7 +84,7 @@ def read_path(
     source = os.fspath(path)
     if not os.path.isdir(source):
         return _read_file(source, record_type, columns, dayfirst, date_format, chunk_rows, engine, progress)
-    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in (".csv", ".xml", *EXCEL_SUFFIXES))
+    entries = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in FOLDER_SUFFIXES)
     files = [p for p in entries if p.is_file() and os.access(p, os.R_OK)]
     skipped = [
         Notice(os.fspath(p), UNKNOWN_TYPE, "unreadable_file", f"{p}: {_why_unreadable(p)}; it was not read")

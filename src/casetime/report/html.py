@@ -85,7 +85,7 @@ def chart(ind: IndicatorSummary) -> str:
             f'y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="2 3"/>'
             f'<text x="{left + 4 if name == "England" else width - 14}" y="{y(value) - 4:.1f}" font-size="11" '
             f'text-anchor="{"start" if name == "England" else "end"}" fill="{colour}">{html.escape(name)} '
-            f"{value:.1f}% (published, {year - 1}/{year % 100:02d})</text>"
+            f"{value:.1f}% (published, {html.escape(year)})</text>"
         )
     if ind.target is not None:
         parts.append(
@@ -98,7 +98,7 @@ def chart(ind: IndicatorSummary) -> str:
     return "".join(parts)
 
 
-def _published_marks(ind: IndicatorSummary) -> list[tuple[str, float, int]]:
+def _published_marks(ind: IndicatorSummary) -> list[tuple[str, float, str]]:
     """England's and the region's published figure for the year the report's period lies in (none if no such year)."""
     if ind.published is None or not ind.published["published"]:
         return []
@@ -107,8 +107,8 @@ def _published_marks(ind: IndicatorSummary) -> list[tuple[str, float, int]]:
     row = next((r for r in rows if r["year"] == year), None)
     if row is None:  # the period is in no published year: no line would be a fair comparison
         return []
-    marks = [("England", row["england"], row["year"]), (row["region_name"], row["region"], row["year"])]
-    return [(name, float(v), yr) for name, v, yr in marks if v is not None]
+    marks = [("England", row["england"], row["label"]), (row["region_name"], row["region"], row["label"])]
+    return [(name, float(v), label) for name, v, label in marks if v is not None]
 
 
 def _band_colour(i: int, n: int) -> str:

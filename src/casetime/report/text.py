@@ -53,7 +53,7 @@ def published_lines(published: dict[str, Any]) -> list[str]:
     where = ""
     if own["quartile"] is not None:
         year = own["year"]
-        where = f"; among councils' published {year - 1}/{year % 100:02d} figures: quartile {own['quartile']} (1 best)"
+        where = f"; among councils' published {own['year_label']} figures: quartile {own['quartile']} (1 best)"
     lines = [f"your figure, computed from your records: {shown} in {own['period']}{where}"]
     lines.append(
         f"published by DfE ({published['published_measure']}, year ending 31 March): {area['name']} | "
@@ -66,7 +66,7 @@ def published_lines(published: dict[str, Any]) -> list[str]:
     for row in published["published"]:
         council = pct(row["council"]) if row["council"] is not None else (row["council_suppression"] or "-")
         mean = pct(row["neighbours_mean"])
-        year = f"{row['year'] - 1}/{row['year'] % 100:02d}"
+        year = row["label"]
         lines.append(
             f"  {year}  {council:>6} {pct(row['region']):>6} {pct(row['england']):>6}"
             f"  {row['quartile'] or '-'}  {mean} ({row['neighbours']})"
