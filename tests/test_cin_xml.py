@@ -225,12 +225,19 @@ def test_a_directory_reads_its_census_files_too(tmp_path: Path) -> None:
 
 
 def test_an_issue_names_the_line_the_child_and_the_element() -> None:
-    text = casetime.load(DATA / "census_2018.xml").quality.summary()
+    quality = casetime.load(DATA / "census_2018.xml").quality
+    text = quality.summary(show_ids=True)
     # the second assessment (line 10) is open as at 31 March 2018, more than 45 working days after 1 September
     assert (
         f"{DATA / 'census_2018.xml'} line 10 (single_assessment, child B1): "
         "start_date (Assessments/AssessmentActualStartDate)='2017-09-01': rule 8670Q:"
     ) in text
+    # by default the line and the element say where, without the child's id (personal data)
+    assert (
+        f"{DATA / 'census_2018.xml'} line 10 (single_assessment): "
+        "start_date (Assessments/AssessmentActualStartDate)='2017-09-01': rule 8670Q:"
+    ) in quality.summary()
+    assert "B1" not in quality.summary()
     # 15 working days after Wednesday 5 April 2017 (Good Friday 14, Easter Monday 17 April) is 28 April
     assert "InitialCPCtarget='2017-04-27 (should be 2017-04-28)': rule icpc_target" in text
 

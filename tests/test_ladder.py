@@ -24,7 +24,7 @@ DESIGN = Path(__file__).resolve().parents[1] / "docs" / "design.md"
 RUNGS: list[tuple[str, ...]] = [
     ("casetime.errors", "casetime._compat", "casetime._background", "casetime.cells"),
     ("casetime.dates", "casetime.rag", "casetime.sample", "casetime._keys"),
-    ("casetime.calendar", "casetime.periods", "casetime.schema", "casetime.published"),
+    ("casetime.calendar", "casetime.periods", "casetime.schema", "casetime.published", "casetime.config"),
     ("casetime.tables",),
     ("casetime.indicators", "casetime.records", "casetime.quality"),
     ("casetime.io", "casetime.results"),
@@ -45,7 +45,7 @@ INSIDE: dict[str, tuple[str, ...]] = {
     "casetime.io": ("_columns", "_labels", "assemble", "csv", "cin", "excel", "frames", "paths"),
     "casetime.validation": ("registry", "findings", "duplicates", "run", "rules"),
     "casetime.engine": ("kinds", "timeliness", "bands", "reviews", "repeats", "inputs", "counting", "cases", "compute"),
-    "casetime.report": ("model", "text", "csv", "json", "html"),
+    "casetime.report": ("model", "text", "csv", "json", "html", "cases"),
 }
 
 

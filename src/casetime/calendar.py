@@ -59,6 +59,7 @@ __all__ = [
     "WorkingCalendar",
     "england",
     "from_govuk_json",
+    "read_closures",
     "is_working_day",
     "working_days_between",
     "add_working_days",
@@ -799,6 +800,54 @@ def from_govuk_json(
         end=_dt.date(max(years), 12, 31),
         name=name or f"GOV.UK {division}",
     )
+
+
+def read_closures(path: str | os.PathLike[str]) -> dict[_dt.date, str]:
+    """Local closure days from a text or CSV file: one date per line, optionally a name after a comma.
+
+    Dates are read as in extracts (ISO or day first: ``2009-12-24``, ``24/12/2009``); a first line
+    that is not a date is a heading; blank lines and lines starting with ``#`` are skipped. Give the
+    result to :meth:`WorkingCalendar.with_closures` (``casetime report --closures FILE`` does).
+    A line whose date cannot be read is refused, naming the file, the line and the text.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "closures.csv").write_text("date,name\\n24/12/2009,Christmas Eve closure\\n2009-12-29\\n")
+    >>> read_closures(folder / "closures.csv")
+    {datetime.date(2009, 12, 24): 'Christmas Eve closure', datetime.date(2009, 12, 29): 'council closure'}
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            lines = handle.read().splitlines()
+    except OSError as exc:
+        raise CasetimeError(f"{path}: cannot read the closure days ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise CasetimeError(f"{path}: the closure days are not UTF-8 text") from None
+    import csv  # (here: `casetime between` without closures does not load it)
+
+    named: dict[_dt.date, str] = {}
+    first = True
+    for number, fields in enumerate(csv.reader(lines), start=1):
+        text = fields[0].strip() if fields else ""
+        if not text or text.startswith("#"):
+            continue
+        try:
+            day = day_number(text)
+        except CasetimeError:
+            day = None
+        if day is None:
+            if first and not any(ch.isdigit() for ch in text):
+                first = False
+                continue  # a heading
+            raise CasetimeError(
+                f"{path} line {number}: {text!r} is not a date (expected YYYY-MM-DD or dd/mm/yyyy, one per line)"
+            )
+        first = False
+        name = fields[1].strip() if len(fields) > 1 and fields[1].strip() else "council closure"
+        named[date_from_day(day)] = name
+    if not named:
+        raise CasetimeError(f"{path}: no closure days in the file (one date per line, e.g. 2009-12-24)")
+    return named
 
 
 # ---------------------------------------------------------------------------

@@ -402,11 +402,53 @@ class QualityReport:
         write_csv(path, ISSUE_COLUMNS, rows)
         return None
 
-    def summary(self, max_issues: int = 5, *, show_ids: bool = True, show_columns: bool = True) -> str:
+    def to_dict(self, max_issues: int | None = 10, *, show_ids: bool = False) -> dict[str, Any]:
+        """The quality report as JSON-ready data: counts, reconciliation, counts by rule (with each rule's
+        message), columns used, warnings, and the first ``max_issues`` issues (``None``: every one).
+
+        Child ids (and the value of a ``child_id`` field) are left out unless ``show_ids=True``.
+        """
+        counts = self.counts()
+        messages: dict[str, str] = {}
+        for s in self.issue_sets:
+            messages.setdefault(s.rule, s.message)
+        for r in self.rejected:
+            messages.setdefault(r.rule, r.message)
+        issues = []
+        for item in self.issue_rows(limit=max_issues):
+            if not show_ids:
+                item = {k: v for k, v in item.items() if k != "child_id"}
+                if item["field"] == "child_id":
+                    item["value"] = None
+            issues.append(item)
+        return {
+            "rows_read": counts.rows_read,
+            "has_errors": self.has_errors,
+            "reconciliation": counts.rows(),
+            "counts_by_rule": [
+                {"rule": rule, "severity": severity, "count": n, "message": messages.get(rule, "")}
+                for (rule, severity), n in counts.by_rule.items()
+            ],
+            "columns_used": [c.to_dict() for c in self.columns],
+            "notices": [n.to_dict() for n in self.notices],
+            "issues": issues,
+            "issues_not_shown": len(self) - len(issues),
+        }
+
+    def __repr__(self) -> str:
+        counts = self.counts_by_rule()
+        rules = ", ".join(f"{k}: {v}" for k, v in list(counts.items())[:6]) + (", ..." if len(counts) > 6 else "")
+        return (
+            f"<QualityReport: {sum(len(t) for t in self.tables.values()):,} rows in {len(self.tables)} table(s), "
+            f"{len(self):,} issue(s){f' ({rules})' if counts else ''}>"
+        )
+
+    def summary(self, max_issues: int = 5, *, show_ids: bool = False, show_columns: bool = True) -> str:
         """A short human-readable summary: columns used, warnings, reconciliation, counts per rule, the
         first issues.
 
-        ``show_ids=False`` leaves the child ids out of the issue lines, ``show_columns=False`` the
+        The issue lines name the file, row, field and value, not the child: ``show_ids=True`` adds
+        the child ids (and shows a ``child_id`` field's value), ``show_columns=False`` leaves out the
         columns used and the warnings (as the error of :meth:`raise_if_errors` does).
         """
         lines = [f"columns used: {c.describe()}" for c in self.columns] if show_columns else []
@@ -428,15 +470,16 @@ class QualityReport:
             heading = headings.get((item["source"], item["record_type"]), {}).get(item["field"])
             field = item["field"] if heading in (None, item["field"]) else f"{item['field']} ({heading})"
             unit = "line" if str(item["source"]).lower().endswith(".xml") else "row"  # (a census: its lines)
+            value = "(not shown)" if item["field"] == "child_id" and not show_ids else repr(item["value"])
             lines.append(
                 f"  {item['source']} {unit} {item['row']} ({item['record_type']}{whose}): "
-                f"{field}={item['value']!r}: rule {item['rule']}: {item['message']}"
+                f"{field}={value}: rule {item['rule']}: {item['message']}"
             )
         hidden = len(self) - shown
         if hidden > 0:
             lines.append(
                 f"  ... and {hidden:,} more issue(s) not shown: to_csv() lists every one "
-                "(casetime validate PATH -o issues.csv)"
+                "(casetime validate PATH -o issues.csv, or --max-issues N)"
             )
         return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from casetime.cells import html_row
 from casetime.report.model import IndicatorSummary, Report
 from casetime.report.text import percent
 
-__all__ = ["to_html", "chart", "bands_chart"]
+__all__ = ["to_html", "chart", "bands_chart", "page_style"]
 
 _RAG_COLOURS = {"green": "#1b7a3a", "amber": "#b86e00", "red": "#b3261e", None: "#6b6b6b"}
 #: Band colours, shortest first (a sequential blue-to-red ramp: short is light blue, long is dark red).
@@ -35,7 +35,14 @@ td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}
 .note{color:#555;font-size:.85rem}
 .warn{color:#8a4b00;font-size:.9rem}
+tr.overdue td:nth-last-child(3){color:#b3261e;font-weight:600}
+tr.due_soon td:nth-last-child(3){color:#b86e00;font-weight:600}
 """
+
+
+def page_style() -> str:
+    """The pages' style sheet (the report's, and the lists of cases')."""
+    return _CSS
 
 
 def chart(ind: IndicatorSummary) -> str:
@@ -231,7 +238,7 @@ def to_html(report: Report) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{esc(report.title)}: {esc(report.period)}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{page_style()}</style></head><body>",
         f"<h1>{esc(report.title)}</h1>",
         f'<p class="sub">Period {esc(report.period)} &middot; source {esc(report.source)} &middot; working days '
         f"{esc(report.calendar)}, convention {esc(report.convention)} &middot; generated {esc(report.generated)}</p>",
