@@ -245,7 +245,8 @@ def test_report_compare_shows_published_figures_apart(capsys: pytest.CaptureFixt
     page = ok(capsys, "report", str(extract_2023), "--indicators", "C4", "--period", "2023/24", "--compare",
               "Barnet", "--format", "html")  # fmt: skip
     assert page.count('class="published"') == 3  # England's and London's lines on the chart, and the table
-    assert "England 79.7% (published, 2023/24)" in page  # CP_conf_15days, England, year ending March 2024
+    # CP_conf_15days, England, year ending March 2024: the line's label, and its tooltip naming the year
+    assert ">England 79.7%</text>" in page and "England 79.7% (published by DfE, 2023/24)" in page
 
 
 def test_report_compare_errors(capsys: pytest.CaptureFixture[str], extract_2023: Path) -> None:

@@ -24,7 +24,14 @@ DESIGN = Path(__file__).resolve().parents[1] / "docs" / "design.md"
 RUNGS: list[tuple[str, ...]] = [
     ("casetime.errors", "casetime._compat", "casetime._background", "casetime.cells"),
     ("casetime.dates", "casetime.rag", "casetime.sample", "casetime._keys"),
-    ("casetime.calendar", "casetime.periods", "casetime.schema", "casetime.published", "casetime.config"),
+    (
+        "casetime.calendar",
+        "casetime.periods",
+        "casetime.schema",
+        "casetime.published",
+        "casetime.config",
+        "casetime.charts",
+    ),
     ("casetime.tables",),
     ("casetime.indicators", "casetime.records", "casetime.quality"),
     ("casetime.io", "casetime.results"),

@@ -210,11 +210,11 @@ def test_json_round_trips_with_the_figures_and_text_intact() -> None:
     ni59, ni64 = data["indicators"]
     assert ni59["overall"] == {
         "label": "2008/09", "numerator": 9, "denominator": 14, "value": 900 / 14, "display": "64.3", "rag": "red",
-        "bands": None, "total": None, "percentiles": None,
+        "bands": None, "total": None, "percentiles": None, "keys": None,
     }  # fmt: skip
     assert ni59["rows"][1] == {"label": "May 2008", "numerator": 0, "denominator": 0, "value": None,
                                "display": "-", "rag": None, "bands": None, "total": None,
-                               "percentiles": None}  # fmt: skip
+                               "percentiles": None, "keys": None}  # fmt: skip
     assert ni59["rows"][2]["label"] == TRICKY_LABEL  # JSON is not a spreadsheet: labels are not altered
     assert ni59["late_cases"] == [{"child_id": "C000001", "elapsed": 9}]
     assert ni64["late_cases"] is None
@@ -319,10 +319,10 @@ def test_html_late_cases_table_only_when_given() -> None:
     assert "Late cases" not in to_html(_report())
     page = to_html(_report(late=[{"child_id": "C000001", "elapsed": 9}, {"child_id": "C000002", "elapsed": 12}]))
     assert page.count("<details") == 1
-    assert "Late cases (2)" in page
+    assert "Late cases: 2 (child ids: personal data)" in page
     assert "C000001" in page and "C000002" in page
     empty = to_html(_report(late=[]))
-    assert "Late cases (0)" in empty
+    assert "Late cases: 0" in empty
 
 
 def test_html_is_self_contained() -> None:
@@ -447,9 +447,9 @@ def test_build_report_lists_late_cases_only_when_asked() -> None:
     late = _hand_report(late_cases=True).indicators[0].late_cases
     assert late == [
         {"source": "<dataframe>", "row": 1, "child_id": "K002", "clock_start": "2009-01-05", "clock_stop": "2009-01-15",
-         "elapsed": 8, "elapsed_unit": "working days", "due_date": "2009-01-14", "over_limit": 1},
+         "elapsed": 8, "elapsed_unit": "working days", "due_date": "2009-01-14", "over_limit": 1, "month": "2009-01"},
         {"source": "<dataframe>", "row": 8, "child_id": "K009", "clock_start": "2009-03-02", "clock_stop": "2009-03-12",
-         "elapsed": 8, "elapsed_unit": "working days", "due_date": "2009-03-11", "over_limit": 1},
+         "elapsed": 8, "elapsed_unit": "working days", "due_date": "2009-03-11", "over_limit": 1, "month": "2009-03"},
     ]  # fmt: skip
     with_cases = render(_hand_report(late_cases=True), "html")
     assert "K002" in with_cases and "K009" in with_cases

@@ -687,9 +687,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 f"--compare: none of {', '.join(results)} has published figures (those that do: {have}; "
                 "choose them with --indicators)"
             )
+    from casetime.engine import compute_previous
+
+    previous = compute_previous(results, extract, convention=args.convention)
     report = build_report(
         results, extract.quality, title=args.title, source=source, late_cases=args.late_cases,
-        convention=args.convention, period_note=period_note, compare=args.compare,
+        convention=args.convention, period_note=period_note, compare=args.compare, previous=previous,
     )  # fmt: skip
     text = render(report, fmt, dfe_columns=args.dfe_columns)
     if fmt == "table" and (not args.output or args.output == "-"):

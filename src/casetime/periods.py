@@ -250,6 +250,23 @@ class Period:
         span = f"{a.day} {ma} {a.year} to {b.day} {mb} {b.year}"
         return span if what is None else f"{what} {self.label}: {span}"
 
+    def year_before(self) -> Period:
+        """The same period a year earlier (29 February becomes 28 February), of the same kind and label style.
+
+        >>> Period("2008-04-01", "2008-12-31").year_before()
+        Period('2007-04-01', '2007-12-31')
+        >>> FinancialYear(2008).year_before(), YearToDate(Month(2009, 1)).year_before().label
+        (FinancialYear(2007), 'ytd:2008-01')
+        """
+
+        def back(day: _dt.date) -> _dt.date:
+            try:
+                return day.replace(year=day.year - 1)
+            except ValueError:  # 29 February
+                return day.replace(year=day.year - 1, day=28)
+
+        return Period(back(self.start), back(self.end))
+
     def to_dict(self) -> dict[str, str]:
         """``{"label", "start", "end", "kind"}`` as text."""
         return {"label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat(), "kind": self.kind}
@@ -273,6 +290,10 @@ class FinancialYear(Period):
 
     def __repr__(self) -> str:
         return f"FinancialYear({self.year})"
+
+    def year_before(self) -> FinancialYear:
+        """The same financialyear a year earlier."""
+        return FinancialYear(self.year - 1)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (FinancialYear, (self.year,))
@@ -318,6 +339,10 @@ class Quarter(Period):
     def __repr__(self) -> str:
         return f"Quarter({self.year}, {self.quarter})"
 
+    def year_before(self) -> Quarter:
+        """The same quarter a year earlier."""
+        return Quarter(self.year - 1, self.quarter)
+
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (Quarter, (self.year, self.quarter))
 
@@ -346,6 +371,10 @@ class Month(Period):
     def __repr__(self) -> str:
         return f"Month({self.year}, {self.month})"
 
+    def year_before(self) -> Month:
+        """The same month a year earlier."""
+        return Month(self.year - 1, self.month)
+
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (Month, (self.year, self.month))
 
@@ -373,6 +402,10 @@ class YearToDate(Period):
     def __repr__(self) -> str:
         return f"YearToDate({self.through!r})"
 
+    def year_before(self) -> YearToDate:
+        """The same year to date a year earlier."""
+        return YearToDate(self.through.year_before())
+
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (YearToDate, (self.through,))
 
@@ -398,6 +431,10 @@ class Rolling12(Period):
 
     def __repr__(self) -> str:
         return f"Rolling12({self.through!r})"
+
+    def year_before(self) -> Rolling12:
+        """The same rolling12 a year earlier."""
+        return Rolling12(self.through.year_before())
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (Rolling12, (self.through,))

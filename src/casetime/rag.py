@@ -50,7 +50,11 @@ __all__ = [
     "DEFAULT_RULE",
     "as_fraction",
     "rag_status",
+    "RAG_COLOURS",
 ]
+
+#: How every output colours a status (``None``, no status, is grey): the report, its charts, the notebook views.
+RAG_COLOURS: Final[dict[str | None, str]] = {"green": "#1b7a3a", "amber": "#b86e00", "red": "#b3261e", None: "#6b6b6b"}
 
 Polarity = Literal["higher", "lower"]
 #: ``"higher"``: a higher value is better (NI59, NI60); ``"lower"``: lower is better (NI64).

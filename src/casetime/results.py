@@ -590,6 +590,51 @@ class ResultTable:
             **_banding(self.indicator, rows),
         )
 
+    def year_to_date(self) -> list[Result] | None:
+        """Each time row's running figure from the period's start to the row's end (the year to date, for a
+        financial year by month), exactly as :meth:`total` adds rows up: children counted once. ``None``
+        when the rows are not one time unit alone (``by="month"``, ``"quarter"`` or ``"year"``), or for a
+        snapshot (D5, D6), whose rows are positions, not counts to add up.
+
+        >>> from casetime import compute, load
+        >>> frame = {"child_id": ["A", "B", "C"], "referral_date": ["2008-04-01", "2008-04-10", "2008-05-01"],
+        ...          "completion_date": ["2008-04-07", "2008-04-30", "2008-05-06"]}
+        >>> table = compute("NI59", load(frame, record_type="ia"), "2008/09 Q1", by="month")
+        >>> [(r.display, r.numerator, r.denominator) for r in table.year_to_date()]
+        [('50.0', 1, 2), ('66.7', 2, 3), ('66.7', 2, 3)]
+        """
+        if self.snapshot or len(self.by) != 1 or self.by[0] not in ("month", "quarter", "year"):
+            return None
+        out = []
+        for i, row in enumerate(self.rows):
+            rows = self.rows[: i + 1]
+            nums = sum(r.numerator for r in rows)
+            dens = sum(r.denominator for r in rows)
+            if self.indicator.counting == "child" and self._children is not None:
+                den_labels, num_labels = _union_sets([self._children], [r.key for r in rows])
+                dens, nums = int(den_labels.size), int(num_labels.size)
+            left: dict[str, int] = {}
+            for r in rows:
+                for reason, n in r.left_out.items():
+                    left[reason] = left.get(reason, 0) + n
+            out.append(
+                Result(
+                    indicator=self.indicator.id,
+                    title=self.indicator.heading,
+                    period=Period(self.period.start, row.period.end),
+                    key=row.key,
+                    numerator=nums,
+                    denominator=dens,
+                    left_out=left,
+                    target=self.target,
+                    polarity=self.indicator.polarity,
+                    counting=self.indicator.counting,
+                    rule=self.rule,
+                    **_banding(self.indicator, rows),
+                )
+            )
+        return out
+
     @property
     def population(self) -> int:
         """Every record the indicator looked at: those counted and those left out, whatever the reason."""
@@ -1066,7 +1111,8 @@ def merge_results(tables: Sequence[ResultTable]) -> ResultTable:
 class CaseTable:
     """Record-level outcomes as columns (numpy arrays), one row per record.
 
-    Columns (in order): ``source``, ``row``, ``child_id``, the grouping keys,
+    Columns (in order): ``source``, ``row``, ``child_id``, the grouping keys, the extract's other own
+    columns (a team not grouped by),
     ``clock_start``, ``clock_stop``, ``elapsed`` (working days under the named
     convention, or calendar days for year limits; NaN in the arrays, ``None`` in
     :meth:`records`, where unknown),

@@ -27,11 +27,19 @@ from casetime.engine import repeats as _repeats
 from casetime.engine import reviews as _reviews
 from casetime.engine import timeliness as _timeliness
 from casetime.engine.cases import open_cases
-from casetime.engine.compute import DEFAULT_TARGET, compute, compute_all, default_indicators
+from casetime.engine.compute import DEFAULT_TARGET, compute, compute_all, compute_previous, default_indicators
 from casetime.engine.inputs import as_table
 from casetime.engine.kinds import CLASSIFIERS
 
-__all__ = ["DEFAULT_TARGET", "compute", "compute_all", "default_indicators", "open_cases", "as_table"]
+__all__ = [
+    "DEFAULT_TARGET",
+    "compute",
+    "compute_all",
+    "compute_previous",
+    "default_indicators",
+    "open_cases",
+    "as_table",
+]
 
 # (the built-in kinds register on import)
 assert CLASSIFIERS["timeliness"] is _timeliness.Timeliness

@@ -117,7 +117,7 @@ class Cases:
         if self.time_unit is not None:
             labels = np.array(["", *(b.label for b in buckets)], dtype=object)
             columns[self.time_unit] = labels[bucket[rows]]
-        for name in self.extras:
+        for name in (*self.extras, *(n for n in table.extra if n not in self.extras)):  # the grouping's first
             columns[name] = table.extra[name].take(rows).values()
         columns.update(
             {

@@ -34,7 +34,7 @@ from casetime.periods import Period, as_period, bucket_lookup
 from casetime.rag import RagRule, as_fraction
 from casetime.results import ChildSets, Distribution, Key, Result, ResultTable
 
-__all__ = ["DEFAULT_TARGET", "compute", "compute_all"]
+__all__ = ["DEFAULT_TARGET", "PREVIOUS_SHARE", "compute", "compute_all", "compute_previous"]
 
 
 class _DefaultTarget:
@@ -264,4 +264,57 @@ def compute_all(
         out[ind.id] = compute(ind, data, period, by=by, target=goal, rag=rag, calendar=calendar, convention=convention)
     if not out:
         raise CasetimeError(f"none of {', '.join(skipped)} can be computed: the data has none of their records")
+    return out
+
+
+#: A month of the year before counts as held by the data when it has at least this share of a typical
+#: month's records in the period itself (the median month).
+PREVIOUS_SHARE: Final = Fraction(1, 2)
+
+
+def compute_previous(
+    results: Mapping[str, ResultTable],
+    data: Any,
+    *,
+    calendar: WorkingCalendar | None = None,
+    convention: Convention = "day0",
+) -> dict[str, ResultTable]:
+    """The same measures over the period a year earlier, for those the data holds that year for.
+
+    An extract of one year's work holds a few records of the year before (late completions of old
+    referrals): a figure from them would be wrong with confidence. So a measure is computed for the
+    year before only when every month of it has at least half as many records as the median month
+    of the period itself (:data:`PREVIOUS_SHARE`), and never for a snapshot (D5, D6) or a repeat
+    measure (D3, C1), which would need the data's history further back still. Targets and limits are
+    the same as in ``results``.
+
+    >>> from casetime.tables import Table
+    >>> from casetime.indicators import NI59
+    >>> from casetime.periods import Month
+    >>> ia = Table.from_columns("initial_assessment", {
+    ...     "child_id": ["A", "B"], "referral_date": ["2008-01-07", "2009-01-05"],
+    ...     "completion_date": ["2008-01-10", "2009-01-14"]})
+    >>> now = compute_all(ia, Month(2009, 1), indicators=[NI59])
+    >>> sorted(compute_previous(now, ia))   # January 2008 has as many records as January 2009
+    ['NI59']
+    """
+    out: dict[str, ResultTable] = {}
+    for ind_id, table in results.items():
+        ind = table.indicator
+        if table.snapshot or ind.kind == "repeats":
+            continue
+        earlier = table.period.year_before()
+        target = None if table.target is None else table.target
+        try:
+            now = compute(ind, data, table.period, by="month", target=target, calendar=calendar, convention=convention)
+            then = compute(ind, data, earlier, by="month", target=target, calendar=calendar, convention=convention)
+        except CalendarRangeError:
+            continue
+        typical = sorted(r.denominator for r in now.rows)
+        if not typical or not then.rows:
+            continue
+        median = Fraction(typical[(len(typical) - 1) // 2] + typical[len(typical) // 2], 2)
+        if median == 0 or any(r.denominator < PREVIOUS_SHARE * median for r in then.rows):
+            continue
+        out[ind_id] = compute(ind, data, earlier, target=target, calendar=calendar, convention=convention)
     return out

@@ -41,6 +41,8 @@ class Row:
     total: int | None = None
     #: working-day bands: the 25th, 50th and 75th percentiles of working days elapsed ("linear" method)
     percentiles: dict[str, float | None] | None = None
+    #: the row's key values as text, one per grouping (``["2008/09 Q3", "North"]``); the label joins them
+    keys: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ class IndicatorSummary:
     published: dict[str, Any] | None = None
     #: how the percentiles of a working-day band measure are read (``"linear"``: numpy's default), else None
     percentile_method: str | None = None
+    #: the grouping, one name per key (``["quarter", "team"]``; empty for the period as one row)
+    by: list[str] = field(default_factory=list)
+    #: by month, quarter or year alone: each row's running figure from the period's start (the year to date)
+    year_to_date: list[Row] | None = None
+    #: the same measure over the period a year earlier, where the data has records for it
+    previous: Row | None = None
+    #: the columns each source's records were read from (``source``, ``record_type``, ``fields``, ``how``)
+    columns_used: list[dict[str, Any]] = field(default_factory=list)
 
     def reconciliation_line(self) -> str | None:
         """The records in words: ``2906 records = 2799 counted + 27 invalid + ...`` (``None`` if unknown)."""
@@ -123,6 +133,10 @@ _LATE_COLUMNS = (
 )
 
 
+#: The columns of a case table that are not the row it is in or the extract's own.
+_CASE_COLUMNS = (*_LATE_COLUMNS, "in_denominator", "in_numerator", "breach", "reason")
+
+
 def _row_label(result: Any) -> str:
     if not result.key:
         return str(result.period.label)
@@ -147,6 +161,7 @@ def _as_row(result: Any, label: str | None = None) -> Row:
         None if result.bands is None else [n for _, n in result.bands],
         None if result.bands is None else result.total_records,
         percentiles,
+        [key_text(v) for _, v in result.key] if result.key else None,
     )
 
 
@@ -167,11 +182,14 @@ def build_report(
     convention: str = "day0",
     period_note: str = "",
     compare: str | None = None,
+    previous: Any = None,
 ) -> Report:
     """A :class:`Report` from ``{id: ResultTable}`` (``casetime.engine.compute_all``) and a quality report.
 
     Record-level late cases (child ids) are included only with ``late_cases=True``. ``compare`` (a
     council's code, number or name) puts DfE's published figures beside each measure that has them.
+    ``previous`` (``{id: ResultTable}`` over the period a year earlier) adds each measure's figure then,
+    where it counted any record.
     """
 
     indicators = []
@@ -187,7 +205,9 @@ def build_report(
         late = None
         if late_cases:
             cases = table.breaches()
-            late = [{k: _plain(rec.get(k)) for k in _LATE_COLUMNS} for rec in cases.records()]
+            # the case's own columns, then the row it is in (month ...) and the extract's own columns (team ...)
+            extras = [n for n in cases.names if n not in _CASE_COLUMNS]
+            late = [{k: _plain(rec.get(k)) for k in (*_LATE_COLUMNS, *extras)} for rec in cases.records()]
         target = None if table.target is None else float(table.target)
         ind = table.indicator
         published = None
@@ -212,6 +232,10 @@ def build_report(
                 None if ind.published is None else ind.published.columns(),
                 published,
                 "linear" if ind.bands is not None and ind.bands.percentiles else None,
+                list(table.by),
+                _year_to_date(table),
+                _previous(previous, ind_id),
+                [c.to_dict() for c in getattr(quality, "columns", []) if c.record_type == ind.record_type],
             )
         )
     kinds = {table.indicator.record_type for table in results.values()}
@@ -220,6 +244,7 @@ def build_report(
             {k: (v if isinstance(v, int) else str(v)) for k, v in rec.items()} for rec in quality.reconciliation()
         ],
         "counts_by_rule": dict(quality.counts_by_rule()),
+        "rule_descriptions": _rule_words(quality.counts_by_rule()),
         "columns_used": [c.to_dict() for c in getattr(quality, "columns", [])],
         "notices": [n.to_dict() for n in notices],
         # (the warnings shown under no indicator: an unreadable file, a record type not reported)
@@ -229,6 +254,35 @@ def build_report(
         title, period_label, source, indicators, q, calendar=calendar, convention=convention,
         period_words=period_words, period_note=period_note,
     )  # fmt: skip
+
+
+def _rule_words(counts: dict[str, int]) -> dict[str, str]:
+    """What each rule found checks, in words (the rules casetime registered; the readers' own rules too)."""
+    from casetime.errors import CasetimeError
+    from casetime.validation import get_rule
+
+    words = {}
+    for code in counts:
+        try:
+            words[code] = get_rule(code).description
+        except CasetimeError:  # not a registered rule (a finding made by the caller's own code): its code alone
+            words[code] = ""
+    return words
+
+
+def _year_to_date(table: Any) -> list[Row] | None:
+    running = table.year_to_date()
+    return None if running is None else [_as_row(r) for r in running]
+
+
+def _previous(previous: Any, ind_id: str) -> Row | None:
+    if not previous or ind_id not in previous:
+        return None
+    earlier = previous[ind_id]
+    total = earlier.total()
+    if not total.denominator:
+        return None
+    return _as_row(total, str(earlier.period.label))
 
 
 def _plain(value: Any) -> Any:
