@@ -63,6 +63,50 @@ def test_a_killed_write_leaves_the_previous_file(tmp_path: Path) -> None:
     assert all(name.startswith(".report.html.") and name.endswith(".tmp") for name in leftovers)
 
 
+#: A run of the command line in which the report's write is cut short, half written, by ``STOP``.
+_CUT_SHORT = """
+import contextlib, errno, os, signal, sys
+import casetime.cells as cells
+
+whole = cells.replace_file
+
+@contextlib.contextmanager
+def cut_short(path, **options):
+    with whole(path, **options) as handle:
+        handle.write("<!DOCTYPE html> half of a new report")
+        handle.flush()
+        STOP
+        yield handle
+
+cells.replace_file = cut_short
+from casetime.cli import main
+sys.exit(main(["report", "-o", TARGET]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("stop", "status", "said"),
+    [
+        ("os.kill(os.getpid(), signal.SIGINT)", 130, "casetime: interrupted\n"),
+        ("os.kill(os.getpid(), signal.SIGTERM)", 143, "casetime: terminated\n"),
+        (
+            "raise OSError(errno.ENOSPC, 'No space left on device')",
+            2,
+            "casetime: error: [Errno 28] No space left on device\n",
+        ),
+    ],
+    ids=["ctrl-c", "sigterm", "disk-full"],
+)
+def test_an_interrupted_write_leaves_the_previous_report(tmp_path: Path, stop: str, status: int, said: str) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("the previous report", encoding="utf-8")
+    script = _CUT_SHORT.replace("STOP", stop).replace("TARGET", repr(str(target)))
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (status, said)
+    assert target.read_text(encoding="utf-8") == "the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # and no temporary file left
+
+
 def test_an_output_that_is_an_input_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     write_csv(generate(200, seed=1), tmp_path)
     before = (tmp_path / "initial_assessment.csv").read_bytes()
@@ -157,3 +201,25 @@ def test_a_headerless_file_is_refused_without_showing_its_ids(
         assert status == EXIT_USAGE and out == ""
         assert "the first row holds dates (2 of its 3 cells)" in err and "needs a first row naming its columns" in err
         assert "C000123" not in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_rows_and_about_how_much_of_the_files_on_a_terminal_only(tmp_path: Path) -> None:
+    from casetime.cli import _progress  # (the command line's own helper: what it prints is the behaviour)
+
+    write_csv(generate(n_referrals=3000, seed=1), tmp_path / "x")
+    assert _progress([str(tmp_path / "x")], io.StringIO()) is None  # not a terminal: nothing at all
+    screen = _Terminal()
+    progress = _progress([str(tmp_path / "x")], screen)
+    from casetime import load
+
+    rows = sum(len(t) for t in load(tmp_path / "x", progress=progress).tables.values())
+    progress.finish()
+    lines = screen.getvalue().split("\r")
+    assert lines[-1].startswith(f"read {rows:,} rows, ") and lines[-1].rstrip().endswith("(100%)")
+    size = sum(p.stat().st_size for p in (tmp_path / "x").iterdir()) / 1000
+    assert f"{size:,.1f} KB (100%)" in lines[-1]

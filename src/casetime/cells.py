@@ -8,7 +8,8 @@ files. They know nothing of indicators or records, only of cells, rows and colum
 - :func:`safe_cell`: a cell a spreadsheet will not run as a formula;
 - :func:`csv_text` and :func:`write_csv`: rows as CSV, every cell through :func:`safe_cell`;
 - :func:`fixed_width`: rows as aligned text columns for a terminal;
-- :func:`html_row` and :func:`html_table`: rows as escaped HTML.
+- :func:`html_row` and :func:`html_table`: rows as escaped HTML (an :class:`Html` value is put in as it is);
+- :class:`Text`: text that a notebook shows as text, not as a quoted string.
 
 >>> print(csv_text(["team", "value"], [["=cmd()", 1], ["North", None]]), end="")
 team,value
@@ -43,7 +44,32 @@ __all__ = [
     "fixed_width",
     "html_row",
     "html_table",
+    "Html",
+    "Text",
 ]
+
+
+class Html(str):
+    """Text that is already HTML (a badge, a chart): :func:`html_row` puts it in its cell as it is, where any
+    other value is escaped."""
+
+    __slots__ = ()
+
+
+class Text(str):
+    """Text that shows as itself, not as a quoted string, where Python shows values (a notebook's output,
+    the interactive prompt): ``quality.summary()``.
+
+    >>> Text("two\\nlines")
+    two
+    lines
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -161,7 +187,9 @@ def fixed_width(columns: Sequence[str], rows: Sequence[Sequence[str]], *, right:
 def html_row(cells: Iterable[object], *, header: bool = False) -> str:
     """One table row, every cell escaped (``<th>`` cells when ``header``)."""
     tag = "th" if header else "td"
-    return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+    return (
+        "<tr>" + "".join(f"<{tag}>{c if isinstance(c, Html) else html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+    )
 
 
 def html_table(

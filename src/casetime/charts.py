@@ -21,9 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from casetime.cells import Html
 from casetime.rag import RAG_COLOURS
 
-__all__ = ["Bar", "Mark", "axis_top", "bar_chart", "small_multiples", "stacked_chart", "text_width", "BAND_COLOURS"]
+__all__ = [
+    "Bar", "Mark", "axis_top", "bar_chart", "small_multiples", "stacked_chart", "indicator_chart", "short_time",
+    "text_width", "rag_badge", "target_mark", "BAND_COLOURS",
+]  # fmt: skip
 
 #: Band colours, shortest first (a sequential blue-to-red ramp: short is light blue, long is dark red).
 BAND_COLOURS: Final = (
@@ -65,6 +69,11 @@ class Mark:
     value: float
     kind: str = "target"
     note: str = ""
+
+
+def target_mark(target: float) -> Mark:
+    """The target as a reference line (the report's and ``ResultTable.plot()``'s alike)."""
+    return Mark("target", float(target), "target", f"target {target:g}%")
 
 
 def text_width(text: str, size: float = _FONT) -> float:
@@ -314,3 +323,70 @@ def stacked_chart(
             parts.append(_axis_label(frame, bx + w / 2, name))
     parts.append("</svg>")
     return "".join(parts)
+
+
+_TIME_UNITS: Final = ("month", "quarter", "year")
+_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_time(label: str) -> str:
+    """A time label short enough for a small chart: ``2008/09 Q3`` -> ``Q3``, ``2009-01`` -> ``Jan 09``.
+
+    >>> short_time("2008/09 Q3"), short_time("2009-01"), short_time("North")
+    ('Q3', 'Jan 09', 'North')
+    """
+    if len(label) == 10 and label[7:9] == " Q":
+        return label[8:]
+    if (
+        len(label) == 7
+        and label[4] == "-"
+        and label[:4].isdigit()
+        and label[5:].isdigit()
+        and 1 <= int(label[5:]) <= 12
+    ):
+        return f"{_MONTHS[int(label[5:]) - 1]} {label[2:4]}"
+    return label
+
+
+def indicator_chart(
+    bars: Sequence[Bar],
+    keys: Sequence[Sequence[str] | None],
+    by: Sequence[str],
+    *,
+    marks: Sequence[Mark] = (),
+    year_to_date: Sequence[float | None] | None = None,
+    label: str = "",
+) -> str:
+    """One indicator's chart, laid out by its grouping ``by`` (one key text per name for each bar, in ``keys``).
+
+    By a time unit alone, the bars run in time with ``year_to_date`` as a line; by a time unit and
+    groups, one small chart per group on a shared axis; by groups alone (or the period as one bar),
+    a bar each and no line: a line never joins categories.
+    """
+    where = next((i for i, name in enumerate(by) if name in _TIME_UNITS), None)
+    if where is not None and len(by) > 1 and bars and all(k is not None and len(k) == len(by) for k in keys):
+        panels: dict[str, list[Bar]] = {}
+        for bar, key in zip(bars, keys, strict=True):
+            parts = list(key or [])
+            time = parts.pop(where)
+            panels.setdefault(" / ".join(parts), []).append(Bar(short_time(time), bar.value, bar.rag, bar.note))
+        return small_multiples(list(panels.items()), marks=marks, label=label)
+    line = None
+    if where is not None and len(by) == 1 and year_to_date is not None and len(year_to_date) == len(bars) > 1:
+        line = list(year_to_date)
+    return bar_chart(bars, marks=marks, line=line, label=label)
+
+
+def rag_badge(status: str | None) -> Html:
+    """A status in colour and in words, for an HTML table cell (``-`` for no status).
+
+    >>> rag_badge("red").startswith('<span class="rag rag-red" style="background:#b3261e;'), rag_badge(None)
+    (True, '-')
+    """
+    if status is None:
+        return Html("-")
+    colour = RAG_COLOURS.get(status, RAG_COLOURS[None])
+    return Html(
+        f'<span class="rag rag-{html.escape(status)}" style="background:{colour};color:#fff;padding:0 6px;'
+        f'border-radius:8px;font-weight:600">{html.escape(status.upper())}</span>'
+    )

@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="casetime",
         description="Timeliness of children's social care cases in England.",
         epilog=f"exit status: {EXIT_OK} success, {EXIT_DATA_ERRORS} the data has errors (validate), {EXIT_USAGE} bad "
-        "arguments or unreadable input, 130 interrupted",
+        "arguments or unreadable input, 130 interrupted (Ctrl-C), 141 the output pipe closed, 143 terminated (SIGTERM)",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -151,8 +151,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the process is, so that a file being written is removed as on Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # (a handler can be set only there)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _run(argv)
+    except _Terminated:
+        print("casetime: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -509,15 +534,69 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress() -> Any:
-    """A progress callback printing to stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
+def _progress(paths: Sequence[str], stream: Any = None) -> Any:
+    """A progress callback for reading ``paths``, printing rows read and about how much of the files' bytes that
+    is, to ``stream`` (stderr) only when it is a terminal, at most five times a second."""
+    out = sys.stderr if stream is None else stream
+    if not out.isatty():
         return None
 
-    def show(rows: int) -> None:
-        print(f"\rread {rows:,} rows", end="", file=sys.stderr, flush=True)
+    from casetime.io import FOLDER_SUFFIXES
 
-    return show
+    files = []
+    for given in paths:
+        path = Path(given)
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in FOLDER_SUFFIXES) if path.is_dir() else [path]
+        files += [f for f in found if f.is_file()]
+    total_bytes = sum(f.stat().st_size for f in files)
+    expected = 0.0  # rows (census: children) the files hold, from the size of their first records
+    for f in files:
+        with open(f, "rb") as handle:
+            head = handle.read(1 << 18)
+        marker = b"<Child>" if f.suffix.lower() == ".xml" else b"\n"
+        seen = head.count(marker)
+        size = f.stat().st_size
+        expected += size * seen / len(head) if head and seen else size / 100
+    return _Progress(out, total_bytes, expected)
+
+
+class _Progress:
+    """Rows read, and about how much of the files that is (by the size of their first rows), on one line."""
+
+    def __init__(self, out: Any, total_bytes: int, expected_rows: float) -> None:
+        self.out, self.total, self.expected = out, total_bytes, expected_rows
+        self.last = 0.0
+        self.rows = 0
+        self.shown = False
+
+    def __call__(self, rows: int) -> None:
+        import time
+
+        self.rows = rows
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        share = min(rows / self.expected, 0.99) if self.expected else 0.0
+        self._line(f"about {_size(self.total * share)} of {_size(self.total)} ({share:.0%})")
+
+    def _line(self, where: str) -> None:
+        print(f"\rread {self.rows:,} rows, {where}   ", end="", file=self.out, flush=True)
+        self.shown = True
+
+    def finish(self) -> None:
+        """The last line (all of the files read), ended, if a line was shown at all."""
+        if self.shown:
+            self._line(f"{_size(self.total)} (100%)")
+            print(file=self.out)
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} GB"  # pragma: no cover - (the loop returns)
 
 
 def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
@@ -527,13 +606,13 @@ def _load(paths: Sequence[str], args: argparse.Namespace) -> Any:
         if not Path(path).exists():
             raise CasetimeError(f"{path}: no such file or directory")
     calendar = _calendar(args)
-    progress = _progress()
+    progress = _progress(paths)
     extract = load(
         *paths, record_type=args.record_type, columns=args.columns, dayfirst=not args.month_first,
         date_format=args.date_format, as_at=args.as_at, progress=progress, calendar=calendar,
     )  # fmt: skip
     if progress is not None:
-        print(file=sys.stderr)
+        progress.finish()
     if not any(len(t) for t in extract.tables.values()):
         raise CasetimeError(f"{', '.join(paths)}: the extract holds no records")
     return extract

@@ -160,6 +160,27 @@ class Extract:
             parts.append(f"{rejected:,} rows of unknown record type")
         return f"Extract({'; '.join(parts) or 'no records'})"
 
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from casetime.cells import html_table
+
+        rows = []
+        for kind in self.record_types:
+            n = len(self.tables[kind])
+            bad = int(self.quality.error_mask(kind).sum())
+            rows.append([kind, f"{n:,}", f"{n - bad:,}", f"{bad:,}"])
+        rejected = sum(len(r) for r in self.quality.rejected)
+        if rejected:
+            rows.append(["(unknown record type)", f"{rejected:,}", "0", f"{rejected:,}"])
+        said = f"as at {self.as_at}; " if self.as_at is not None else ""
+        caption = [f"Extract: {said}working days {self.calendar.name}"]
+        style = {"attributes": " class='casetime-extract'", "caption_attributes": " style='text-align:left'"}
+        table = html_table(["records", "rows", "valid", "with errors"], rows, caption=caption, **style)
+        counts = self.quality.counts_by_rule("error")
+        errors = ", ".join(f"{escape(rule)}: {n:,}" for rule, n in counts.items())
+        return table + (f"<p>errors by rule: {errors} (extract.quality shows them)</p>" if errors else "")
+
 
 def load(
     *inputs: Any,

@@ -33,12 +33,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from typing import Any, Final, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from casetime.cells import csv_text, write_csv
+from casetime.cells import Text, csv_text, html_table, write_csv
 from casetime.errors import CasetimeError
 from casetime.schema import RECORD_TYPES, RecordType
 from casetime.tables import Table
@@ -443,7 +444,46 @@ class QualityReport:
             f"{len(self):,} issue(s){f' ({rules})' if counts else ''}>"
         )
 
-    def summary(self, max_issues: int = 5, *, show_ids: bool = False, show_columns: bool = True) -> str:
+    def _repr_html_(self) -> str:
+        counts = self.counts()
+        messages: dict[str, str] = {}
+        for s in self.issue_sets:
+            messages.setdefault(s.rule, s.message)
+        for r in self.rejected:
+            messages.setdefault(r.rule, r.message)
+        parts = [
+            html_table(
+                ["records", "source", "read", "valid", "with errors"],
+                [
+                    [
+                        r["record_type"],
+                        r["source"],
+                        f"{r['rows_read']:,}",
+                        f"{r['rows_valid']:,}",
+                        f"{r['rows_with_errors']:,}",
+                    ]
+                    for r in counts.rows()
+                ],
+                caption=[f"Data quality: {counts.rows_read:,} rows read, {len(self):,} issue(s)"],
+                attributes=" class='casetime-quality'",
+                caption_attributes=" style='text-align:left'",
+            )
+        ]
+        if counts.by_rule:
+            parts.append(
+                html_table(
+                    ["rule", "severity", "issues", "what it means"],
+                    [
+                        [rule, severity, f"{n:,}", messages.get(rule, "")]
+                        for (rule, severity), n in counts.by_rule.items()
+                    ],
+                    attributes=" class='casetime-quality'",
+                )
+            )
+        parts += [f"<p>warning: {html_escape(n.message)}</p>" for n in self.notices]
+        return "".join(parts)
+
+    def summary(self, max_issues: int = 5, *, show_ids: bool = False, show_columns: bool = True) -> Text:
         """A short human-readable summary: columns used, warnings, reconciliation, counts per rule, the
         first issues.
 
@@ -481,7 +521,7 @@ class QualityReport:
                 f"  ... and {hidden:,} more issue(s) not shown: to_csv() lists every one "
                 "(casetime validate PATH -o issues.csv, or --max-issues N)"
             )
-        return "\n".join(lines)
+        return Text("\n".join(lines))
 
     def raise_if_errors(self, max_issues: int = 5) -> None:
         """Raise :class:`ValidationError` summarising the first issues when there are errors.

@@ -63,6 +63,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from html import escape as html_escape
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
@@ -93,6 +94,8 @@ __all__ = [
     "display_percentage",
     "Result",
     "ResultTable",
+    "Results",
+    "Chart",
     "CaseTable",
     "CaseSource",
     "ChildSets",
@@ -409,6 +412,18 @@ class Result:
 
     def __repr__(self) -> str:
         return f"<Result {self.describe()}>"
+
+    def _repr_html_(self) -> str:
+        from casetime.charts import rag_badge
+
+        shown = "no cases" if self.display is None else f"{self.display}%"
+        where = ", ".join(f"{k} {key_text(v)}" for k, v in self.key) or self.period.label
+        target = "" if self.target is None else f", target {_fmt_number(self.target)}%"
+        return (
+            f"<p class='casetime-result'><b>{html_escape(self.indicator)}</b>: <b>{html_escape(shown)}</b> "
+            f"in {html_escape(str(where))} ({self.numerator:,} of {self.denominator:,}{html_escape(target)}) "
+            f"{rag_badge(self.status)}</p>"
+        )
 
 
 class CaseSource(Protocol):
@@ -921,31 +936,31 @@ class ResultTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        from casetime.charts import rag_badge
+
+        columns = self._columns()
+        at = columns.index("status")
+        rows: list[list[object]] = []
+        for row in self.rows:
+            cells: list[object] = list(self._cells(row))
+            cells[at] = rag_badge(row.status)  # (RAG in colour and in words, as in the report)
+            rows.append(cells)
         return html_table(
-            self._columns(),
-            [self._cells(row) for row in self.rows],
+            columns,
+            rows,
             caption=self._header(),
             attributes=" class='casetime-result'",
             caption_attributes=" style='text-align:left'",
         )
 
-    def to_pandas(self) -> Any:
-        """The rows as a ``pandas.DataFrame`` (pandas is imported only here).
-
-        Columns: the keys, ``start``, ``end`` (dates, ``datetime64``), ``numerator``, ``denominator``,
-        ``value`` (float, NaN when missing), ``display``, ``target``, ``status``
-        and ``left_out_<reason>`` for each reason; a band measure adds a column per band (its label),
-        ``total`` and, for working-day bands, ``p25``, ``median`` and ``p75``.
-        """
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise CasetimeError("to_pandas() needs pandas: pip install pandas") from None
+    def _frame(self) -> tuple[list[str], dict[str, list[Any]], set[str]]:
+        """The rows as columns of Python values (dates as dates), and which columns are counts."""
         records = []
         for row in self.rows:
             d = row.to_dict()
             rec: dict[str, Any] = {k: d[k] for k in self.by}
-            rec.update({k: d[k] for k in ("start", "end", "numerator", "denominator", "value", "display")})
+            rec.update({"start": row.period.start, "end": row.period.end})
+            rec.update({k: d[k] for k in ("numerator", "denominator", "value", "display")})
             rec.update({"target": d["target"], "status": d["status"]})
             rec.update({f"left_out_{k}": v for k, v in row.left_out.items()})
             rec.update(row.band_counts)
@@ -955,15 +970,105 @@ class ResultTable:
                 rec[name] = None if q is None else float(q)
             records.append(rec)
         columns = [*self.by, "start", "end", "numerator", "denominator", "value", "display", "target", "status"]
-        columns += [f"left_out_{k}" for k in _row_reasons(self.rows)]
+        counts = {"numerator", "denominator"}
+        reasons = [f"left_out_{k}" for k in _row_reasons(self.rows)]
+        columns += reasons
+        counts.update(reasons)
         bands = self.indicator.bands
         if bands is not None:
             columns += [*bands.labels, "total", *(["p25", "median", "p75"] if bands.percentiles else [])]
-        frame = pd.DataFrame.from_records(records, columns=columns)
+            counts.update([*bands.labels, "total"])
+        data = {name: [rec.get(name) for rec in records] for name in columns}
+        for name in counts:  # (a reason a row does not have is none of its records)
+            data[name] = [0 if v is None else int(v) for v in data[name]]
+        return columns, data, counts
+
+    def to_pandas(self) -> Any:
+        """The rows as a ``pandas.DataFrame`` (pandas is imported only here).
+
+        Columns: the keys, ``start``, ``end`` (dates, ``datetime64``), ``numerator``, ``denominator``
+        (counts, ``Int64``), ``value`` (float, NaN when missing), ``display``, ``target``, ``status``
+        and ``left_out_<reason>`` for each reason (``Int64``); a band measure adds a column per band
+        (its label) and ``total`` (``Int64``) and, for working-day bands, ``p25``, ``median`` and ``p75``.
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_pandas() needs pandas: pip install pandas") from None
+        columns, data, counts = self._frame()
+        frame = pd.DataFrame({name: data[name] for name in columns}, columns=columns)
         frame["value"] = frame["value"].astype("float64")
+        for name in counts:
+            frame[name] = frame[name].astype("Int64")
         for name in ("start", "end"):  # real dates, not text
-            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[s]")
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
         return frame
+
+    def to_polars(self) -> Any:
+        """The rows as a ``polars.DataFrame``, the columns of :meth:`to_pandas` (dates as ``Date``, counts as
+        ``Int64``; polars is imported only here)."""
+        try:
+            import polars as pl
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_polars() needs polars: pip install polars") from None
+        columns, data, counts = self._frame()
+        schema: dict[str, Any] = {name: pl.Int64 for name in counts}
+        schema.update({"start": pl.Date, "end": pl.Date, "value": pl.Float64, "target": pl.Float64})
+        schema.update({k: pl.Utf8 for k in (*self.by, "display", "status")})
+        for name in ("p25", "median", "p75"):
+            if name in data:
+                schema[name] = pl.Float64
+        by_key = {k: [None if v is None else str(v) for v in data[k]] for k in self.by}
+        return pl.DataFrame({**data, **by_key}, schema={name: schema.get(name, pl.Utf8) for name in columns})
+
+    def plot(self) -> Chart:
+        """The chart the HTML report draws for these rows (inline SVG, shown in a notebook; no plotting library
+        needed): bars coloured by RAG, the target, the year to date by month; small charts per group by time
+        and a group."""
+        from casetime.charts import Bar, indicator_chart, target_mark
+
+        bars = []
+        for row in self.rows:
+            label = " / ".join(key_text(v) for _, v in row.key) if row.key else str(row.period.label)
+            value = None if row.value is None else float(row.value)
+            note = "no cases" if row.display is None else f"{row.display}% ({row.numerator:,} of {row.denominator:,})"
+            bars.append(Bar(label, value, row.status, note))
+        keys = [[key_text(v) for _, v in row.key] if row.key else None for row in self.rows]
+        marks = [] if self.target is None else [target_mark(float(self.target))]
+        running = self.year_to_date()
+        ytd = None if running is None else [None if r.value is None else float(r.value) for r in running]
+        label = f"{self.indicator.id} by {' / '.join(self.by) or 'period'}"
+        svg = indicator_chart(bars, keys, self.by, marks=marks, year_to_date=ytd, label=label)
+        return Chart(svg, title=f"{self.indicator.id}: {self.indicator.heading}")
+
+
+class Chart:
+    """An SVG chart: a notebook shows it inline; ``str(chart)`` (or :attr:`svg`) is the SVG to save or embed."""
+
+    def __init__(self, svg: str, *, title: str = "") -> None:
+        self.svg = svg
+        self.title = title
+
+    def __str__(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return f"<Chart {self.title}: {len(self.svg):,} characters of SVG>"
+
+    def _repr_html_(self) -> str:
+        return f'<figure style="margin:0"><figcaption>{html_escape(self.title)}</figcaption>{self.svg}</figure>'
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the chart as a standalone ``.svg`` file (or, for a name ending ``.html``, a page holding it)."""
+        from casetime.cells import replace_file
+
+        text = self.svg
+        if str(path).lower().endswith((".html", ".htm")):
+            text = f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><body>{self._repr_html_()}</body></html>\n'
+        else:
+            text = text.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        with replace_file(path) as handle:
+            handle.write(text)
 
 
 @dataclass(frozen=True)
@@ -1095,6 +1200,86 @@ def _sort_key(key: Key, period: Period) -> tuple[Any, ...]:
     return tuple(parts)
 
 
+class Results(dict[str, ResultTable]):
+    """Several indicators computed together (:func:`casetime.compute_all`): ``{id: ResultTable}``, with a
+    notebook view, frames of every row, and an exact merge of the results of several parts.
+
+    >>> from casetime import compute_all, load
+    >>> frame = {"child_id": ["A", "B"], "referral_date": ["2009-01-05", "2009-01-06"],
+    ...          "completion_date": ["2009-01-08", "2009-01-30"]}
+    >>> results = compute_all(load(frame, record_type="ia"), "2008/09 Q4")
+    >>> print(repr(results))
+    NI59  50.0%  1 / 2  target 70%  red  initial assessments carried out within 7 working days of referral
+    """
+
+    def __repr__(self) -> str:
+        lines = []
+        for ind_id, table in self.items():
+            total = table.total()
+            shown = "no cases" if total.display is None else f"{total.display}%"
+            target = "no target" if table.target is None else f"target {_fmt_number(table.target)}%"
+            lines.append(
+                f"{ind_id:<5} {shown:>6}  {total.numerator:,} / {total.denominator:,}  {target}  "
+                f"{total.status or '-'}  {table.indicator.heading}"
+            )
+        return "\n".join(lines) or "Results()"
+
+    def _repr_html_(self) -> str:
+        from casetime.charts import rag_badge
+
+        rows = []
+        for ind_id, table in self.items():
+            total = table.total()
+            target = "-" if table.target is None else f"{_fmt_number(table.target)}%"
+            rows.append([ind_id, table.indicator.heading, str(table.period.label),
+                         "-" if total.display is None else f"{total.display}%", f"{total.numerator:,}",
+                         f"{total.denominator:,}", target, rag_badge(total.status)])  # fmt: skip
+        return html_table(
+            ["indicator", "title", "period", "value", "numerator", "denominator", "target", "RAG"],
+            rows,
+            attributes=" class='casetime-results'",
+        )
+
+    def merge(self, *others: Results) -> Results:
+        """The exact merge of the results of several parts of one extract (each part whole children): the same
+        indicators in each."""
+        for other in others:
+            if set(other) != set(self):
+                raise MergeError(f"the parts have different indicators: {sorted(self)} and {sorted(other)}")
+        return Results({k: table.merge(*(o[k] for o in others)) for k, table in self.items()})
+
+    def without_records(self) -> Results:
+        """Every table without its record-level sources (small to keep or send; see
+        :meth:`ResultTable.without_records`)."""
+        return Results({k: table.without_records() for k, table in self.items()})
+
+    def to_pandas(self) -> Any:
+        """Every indicator's rows in one ``pandas.DataFrame``, with an ``indicator`` column first."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_pandas() needs pandas: pip install pandas") from None
+        frames = []
+        for ind_id, table in self.items():
+            frame = table.to_pandas()
+            frame.insert(0, "indicator", ind_id)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def to_polars(self) -> Any:
+        """Every indicator's rows in one ``polars.DataFrame``, with an ``indicator`` column first (columns one
+        indicator lacks are null)."""
+        try:
+            import polars as pl
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_polars() needs polars: pip install polars") from None
+        frames = []
+        for ind_id, table in self.items():
+            frame = table.to_polars()
+            frames.append(frame.insert_column(0, pl.Series("indicator", [ind_id] * frame.height, dtype=pl.Utf8)))
+        return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+
 def merge_results(tables: Sequence[ResultTable]) -> ResultTable:
     """Merge the results of several chunks (see :meth:`ResultTable.merge`)."""
     if not tables:
@@ -1187,6 +1372,27 @@ class CaseTable:
                 frame[name] = frame[name].astype("Int64")  # whole numbers with missing values
         return frame
 
+    def to_polars(self) -> Any:
+        """The cases as a ``polars.DataFrame``: dates as ``Date``, whole numbers as ``Int64`` (missing as null),
+        texts as ``Utf8`` (polars is imported only here)."""
+        try:
+            import polars as pl
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise CasetimeError("to_polars() needs polars: pip install polars") from None
+        series = []
+        for name in self.names:
+            col = self.columns[name]
+            if col.dtype.kind == "M":
+                series.append(pl.Series(name, col.astype("M8[D]"), dtype=pl.Date))
+            elif col.dtype.kind == "f" and np.all(np.isnan(col) | (col == np.round(col))):
+                values = [None if v != v else int(v) for v in col.tolist()]
+                series.append(pl.Series(name, values, dtype=pl.Int64))
+            elif col.dtype.kind == "O":
+                series.append(pl.Series(name, [None if v is None else str(v) for v in col.tolist()], dtype=pl.Utf8))
+            else:
+                series.append(pl.Series(name, col))
+        return pl.DataFrame(series)
+
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
         """Write the cases as CSV with spreadsheet-safe cells; returns the text when no path is given."""
         rows = [[rec[n] for n in self.names] for rec in self.to_dict()["rows"]]
@@ -1212,5 +1418,11 @@ class CaseTable:
 
     def _repr_html_(self) -> str:
         names, rows = self._text_rows(200)
-        more = f"<p>... {len(self) - len(rows)} more</p>" if len(self) > len(rows) else ""
-        return html_table(names, rows, caption=[f"{self.title}: {len(self)} case(s)"]) + more
+        more = f"<p>... {len(self) - len(rows)} more (to_pandas() or to_polars() holds them all)</p>"
+        return html_table(
+            names,
+            rows,
+            caption=[f"{self.title}: {len(self)} case(s)"],
+            attributes=" class='casetime-cases'",
+            caption_attributes=" style='text-align:left'",
+        ) + (more if len(self) > len(rows) else "")

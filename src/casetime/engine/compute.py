@@ -32,7 +32,7 @@ from casetime.errors import CalendarRangeError, CasetimeError
 from casetime.indicators import Indicator, get_indicator
 from casetime.periods import Period, as_period, bucket_lookup
 from casetime.rag import RagRule, as_fraction
-from casetime.results import ChildSets, Distribution, Key, Result, ResultTable
+from casetime.results import ChildSets, Distribution, Key, Result, Results, ResultTable
 
 __all__ = ["DEFAULT_TARGET", "PREVIOUS_SHARE", "compute", "compute_all", "compute_previous"]
 
@@ -229,8 +229,9 @@ def compute_all(
     calendar: WorkingCalendar | None = None,
     convention: Convention = "day0",
     record_type: str | None = None,
-) -> dict[str, ResultTable]:
-    """Compute several indicators on one extract: ``{id: ResultTable}``.
+) -> Results:
+    """Compute several indicators on one extract: ``{id: ResultTable}`` (a :class:`~casetime.results.Results`,
+    with a notebook view, ``to_pandas()``, ``to_polars()`` and ``merge()``).
 
     By default :func:`default_indicators` (by id, so a definition you registered under one of those
     ids is the one used), those whose records the extract holds (at least one must be there); a list
@@ -254,7 +255,7 @@ def compute_all(
     elif record_type is not None:
         raise CasetimeError("record_type= is for a frame or a dict of columns: tables and extracts know their types")
     chosen = [get_indicator(i) for i in (indicators if indicators is not None else default_indicators(data))]
-    out: dict[str, ResultTable] = {}
+    out = Results()
     skipped = []
     for ind in chosen:
         if not explicit and not holds(data, ind.record_type):

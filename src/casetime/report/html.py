@@ -20,7 +20,7 @@ import html
 from typing import Any
 
 from casetime.cells import html_row
-from casetime.charts import Bar, Mark, bar_chart, small_multiples, stacked_chart
+from casetime.charts import Bar, Mark, indicator_chart, rag_badge, stacked_chart, target_mark
 from casetime.rag import RAG_COLOURS
 from casetime.report.model import IndicatorSummary, Report, Row
 from casetime.report.text import percent
@@ -88,7 +88,7 @@ def _bar(row: Row, label: str | None = None) -> Bar:
 def _marks(ind: IndicatorSummary) -> list[Mark]:
     marks = []
     if ind.target is not None:
-        marks.append(Mark("target", float(ind.target), "target", f"target {ind.target:g}%"))
+        marks.append(target_mark(ind.target))
     prev = ind.previous
     if prev is not None and prev.value is not None:
         marks.append(Mark(prev.label, prev.value, "previous", f"{prev.label}: {prev.display}% (the year before)"))
@@ -98,44 +98,14 @@ def _marks(ind: IndicatorSummary) -> list[Mark]:
 
 
 def chart(ind: IndicatorSummary) -> str:
-    """The indicator's chart (inline SVG): bars coloured by RAG on an axis scaled to the data and the target.
-
-    By a time unit alone, the bars run in time with the year to date as a line; by a time unit and
-    groups, one small chart per group; by groups alone, a bar per group and no line.
-    """
-    rows = ind.rows
-    label = f"{ind.id} by {ind.group_by}"
-    where = _time_position(ind)
-    keyed = all(r.keys is not None and len(r.keys) > 1 for r in rows) and rows
-    if where is not None and keyed:
-        panels: dict[str, list[Bar]] = {}
-        for r in rows:
-            keys = list(r.keys or [])
-            time = keys.pop(where)
-            panels.setdefault(" / ".join(keys), []).append(_bar(r, _short_time(time)))
-        return small_multiples(list(panels.items()), marks=_marks(ind), label=label)
-    line = None
-    if where is not None and ind.year_to_date is not None and len(ind.year_to_date) == len(rows) > 1:
-        line = [r.value for r in ind.year_to_date]
-    return bar_chart([_bar(r) for r in rows], marks=_marks(ind), line=line, label=label)
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short_time(label: str) -> str:
-    """A time label short enough for a small chart: ``2008/09 Q3`` -> ``Q3``, ``2009-01`` -> ``Jan 09``."""
-    if len(label) == 10 and label[7:9] == " Q":
-        return label[8:]
-    if (
-        len(label) == 7
-        and label[4] == "-"
-        and label[:4].isdigit()
-        and label[5:].isdigit()
-        and 1 <= int(label[5:]) <= 12
-    ):
-        return f"{_MONTHS[int(label[5:]) - 1]} {label[2:4]}"
-    return label
+    """The indicator's chart (inline SVG, :func:`casetime.charts.indicator_chart`): bars coloured by RAG on an
+    axis scaled to the data and the target, laid out by the grouping."""
+    ytd = None if ind.year_to_date is None else [r.value for r in ind.year_to_date]
+    by = ind.by or [p.strip() for p in ind.group_by.split(" / ") if p.strip() and ind.group_by != "period"]
+    return indicator_chart(
+        [_bar(r) for r in ind.rows], [r.keys for r in ind.rows], by, marks=_marks(ind), year_to_date=ytd,
+        label=f"{ind.id} by {ind.group_by}",
+    )  # fmt: skip
 
 
 def _published_marks(ind: IndicatorSummary) -> list[tuple[str, float, str, str]]:
@@ -218,11 +188,7 @@ def _badge(rag: str | None, has_value: bool = False) -> str:
 
 def _rag_cell(rag: str | None) -> str:
     """A table cell with the status in colour and in words (``-`` for none)."""
-    if rag is None:
-        return "<td>-</td>"
-    colour = RAG_COLOURS.get(rag, RAG_COLOURS[None])
-    word = html.escape(rag.upper())
-    return f'<td><span class="rag rag-{html.escape(rag)}" style="background:{colour}">{word}</span></td>'
+    return f"<td>{rag_badge(rag)}</td>"
 
 
 def _cells(values: list[object]) -> str:
