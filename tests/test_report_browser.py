@@ -186,6 +186,8 @@ def test_every_chart_fits_and_nothing_collides(pages: dict[str, Path], width: in
             ni64 = next(c for c in charts if c["id"] == "NI64")
             if name in ("month", "team"):
                 assert max(ni64["ticks"]) < 100, f"{name}: NI64 (a few percent) drawn on a 0-100% axis"
+            shot = page.screenshot(full_page=True)
+            assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000, name
             if name == "month":
                 ni59 = next(c for c in charts if c["id"] == "NI59")
                 assert ni59["lines"] == 1  # the year to date, beside the monthly bars
