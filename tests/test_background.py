@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from casetime._background import Background
 
 
+@pytest.mark.skipif(
+    sys.platform == "emscripten", reason="no thread can start under Pyodide (the fallback is tested below)"
+)
 def test_result_comes_from_another_thread() -> None:
     seen: list[str] = []
     job = Background(lambda: seen.append(threading.current_thread().name) or 42, name="casetime-test")

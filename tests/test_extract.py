@@ -8,7 +8,6 @@ import doctest
 import io
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from casetime.calendar import WorkingCalendar
@@ -17,6 +16,7 @@ from casetime.extract import Extract, load
 from casetime.quality import QualityReport, ValidationError
 from casetime.records import InitialAssessment, records_to_table
 from casetime.tables import Table
+from support import pd
 
 DATA = Path(__file__).parent / "data" / "io"
 

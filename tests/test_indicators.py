@@ -11,7 +11,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from casetime.calendar import WorkingCalendar, england
@@ -34,6 +33,7 @@ from casetime.periods import FinancialYear, Month, Period, Quarter
 from casetime.rag import RelativeTolerance
 from casetime.results import MergeError, Result, ResultTable, display_percentage, merge_results, round_half_away
 from casetime.tables import Table
+from support import pd
 
 F = Fraction
 

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 import pytest
 
 import casetime
@@ -17,6 +16,7 @@ from casetime.report import build_report, to_html
 from casetime.results import Chart, Results
 from casetime.sample import sample_path
 from casetime.synth import generate, write_csv
+from support import pl
 
 
 @pytest.fixture(scope="module")

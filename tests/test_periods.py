@@ -214,12 +214,12 @@ def test_bucket_lookup_matches_the_calendar() -> None:
     fy = FinancialYear(2008)
     lut, buckets = bucket_lookup(fy, "month")
     assert lut.dtype == np.int64 and lut.shape == (365,)
-    days = np.arange(fy.first_day, fy.last_day + 1)
+    days = np.arange(fy.first_day, fy.last_day + 1, dtype=np.int64)
     dates = days.view("M8[D]").tolist()
     for day, bucket in zip(dates, lut.tolist(), strict=True):
         assert day in buckets[bucket]
     quarters, qb = bucket_lookup(fy, "quarter")
-    assert np.bincount(quarters).tolist() == [91, 92, 92, 90]
+    assert np.bincount(quarters.astype(np.intp)).tolist() == [91, 92, 92, 90]
     assert [b.label for b in qb] == ["2008/09 Q1", "2008/09 Q2", "2008/09 Q3", "2008/09 Q4"]
 
 

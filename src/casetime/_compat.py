@@ -11,7 +11,9 @@ is a dictionary lookup when the library is absent.
 from __future__ import annotations
 
 import sys
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 __all__ = [
     "PandasKind",
@@ -23,6 +25,8 @@ __all__ = [
     "is_arrow_array",
     "is_dask_collection",
     "frame_library",
+    "as_intp",
+    "take_clip",
 ]
 
 PandasKind = Literal["series", "index", "frame"]
@@ -86,3 +90,32 @@ def frame_library(value: object) -> Literal["pandas", "polars"] | None:
     if is_polars_frame(value):
         return "polars"
     return None
+
+
+# ---------------------------------------------------------------------------
+# index arrays on 32-bit builds of numpy (Pyodide: intp is int32)
+# ---------------------------------------------------------------------------
+
+
+def as_intp(index: Any) -> Any:
+    """``index`` as numpy's index type, for the functions that take index or count arrays (``np.bincount``,
+    ``np.repeat``'s counts, ``ufunc.reduceat``, ``np.add.at``, ``np.take``): they refuse an ``int64`` array
+    where ``intp`` is 32 bits (WebAssembly). The values must fit; on 64-bit machines this is no copy.
+
+    >>> as_intp(np.array([1, 2], dtype=np.int64)).dtype == np.intp
+    True
+    """
+    return np.asarray(index).astype(np.intp, copy=False)
+
+
+def take_clip(table: Any, index: Any, out: Any = None) -> Any:
+    """``np.take(table, index, mode="clip")`` for any integer index, even far outside the table (a missing
+    day is ``int64``'s least value): clipped to the table first where ``intp`` is narrower than the index.
+
+    >>> take_clip(np.array([10, 20, 30]), np.array([-(2**62), 1, 2**62])).tolist()
+    [10, 20, 30]
+    """
+    index = np.asarray(index)
+    if index.dtype != np.intp:
+        index = np.clip(index, 0, max(np.shape(table)[0] - 1, 0)).astype(np.intp)
+    return np.take(table, index, mode="clip", out=out)

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime._background import Background
+from casetime._compat import as_intp
 
 __all__ = [
     "Radix",
@@ -437,7 +438,7 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
             pieces.append(done[k][1][taken[k] : taken[k] + size])
             taken[k] += size
         remap = np.concatenate([*pieces, [-1]])
-        np.take(remap, part.codes, out=codes[at : at + part.codes.shape[0]])  # code -1 takes the -1 at the end
+        np.take(remap, as_intp(part.codes), out=codes[at : at + part.codes.shape[0]])  # code -1 takes the -1 at the end
         at += part.codes.shape[0]
     if complete:
         return codes, texts.result()
@@ -487,7 +488,7 @@ def _recode(part_codes: list[npt.NDArray[Any]], inverse: _I64, sizes: list[int])
     at = start = 0
     for own, size in zip(part_codes, sizes, strict=True):
         remap = np.append(inverse[start : start + size], -1)  # code -1 takes the -1 at the end
-        np.take(remap, own, out=codes[at : at + own.shape[0]])
+        np.take(remap, as_intp(own), out=codes[at : at + own.shape[0]])
         start += size
         at += own.shape[0]
     return codes
@@ -495,7 +496,7 @@ def _recode(part_codes: list[npt.NDArray[Any]], inverse: _I64, sizes: list[int])
 
 def _used_only(codes: _I64, count: int) -> tuple[_I64, npt.NDArray[np.bool_] | None]:
     """Codes renumbered to the values some row uses, and which of the ``count`` values those are (``None``: all)."""
-    used = np.bincount(codes + 1, minlength=count + 1)[1:] > 0
+    used = np.bincount(as_intp(codes + 1), minlength=count + 1)[1:] > 0
     if used.all():
         return codes, None
     renumber = np.append(np.cumsum(used, dtype=np.int64) - 1, -1)

@@ -33,7 +33,7 @@ from typing import Any, Final, Literal, NamedTuple, get_args
 import numpy as np
 import numpy.typing as npt
 
-from casetime._compat import is_pandas_series
+from casetime._compat import is_pandas_series, take_clip
 from casetime.dates import (
     EPOCH_ORDINAL,
     MISSING,
@@ -411,15 +411,15 @@ class WorkingCalendar:
         """
         t = self._tables
         si, ei = self._index(np.asarray(start, dtype=np.int64)), self._index(np.asarray(end, dtype=np.int64))
-        result = np.take(t.cum, ei, mode="clip")
-        before = np.take(t.cum, si, mode="clip")
+        result = take_clip(t.cum, ei)
+        before = take_clip(t.cum, si)
         if isinstance(result, np.ndarray) and result.shape == np.shape(before):
             np.subtract(result, before, out=result)
         else:
             result = np.asarray(result - before, dtype=np.float64)
         if convention == "inclusive":
-            fs = np.take(t.flag, si, mode="clip")
-            fe = np.take(t.flag, ei, mode="clip")
+            fs = take_clip(t.flag, si)
+            fe = take_clip(t.flag, ei)
             result += np.where(np.asarray(start) <= np.asarray(end), fs, -fe)
         out: npt.NDArray[np.float64] = result
         return out
@@ -435,11 +435,11 @@ class WorkingCalendar:
         """
         t = self._tables
         si = self._index(np.asarray(start, dtype=np.int64))
-        k = np.take(t.cum_i, si, mode="clip") + n
+        k = take_clip(t.cum_i, si) + n
         if convention == "inclusive":
-            fs = np.take(t.flag, si, mode="clip").astype(np.int64)
+            fs = take_clip(t.flag, si).astype(np.int64)
             k = k - np.where(np.asarray(n) >= 1, fs, 0) + (np.asarray(n) <= -1)
-        out: npt.NDArray[np.int64] = np.take(t.inv, k, mode="clip")
+        out: npt.NDArray[np.int64] = take_clip(t.inv, k)
         return out
 
     def _raise_out_of_range(self, *coerced: Any) -> None:
@@ -475,7 +475,7 @@ class WorkingCalendar:
         t = self._tables
         if c.scalar:
             return None if c.days is None else bool(t.flag[self._scalar_day(c.days)] == 1)
-        f = np.take(t.flag, self._index(c.days), mode="clip")
+        f = take_clip(t.flag, self._index(c.days))
         missing = f < 0
         if missing.any():
             self._raise_out_of_range(c.days)
@@ -621,8 +621,8 @@ class WorkingCalendar:
                 raise CalendarRangeError(f"the working day before {date_from_day(c.days)}", self.coverage, what="")
             return date_from_day(out)
         si = self._index(c.days)
-        k = np.take(t.cum_i, si, mode="clip") - (np.take(t.flag, si, mode="clip") == 1)
-        out = np.take(t.inv, k, mode="clip")
+        k = take_clip(t.cum_i, si) - (take_clip(t.flag, si) == 1)
+        out = take_clip(t.inv, k)
         gone = (out == MISSING) & (c.days != MISSING)
         if gone.any():
             self._raise_out_of_range(c.days)

@@ -296,6 +296,24 @@ def _add_report_commands(sub: Any) -> None:
     p.set_defaults(func=_cmd_config)
 
     p = sub.add_parser(
+        "web",
+        help="write an offline web page that runs casetime in the browser (no install, no file leaves the machine)",
+        description="Write a folder holding one page, the Pyodide runtime (Python compiled to WebAssembly) and "
+        "casetime: opened from file:// or any static server, it makes the report from the files the user picks, "
+        "inside the browser tab, with no network request at all.",
+    )
+    p.add_argument("-o", "--out", required=True, help="the folder to write (new, empty, or written by casetime web)")
+    p.add_argument(
+        "--pyodide", metavar="DIR",
+        help="an offline Pyodide 0.27 runtime folder (default: $CASETIME_PYODIDE), with numpy, python-dateutil and "
+        "six's wheels beside it",
+    )  # fmt: skip
+    p.add_argument(
+        "--wheel", metavar="FILE", help="casetime's wheel to put in the page (default: the installed casetime)"
+    )
+    p.set_defaults(func=_cmd_web)
+
+    p = sub.add_parser(
         "synth",
         help="write a SYNTHETIC case extract as CSV files (or rewrite the bundled sample)",
         description="Write a synthetic extract (made up by casetime.synth: no record describes a real child) as "
@@ -895,6 +913,17 @@ def _cmd_open(args: argparse.Namespace) -> int:
     if fmt == "table" and (not args.output or args.output == "-"):
         text = terminal_text(text)
     _write_output(args.output, text)
+    return EXIT_OK
+
+
+def _cmd_web(args: argparse.Namespace) -> int:
+    from casetime.web import build_site
+
+    written = build_site(args.out, pyodide=args.pyodide, wheel=args.wheel)
+    size = sum(path.stat().st_size for path in written)
+    page = Path(args.out) / "index.html"
+    print(f"wrote {page} and {len(written) - 1} more file(s), {size / 1e6:.1f} MB: open it in a browser (file:// "
+          "or any static server); it works offline", file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

@@ -32,7 +32,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from casetime._compat import is_arrow_array, is_polars_series, pandas_kind
+from casetime._compat import as_intp, is_arrow_array, is_polars_series, pandas_kind, take_clip
 from casetime.errors import DateParseError
 
 __all__ = [
@@ -431,7 +431,7 @@ def time_of_day_ok(text: str) -> bool:
 def _gather(codes: npt.NDArray[np.uint32], start: _Index, width: int) -> npt.NDArray[np.uint32]:
     """``width`` characters of each row from ``start`` (the row's end past the last column)."""
     cols = np.minimum(start[:, None] + np.arange(width), codes.shape[1] - 1)
-    return np.take_along_axis(codes, cols, axis=1)
+    return np.take_along_axis(codes, as_intp(cols), axis=1)
 
 
 def _number(chars: npt.NDArray[np.uint32], length: _Index) -> tuple[_Index, npt.NDArray[np.bool_]]:
@@ -616,4 +616,5 @@ def lookup(table: npt.NDArray[Any], days: DayArray, offset: int = 0) -> npt.NDAr
     >>> lookup(np.array([0, 10, 11, 12, 0]), np.array([0, 2, MISSING, 99]), offset=1).tolist()
     [10, 12, 0, 0]
     """
-    return np.take(table, days if offset == 0 else days + offset, mode="clip")
+    found: npt.NDArray[Any] = take_clip(table, days if offset == 0 else days + offset)
+    return found

@@ -39,6 +39,7 @@ from typing import Any, Final, Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.cells import Text, csv_text, html_table, write_csv
 from casetime.errors import CasetimeError
 from casetime.schema import RECORD_TYPES, RecordType
@@ -334,8 +335,8 @@ class QualityReport:
             errors = self.error_mask(kind)
             assert table.source is not None
             codes = table.source.codes
-            read_by = np.bincount(codes, minlength=len(table.source.labels))
-            bad_by = np.bincount(codes[errors], minlength=len(table.source.labels))
+            read_by = np.bincount(as_intp(codes), minlength=len(table.source.labels))
+            bad_by = np.bincount(as_intp(codes[errors]), minlength=len(table.source.labels))
             for code, label in enumerate(table.source.labels.tolist()):
                 read = int(read_by[code])
                 if read:

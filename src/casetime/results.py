@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.cells import csv_text, fixed_width, html_table, key_text, write_csv
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
@@ -226,7 +227,7 @@ class Distribution:
         counts = np.concatenate([self.counts, other.counts])
         distinct = sorted_unique(values)
         summed = np.zeros(distinct.size, dtype=np.int64)
-        np.add.at(summed, np.searchsorted(distinct, values), counts)
+        np.add.at(summed, as_intp(np.searchsorted(distinct, values)), counts)
         return Distribution(distinct, summed)
 
     def __eq__(self, other: object) -> bool:

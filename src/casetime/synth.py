@@ -44,6 +44,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.cells import safe_cell
 from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, weekday
@@ -255,7 +256,7 @@ def _referral_days(
     counts[run_in] = rng.poisson(rate[run_in])
     history = days < window_start
     history_counts = rng.poisson(rate[history] * _P_ASSESSMENT * _P_S47 * _P_ICPC * _P_PLAN)
-    return np.repeat(days[~history], counts[~history]), np.repeat(days[history], history_counts)
+    return np.repeat(days[~history], as_intp(counts[~history])), np.repeat(days[history], as_intp(history_counts))
 
 
 def _children(rng: np.random.Generator, ref: I64) -> I64:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, merge, strings
 from casetime.dates import MISSING, to_day_numbers
 from casetime.errors import CasetimeError
@@ -241,7 +242,7 @@ class Ragged:
         offsets = np.zeros(rows.shape[0] + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         # the flat positions of the kept rows' dates: each row's start, then counting up within the row
-        flat = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.int64)
+        flat = np.repeat(starts - offsets[:-1], as_intp(lengths)) + np.arange(offsets[-1], dtype=np.int64)
         return Ragged(offsets, self.values[flat].astype("M8[D]"))
 
     def lists(self) -> list[list[Any]]:

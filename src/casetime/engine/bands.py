@@ -30,6 +30,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import take_clip
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, months_later
 from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, calendar_days, position_at, register_kind
@@ -191,7 +192,7 @@ class BandsKind:
                 diff -= tables.gather(tables.start_table(self.convention), s)
                 elapsed = diff + tables.slack
                 elapsed //= tables.scale
-                classes = np.take(self._lut, elapsed, mode="clip")
+                classes = take_clip(self._lut, elapsed)
                 outside_calendar = diff >= tables.sentinel // 2
                 before = diff < 0
                 elapsed[before | outside_calendar] = -1

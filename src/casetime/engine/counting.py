@@ -23,6 +23,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.dates import MISSING, lookup
 from casetime.engine.kinds import Classifier
 from casetime.periods import Period, bucket_lookup
@@ -181,7 +182,7 @@ class Histograms:
             small = values < _HIST_CAP
             cells = row[small] * _HIST_CAP
             cells += values[small]
-            self._dense += np.bincount(cells, minlength=self._dense.size)
+            self._dense += np.bincount(as_intp(cells), minlength=self._dense.size)
             big = ~small
             if big.any():
                 self._pairs.append((row[big] << 32) + values[big])
@@ -291,7 +292,7 @@ def count(
         if groups.codes is not None:
             keys += groups.codes[part] * k
         keys += classes
-        counts += np.bincount(keys, minlength=cells)
+        counts += np.bincount(as_intp(keys), minlength=cells)
         if hist is not None and values is not None:
             measured = np.flatnonzero((values >= 0) & (keys >= base))
             hist.add(keys[measured] // k - groups.count, values[measured])
@@ -345,7 +346,7 @@ def _count_snapshot(
             keys = classes.astype(np.int64)
             if groups.codes is not None:
                 keys += groups.codes[part] * k
-            cells += np.bincount(keys, minlength=cells.size)
+            cells += np.bincount(as_intp(keys), minlength=cells.size)
             if hist is not None and values is not None:
                 measured = np.flatnonzero(values >= 0)
                 hist.add(t * groups.count + keys[measured] // k, values[measured])

@@ -33,6 +33,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.calendar import Convention, WorkingCalendar
 from casetime.dates import MISSING, months_later
 from casetime.engine.kinds import ALL, Details, Outcomes, Sorted, calendar_days, position_at, register_kind
@@ -142,12 +143,12 @@ class ReviewsKind:
         lo = 0 if rows.start is None else rows.start
         offsets = self._offsets[lo : lo + n + 1]
         seg = self._reviews[offsets[0] : offsets[-1]]
-        plan = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+        plan = np.repeat(np.arange(n, dtype=np.int64), as_intp(np.diff(offsets)))
         # the reviews so far (a missing date, very small, is no review); in date order within each plan
         kept = (seg <= at) & (seg != MISSING)
         plan = plan[kept]
         days = _in_date_order(seg[kept], plan)
-        count = np.bincount(plan, minlength=n)
+        count = np.bincount(as_intp(plan), minlength=n).astype(np.int64)
         has = count > 0
         after = np.cumsum(count)
         first = days[np.minimum(after - count, max(days.size - 1, 0))] if days.size else np.zeros(n, np.int64)

@@ -24,6 +24,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.dates import MISSING
 from casetime.errors import CasetimeError
 from casetime.tables import cell_text
@@ -214,7 +215,7 @@ def ragged_index(offsets: _I64, index: _I64) -> tuple[_I64, _I64]:
     lengths = (offsets[1:] - offsets[:-1])[index]
     new = np.zeros(index.shape[0] + 1, dtype=np.int64)
     np.cumsum(lengths, out=new[1:])
-    flat = np.repeat(offsets[:-1][index] - new[:-1], lengths) + np.arange(new[-1], dtype=np.int64)
+    flat = np.repeat(offsets[:-1][index] - new[:-1], as_intp(lengths)) + np.arange(new[-1], dtype=np.int64)
     return new, flat
 
 

@@ -21,6 +21,7 @@ from typing import Final
 
 import numpy as np
 
+from casetime._compat import as_intp
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge
 from casetime.io._columns import ArrowText, Column, Text, as_text
 from casetime.tables import Labels
@@ -69,7 +70,7 @@ class LabelColumn:
         else:
             grid = np.zeros((n, width), dtype=np.uint8)
             if col.data.size:
-                target = np.repeat(np.arange(0, n * width, width, dtype=np.int64) - col.offsets[:-1], lengths)
+                target = np.repeat(np.arange(0, n * width, width, dtype=np.int64) - col.offsets[:-1], as_intp(lengths))
                 target += np.arange(col.data.shape[0], dtype=np.int64)
                 grid.reshape(-1)[target] = col.data
         return self._keep(key_part(grid, lengths == 0, self.radix))
@@ -79,7 +80,7 @@ class LabelColumn:
         if col.uniq.size == 0:
             return empty_part()
         # only the distinct texts some row holds (a column taken from a bigger chunk keeps them all)
-        present = ~col.blank_uniq & (np.bincount(col.codes, minlength=col.uniq.shape[0]) > 0)
+        present = ~col.blank_uniq & (np.bincount(as_intp(col.codes), minlength=col.uniq.shape[0]) > 0)
         stripped = col.stripped
         encoded = np.strings.encode(np.where(present, stripped, ""), "utf-8")
         if encoded.dtype.itemsize > MAX_KEY_BYTES:

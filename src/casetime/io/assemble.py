@@ -36,6 +36,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime._keys import Part
 from casetime.dates import MISSING, DateStyle, day_number
 from casetime.errors import CasetimeError
@@ -239,10 +240,10 @@ def date_part(col: Column, style: DateStyle) -> tuple[_I64, _I64, _Obj]:
     col = as_text(col)
     source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
     days_u, bad_u, _ = style.read(source)
-    days: _I64 = np.take(days_u, col.codes)
+    days: _I64 = np.take(days_u, as_intp(col.codes))
     if not bad_u.any():
         return days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-    bad = np.flatnonzero(np.take(bad_u, col.codes)).astype(np.int64)
+    bad = np.flatnonzero(np.take(bad_u, as_intp(col.codes))).astype(np.int64)
     return days, bad, col.uniq[col.codes[bad]].astype(object)
 
 
@@ -256,9 +257,9 @@ def ragged_part(col: Column, style: DateStyle) -> tuple[_I64, _I64, _I64, _Obj]:
         return present.astype(np.int64), col.days[present], np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     if isinstance(col, Lists):
         days, bad, _ = date_part(col.pieces, style)
-        piece_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(col.offsets))
+        piece_row = np.repeat(np.arange(n, dtype=np.int64), as_intp(np.diff(col.offsets)))
         keep = days != MISSING
-        lengths = np.bincount(piece_row[keep], minlength=n).astype(np.int64)
+        lengths = np.bincount(as_intp(piece_row[keep]), minlength=n).astype(np.int64)
         bad_rows = np.unique(piece_row[bad])
         texts = col.pieces.uniq[col.pieces.codes].astype(object)
         values = np.array(
@@ -273,8 +274,8 @@ def ragged_part(col: Column, style: DateStyle) -> tuple[_I64, _I64, _I64, _Obj]:
     bounds = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
     good = days_p != MISSING
-    good_u = np.add.reduceat(good.astype(np.int64), bounds[:-1]) if counts.size else np.zeros(0, np.int64)
-    bad_u = np.logical_or.reduceat(bad_p, bounds[:-1]) if counts.size else np.zeros(0, bool)
+    good_u = np.add.reduceat(good.astype(np.int64), as_intp(bounds[:-1])) if counts.size else np.zeros(0, np.int64)
+    bad_u = np.logical_or.reduceat(bad_p, as_intp(bounds[:-1])) if counts.size else np.zeros(0, bool)
     good_bounds = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(good_u, out=good_bounds[1:])
     _, flat = ragged_index(good_bounds, col.codes)

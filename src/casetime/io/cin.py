@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from casetime._compat import as_intp
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array, yes_no
@@ -490,16 +491,14 @@ class _Readers:
         self._misplaced(values, "CINdetails", cin)
         cin_child = child_rank[els.parent[cin]]
         ordinal = _ordinal_within(cin_child)
-        episode = np.strings.add(
-            np.strings.add(child_id.take(cin_child), "/"), ordinal.astype(str)
-        )  # child id / ordinal
+        episode = np.strings.add(np.strings.add(child_id[cin_child], "/"), ordinal.astype(str))  # child id / ordinal
         cin_rank = values.rank(cin)
         referral = values.leaf_text("CINreferralDate", cin, cin)
         cin_conference = values.leaf_text("DateOfInitialCPC", cin, cin)
         columns: dict[str, list[npt.NDArray[np.str_] | Lists]] = {}
         rows: dict[str, _I64] = {}
         columns["referral"] = [
-            child_id.take(cin_child), referral, values.leaf_text("CINclosureDate", cin, cin), episode,
+            child_id[cin_child], referral, values.leaf_text("CINclosureDate", cin, cin), episode,
             values.leaf_text("ReferralSource", cin, cin), values.leaf_text("PrimaryNeedCode", cin, cin),
             values.leaf_text("ReasonForClosure", cin, cin), _yes_no(values.leaf_text("ReferralNFA", cin, cin)),
         ]  # fmt: skip
@@ -509,7 +508,7 @@ class _Readers:
             own = values.of(container, parent_in=cin)
             self._misplaced(values, container, own)
             at_cin = cin_rank[els.parent[own]]
-            cols: list[npt.NDArray[np.str_] | Lists] = [child_id.take(cin_child[at_cin]), referral[at_cin]]
+            cols: list[npt.NDArray[np.str_] | Lists] = [child_id[cin_child[at_cin]], referral[at_cin]]
             for element in fields.values():
                 if kind == "s47" and element == "DateOfInitialCPC":
                     mine = values.leaf_text(element, own, own)
@@ -603,7 +602,9 @@ def _ordinal_within(group: _I64) -> _I64:
     if not group.size:
         return np.empty(0, dtype=np.int64)
     starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
-    ordinal: _I64 = np.arange(group.size, dtype=np.int64) - np.repeat(starts, np.diff(np.r_[starts, group.size])) + 1
+    ordinal: _I64 = (
+        np.arange(group.size, dtype=np.int64) - np.repeat(starts, as_intp(np.diff(np.r_[starts, group.size]))) + 1
+    )
     return ordinal
 
 
@@ -687,7 +688,7 @@ class _Values:
         order: the leaves and the records both come in it, so each record's leaves are together)."""
         leaves, at = self._held(name, owners, records, 2)
         offsets = np.zeros(records.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(at, minlength=records.size), out=offsets[1:])
+        np.cumsum(np.bincount(as_intp(at), minlength=records.size), out=offsets[1:])
         return Lists(offsets, _text(self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)))
 
     def _decode(self, start: _I64, end: _I64, leaves: _I64) -> npt.NDArray[np.str_]:

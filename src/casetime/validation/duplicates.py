@@ -17,6 +17,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.tables import Table
 from casetime.validation.findings import date_fields
 
@@ -114,7 +115,7 @@ def find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np
         digest_block(lo, hi, out)
         np.right_shift(out, np.uint64(32), out=out)
         np.bitwise_and(out, low, out=index[: hi - lo])
-        hit = np.flatnonzero(np.take(seen, index[: hi - lo].view(np.int64)))
+        hit = np.flatnonzero(np.take(seen, as_intp(index[: hi - lo].view(np.int64))))
         if hit.size:
             found = out[hit]
             slot = np.minimum(np.searchsorted(repeated, found), repeated.size - 1)

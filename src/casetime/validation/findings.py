@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.dates import MISSING
 from casetime.tables import Table
 from casetime.validation.registry import Found
@@ -47,7 +48,7 @@ def review_rows(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
     offsets = table.reviews.offsets
-    rows = np.repeat(np.arange(offsets.shape[0] - 1, dtype=np.int64), np.diff(offsets))
+    rows = np.repeat(np.arange(offsets.shape[0] - 1, dtype=np.int64), as_intp(np.diff(offsets)))
     return rows, table.reviews.values.view(np.int64)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.dates import MISSING, parse_date_strings
 from casetime.schema import RECORD_TYPES, RecordType
 from casetime.tables import Table
@@ -283,7 +284,7 @@ def RULE_8935(table: Table, ctx: Context) -> Found:
     child, end = table.child.codes, table.days("end_date")
     is_open = (end == MISSING) & (child >= 0)
     is_open[ctx.duplicates(table)[0]] = False  # a later copy of a duplicate is not a second plan
-    per_child = np.bincount(child[is_open], minlength=int(child.max(initial=0)) + 1)
+    per_child = np.bincount(as_intp(child[is_open]), minlength=int(child.max(initial=0)) + 1)
     bad = is_open & (per_child[np.maximum(child, 0)] >= 2)
     yield from flag("end_date", bad, end)
 
@@ -337,7 +338,7 @@ def _overlaps(table: Table, ctx: Context) -> Found:
     block = np.cumsum(new_block) - 1
     block_start, block_child = s[first], c[first]
     block_size = np.diff(np.append(first, n))
-    block_max_end = np.maximum.reduceat(e, first)
+    block_max_end = np.maximum.reduceat(e, as_intp(first))
     # block b and block b + 1 belong to one child
     next_same = block_child[1:] == block_child[:-1]
     # running maximum end over the child's blocks: offset each child so earlier children never win
@@ -348,7 +349,7 @@ def _overlaps(table: Table, ctx: Context) -> Found:
     next_start = np.full(first.size, span, dtype=np.int64)  # span: no later block
     next_start[:-1] = np.where(next_same, block_start[1:], span)
     ends_after_start = e >= s
-    others_reaching = np.bincount(block[ends_after_start], minlength=first.size)[block] - ends_after_start
+    others_reaching = np.bincount(as_intp(block[ends_after_start]), minlength=first.size)[block] - ends_after_start
     later = reached[block] | (others_reaching > 0)
     earlier = (next_start[block] <= e) | ((block_size[block] > 1) & ends_after_start)
     if later.any():
