@@ -27,6 +27,7 @@ from casetime.records import (
     table_to_records,
 )
 from casetime.tables import Table
+from support import installed
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -89,6 +90,7 @@ def _read(path: Path, engine: str, kind: str | None) -> ReadResult | CasetimeErr
         return exc
 
 
+@pytest.mark.skipif(not installed("pyarrow"), reason="compares the engines: needs pyarrow, not installed here")
 @SETTINGS
 @given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"child_id,referral_date\n"]))
 def test_random_bytes_give_a_clear_error_or_row_issues(tmp_path: Path, data: bytes, prefix: bytes) -> None:
@@ -130,6 +132,7 @@ def csv_files(draw: st.DrawFn) -> tuple[bytes, int, str | None]:
     return raw, len(rows), kind
 
 
+@pytest.mark.skipif(not installed("pyarrow"), reason="compares the engines: needs pyarrow, not installed here")
 @SETTINGS
 @given(made=csv_files())
 def test_fuzzed_csv_files_never_crash_and_engines_agree(tmp_path: Path, made: tuple[bytes, int, str | None]) -> None:
