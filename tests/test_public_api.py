@@ -71,6 +71,10 @@ EXPECTED_ALL = {
 
 PUBLIC_MODULES = [
     "casetime.calendar",
+    "casetime.config",
+    "casetime.charts",
+    "casetime.web",
+    "casetime.dask",
     "casetime.cli",
     "casetime.dates",
     "casetime.engine",

@@ -25,6 +25,7 @@ __all__ = [
     "is_arrow_array",
     "is_dask_collection",
     "frame_library",
+    "DASK_REFUSAL",
     "as_intp",
     "take_clip",
 ]
@@ -74,6 +75,14 @@ def is_arrow_array(value: object) -> bool:
     """Whether ``value`` is a ``pyarrow.Array`` or ``pyarrow.ChunkedArray``."""
     pa = sys.modules.get("pyarrow")
     return pa is not None and isinstance(value, (pa.Array, pa.ChunkedArray))
+
+
+#: Why ``load`` and ``compute`` refuse a dask collection, and what to do instead.
+DASK_REFUSAL = (
+    "a dask collection is work that has not run: load and compute would pull all of it to one machine (and "
+    "skip the partitions that make a merge exact); use casetime.dask.compute_all(client, inputs, period, ...) "
+    "with one file or folder per partition, such as a council (pip install 'casetime[dask]'; see docs/scale.md)"
+)
 
 
 def is_dask_collection(value: object) -> bool:

@@ -30,9 +30,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from casetime._compat import DASK_REFUSAL, is_dask_collection
 from casetime.calendar import WorkingCalendar, as_calendar, england
 from casetime.dates import date_from_day, day_number
-from casetime.errors import CasetimeError
+from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io import CensusHeader, read_inputs
 from casetime.io.cin import census_as_at
 from casetime.periods import MONTH_NAMES, FinancialYear, Period
@@ -232,6 +233,8 @@ def load(
 
     if not inputs:
         raise CasetimeError("load() needs at least one input: a CSV file, a directory, a DataFrame or a Table")
+    if any(is_dask_collection(given) for given in inputs):
+        raise CasetimeTypeError(DASK_REFUSAL)
     combined = read_inputs(
         inputs,
         record_type,

@@ -23,12 +23,13 @@ from typing import Any, Final
 
 import numpy as np
 
+from casetime._compat import DASK_REFUSAL, is_dask_collection
 from casetime.calendar import Convention, WorkingCalendar, check_convention
 from casetime.engine.cases import Cases
 from casetime.engine.counting import KeyedSets, bucket_table, count, groups, label_order
 from casetime.engine.inputs import Records, holds, is_frame_input, records_of, split_by
 from casetime.engine.kinds import Classifier, classifier_for
-from casetime.errors import CalendarRangeError, CasetimeError
+from casetime.errors import CalendarRangeError, CasetimeError, CasetimeTypeError
 from casetime.indicators import Indicator, get_indicator
 from casetime.periods import Period, as_period, bucket_lookup
 from casetime.rag import RagRule, as_fraction
@@ -248,6 +249,8 @@ def compute_all(
     ['NI59']
     """
     explicit = indicators is not None
+    if is_dask_collection(data):
+        raise CasetimeTypeError(DASK_REFUSAL)
     if is_frame_input(data):
         from casetime.extract import load
 

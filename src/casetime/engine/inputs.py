@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from casetime._compat import is_dask_collection
+from casetime._compat import DASK_REFUSAL, is_dask_collection
 from casetime.calendar import WorkingCalendar, as_calendar
 from casetime.errors import CasetimeError, CasetimeTypeError
 from casetime.io import has_record_type_column, is_frame
@@ -99,9 +99,7 @@ def records_of(data: Any, record_type: str) -> Records:
             raise CasetimeError(f"this indicator needs {record_type} records, but the table holds {data.record_type}")
         return Records(data, None)
     if is_dask_collection(data):
-        raise CasetimeTypeError(
-            "casetime reads a dask collection only as a whole: compute it first (df.compute()) on one machine"
-        )
+        raise CasetimeTypeError(DASK_REFUSAL)
     if is_frame_input(data):
         from casetime.extract import load
 
