@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from casetime.cells import Html
+from casetime.periods import TIME_UNITS
 from casetime.rag import RAG_COLOURS
 
 __all__ = [
     "Bar", "Mark", "axis_top", "bar_chart", "small_multiples", "stacked_chart", "indicator_chart", "short_time",
-    "text_width", "rag_badge", "target_mark", "BAND_COLOURS",
+    "time_position", "text_width", "rag_badge", "target_mark", "BAND_COLOURS",
 ]  # fmt: skip
 
 #: Band colours, shortest first (a sequential blue-to-red ramp: short is light blue, long is dark red).
@@ -325,8 +326,16 @@ def stacked_chart(
     return "".join(parts)
 
 
-_TIME_UNITS: Final = ("month", "quarter", "year")
 _MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def time_position(by: Sequence[str]) -> int | None:
+    """Which key of a grouping is its time unit (month, quarter or year), if any.
+
+    >>> time_position(["team", "quarter"]), time_position(["team"])
+    (1, None)
+    """
+    return next((i for i, name in enumerate(by) if name in TIME_UNITS), None)
 
 
 def short_time(label: str) -> str:
@@ -363,7 +372,7 @@ def indicator_chart(
     groups, one small chart per group on a shared axis; by groups alone (or the period as one bar),
     a bar each and no line: a line never joins categories.
     """
-    where = next((i for i, name in enumerate(by) if name in _TIME_UNITS), None)
+    where = time_position(by)
     if where is not None and len(by) > 1 and bars and all(k is not None and len(k) == len(by) for k in keys):
         panels: dict[str, list[Bar]] = {}
         for bar, key in zip(bars, keys, strict=True):

@@ -20,7 +20,7 @@ from typing import Any
 
 from casetime.calendar import CONVENTIONS, WorkingCalendar, england
 from casetime.cells import terminal_text
-from casetime.config import CONFIG_NAME
+from casetime.config import CONFIG_NAME, KEYS
 from casetime.dates import date_from_day, day_number
 from casetime.errors import CalendarRangeError, CasetimeError
 
@@ -408,10 +408,7 @@ _DEFAULTS: dict[str, Any] = {
     "strict": False,
 }
 #: The project file's keys, in the order ``casetime config`` prints them.
-_SETTINGS = (
-    "title", "period", "by", "indicators", "convention", "closures", "month_first", "date_format", "as_at",
-    "record_type", "compare", "strict",
-)  # fmt: skip
+_SETTINGS = tuple(KEYS)
 #: The options that choose a period, overriding the project file's ``period``.
 _PERIOD_OPTIONS = ("period", "ytd", "date_from", "date_to")
 

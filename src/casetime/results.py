@@ -73,7 +73,7 @@ from casetime._compat import as_intp
 from casetime.cells import csv_text, fixed_width, html_table, key_text, write_csv
 from casetime.errors import CasetimeError
 from casetime.indicators import Indicator
-from casetime.periods import FinancialYear, Period
+from casetime.periods import TIME_UNITS, FinancialYear, Period
 from casetime.rag import RagRule, rag_status
 
 if TYPE_CHECKING:  # (read on first use: casetime.published loads its figures lazily, and is not needed to compute)
@@ -584,18 +584,20 @@ class ResultTable:
         """The whole period as one row: counts added up (children counted once across rows), with the
         records placed in no row of the period among those left out. For a snapshot (D5, D6), the rows
         of the last window: the position at the period's end."""
-        rows = self._final_rows()
+        return self._added(self._final_rows(), self.period, (), self._left_out())
+
+    def _added(self, rows: Sequence[Result], period: Period, key: Key, left: Mapping[str, int]) -> Result:
+        """``rows`` as one row over ``period``: counts added up, children counted once across them."""
         nums = sum(r.numerator for r in rows)
         dens = sum(r.denominator for r in rows)
-        left = self._left_out()
         if self.indicator.counting == "child" and self._children is not None:
             den_labels, num_labels = _union_sets([self._children], [r.key for r in rows])
             dens, nums = int(den_labels.size), int(num_labels.size)
         return Result(
             indicator=self.indicator.id,
             title=self.indicator.heading,
-            period=self.period,
-            key=(),
+            period=period,
+            key=key,
             numerator=nums,
             denominator=dens,
             left_out=left,
@@ -619,36 +621,14 @@ class ResultTable:
         >>> [(r.display, r.numerator, r.denominator) for r in table.year_to_date()]
         [('50.0', 1, 2), ('66.7', 2, 3), ('66.7', 2, 3)]
         """
-        if self.snapshot or len(self.by) != 1 or self.by[0] not in ("month", "quarter", "year"):
+        if self.snapshot or len(self.by) != 1 or self.by[0] not in TIME_UNITS:
             return None
         out = []
+        left: dict[str, int] = {}
         for i, row in enumerate(self.rows):
-            rows = self.rows[: i + 1]
-            nums = sum(r.numerator for r in rows)
-            dens = sum(r.denominator for r in rows)
-            if self.indicator.counting == "child" and self._children is not None:
-                den_labels, num_labels = _union_sets([self._children], [r.key for r in rows])
-                dens, nums = int(den_labels.size), int(num_labels.size)
-            left: dict[str, int] = {}
-            for r in rows:
-                for reason, n in r.left_out.items():
-                    left[reason] = left.get(reason, 0) + n
-            out.append(
-                Result(
-                    indicator=self.indicator.id,
-                    title=self.indicator.heading,
-                    period=Period(self.period.start, row.period.end),
-                    key=row.key,
-                    numerator=nums,
-                    denominator=dens,
-                    left_out=left,
-                    target=self.target,
-                    polarity=self.indicator.polarity,
-                    counting=self.indicator.counting,
-                    rule=self.rule,
-                    **_banding(self.indicator, rows),
-                )
-            )
+            for reason, n in row.left_out.items():
+                left[reason] = left.get(reason, 0) + n
+            out.append(self._added(self.rows[: i + 1], Period(self.period.start, row.period.end), row.key, dict(left)))
         return out
 
     @property

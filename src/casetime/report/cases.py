@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casetime.cells import csv_text, fixed_width, html_row
+from casetime.errors import CasetimeError
 from casetime.report.html import page_style
 
 __all__ = ["OpenWork", "to_open_text", "to_open_csv", "to_open_json", "to_open_html", "render_open_work"]
@@ -211,6 +212,4 @@ def render_open_work(
         return to_open_json(works, as_at, due_within)
     if fmt == "html":
         return to_open_html(works, as_at, due_within, title=title or "Open work", calendar=calendar)
-    from casetime.errors import CasetimeError
-
     raise CasetimeError(f"unknown format {fmt!r} for open work; choose table, csv, json or html")

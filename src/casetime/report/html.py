@@ -20,14 +20,14 @@ import html
 from typing import Any
 
 from casetime.cells import html_row
-from casetime.charts import Bar, Mark, indicator_chart, rag_badge, stacked_chart, target_mark
+from casetime.charts import Bar, Mark, indicator_chart, rag_badge, stacked_chart, target_mark, time_position
+from casetime.periods import TIME_UNITS
 from casetime.rag import RAG_COLOURS
 from casetime.report.model import IndicatorSummary, Report, Row
 from casetime.report.text import percent
 
 __all__ = ["to_html", "chart", "bands_chart", "page_style", "LATE_HEADINGS"]
 
-_TIME_UNITS = ("month", "quarter", "year")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:24px auto;max-width:980px;color:#1d1d1d;
@@ -74,10 +74,9 @@ def page_style() -> str:
     return _CSS
 
 
-def _time_position(ind: IndicatorSummary) -> int | None:
-    """Which key of a row is its time (month, quarter or year), if any."""
-    by = ind.by or [part.strip() for part in ind.group_by.split(" / ") if part.strip() and ind.group_by != "period"]
-    return next((i for i, name in enumerate(by) if name in _TIME_UNITS), None)
+def _by(ind: IndicatorSummary) -> list[str]:
+    """The grouping's names (from ``group_by`` for a summary built without ``by``)."""
+    return ind.by or [part.strip() for part in ind.group_by.split(" / ") if part.strip() and ind.group_by != "period"]
 
 
 def _bar(row: Row, label: str | None = None) -> Bar:
@@ -101,9 +100,8 @@ def chart(ind: IndicatorSummary) -> str:
     """The indicator's chart (inline SVG, :func:`casetime.charts.indicator_chart`): bars coloured by RAG on an
     axis scaled to the data and the target, laid out by the grouping."""
     ytd = None if ind.year_to_date is None else [r.value for r in ind.year_to_date]
-    by = ind.by or [p.strip() for p in ind.group_by.split(" / ") if p.strip() and ind.group_by != "period"]
     return indicator_chart(
-        [_bar(r) for r in ind.rows], [r.keys for r in ind.rows], by, marks=_marks(ind), year_to_date=ytd,
+        [_bar(r) for r in ind.rows], [r.keys for r in ind.rows], _by(ind), marks=_marks(ind), year_to_date=ytd,
         label=f"{ind.id} by {ind.group_by}",
     )  # fmt: skip
 
@@ -210,8 +208,11 @@ def _late_cases(ind: IndicatorSummary) -> list[str]:
         return [*out, "<p class='note'>None.</p></details>"]
     own = set(LATE_HEADINGS) | {"elapsed_unit"}
     extras = [k for k in cases[0] if k not in own]
-    where = _time_position(ind)
-    time = ind.by[where] if where is not None and ind.by else next((k for k in extras if k in _TIME_UNITS), None)
+    by = _by(ind)
+    where = time_position(by)
+    time = (
+        by[where] if where is not None and by[where] in extras else next((k for k in extras if k in TIME_UNITS), None)
+    )
     shown = [k for k in extras if k != time]
     head = ["Child", *shown, "Clock started", "Clock stopped", "Due", "Took", "Late by", "File", "Row"]
     groups: dict[str, list[dict[str, Any]]] = {}
