@@ -295,3 +295,95 @@ def test_cin_plan_dates_are_a_record_type_of_their_own(tmp_path: Path) -> None:
     frame = {"child_id": ["A"], "start_date": ["2017-06-06"], "end_date": [None]}
     assert casetime.load(frame).record_types == ("cpp",)
     assert casetime.load(frame, record_type="CIN plan").record_types == ("cin_plan",)
+
+
+def _census(tmp_path: Path, children: list[str], before: str = "", after: str = "") -> Path:
+    path = tmp_path / "census.xml"
+    body = "".join(children)
+    text = f'<?xml version="1.0"?>\n{before}<Message>\n<Children>\n{body}</Children>\n</Message>\n{after}'
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _child(child_id: str, inner: str = "", ident: str = "<ChildIdentifiers>") -> str:
+    return (
+        f"<Child>{ident}<LAchildID>{child_id}</LAchildID></ChildIdentifiers><CINdetails>"
+        f"<CINreferralDate>2024-01-05</CINreferralDate>{inner}</CINdetails></Child>\n"
+    )
+
+
+def test_the_first_error_in_the_file_is_the_one_said_however_blocks_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cin, "_BLOCK", 100)  # a block per child, several parsed at once
+    children = [_child(f"A{i}") for i in range(6)]
+    children[3] = _child("A3", "<ReferralSource>1A</ReferralSourc>")  # line 7
+    children[4] = _child("A4", "<a>" * 40 + "</a>" * 40)  # line 8, parsed beside it
+    path = _census(tmp_path, children)
+    with pytest.raises(ValueError, match=r"line 7: <ReferralSource> opened on line 7 is closed by </ReferralSourc>$"):
+        read_cin_xml(path)
+    children[3] = _child("A3")
+    with pytest.raises(ValueError, match=r"line 8: elements nested more than 32 deep$"):
+        read_cin_xml(_census(tmp_path, children))
+
+
+def test_declarations_anywhere_are_refused_with_their_line(tmp_path: Path) -> None:
+    path = _census(tmp_path, [_child("A1")], after="\n<!DOCTYPE x>\n")
+    with pytest.raises(ValueError, match=r"census.xml: line 8: the file holds a DOCTYPE declaration"):
+        read_cin_xml(path)
+    path = _census(tmp_path, [_child("A1"), '<!ENTITY x "y">\n', _child("A2")])
+    with pytest.raises(ValueError, match=r"line 5: the file holds an entity declaration"):
+        read_cin_xml(path)
+    path = _census(tmp_path, [_child("A1"), _child("A2", "<!ELEMENT x ANY>")])
+    with pytest.raises(ValueError, match=r"line 5: a declaration inside the children; census files have none"):
+        read_cin_xml(path)
+
+
+def test_attributes_and_spaces_in_tags_are_read_past(tmp_path: Path) -> None:
+    children = [
+        _child("A1", ident='<ChildIdentifiers source="x">'),
+        _child("A2", "<ReferralSource >1B</ReferralSource >"),
+    ]
+    read = read_cin_xml(_census(tmp_path, children))
+    assert extra(read.tables["referral"], "ReferralSource") == [None, "1B"]
+    assert read.tables["referral"].child.values().tolist() == ["A1", "A2"]
+    bad = [_child("A1", ident='<ChildIdentifiers source="x">').replace("</ChildIdentifiers>", "</ChildIdentifier>")]
+    with pytest.raises(ValueError, match=r"<ChildIdentifiers> opened on line 4 is closed by </ChildIdentifier>$"):
+        read_cin_xml(_census(tmp_path, bad))
+
+
+def test_long_and_non_ascii_values_beside_plain_ones(tmp_path: Path) -> None:
+    long_plain = "x" * 60
+    long_odd = "é" * 30 + " &amp; " + "y" * 20
+    children = [
+        _child("A1", f"<ReferralSource>{long_plain}</ReferralSource>"),
+        _child("Zoë", f"<ReferralSource> {long_odd} </ReferralSource>"),
+        _child("A3", "<ReferralSource>1A</ReferralSource>"),
+        _child("Zoë", "<ReferralSource>&#x31;A</ReferralSource>"),
+    ]
+    read = read_cin_xml(_census(tmp_path, children))
+    referral = read.tables["referral"]
+    assert referral.child.values().tolist() == ["A1", "Zoë", "A3", "Zoë"]
+    assert extra(referral, "ReferralSource") == [long_plain, "é" * 30 + " & " + "y" * 20, "1A", "1A"]
+    assert extra(referral, "episode") == ["A1/1", "Zoë/1", "A3/1", "Zoë/1"]
+
+
+@pytest.mark.parametrize(
+    ("inner", "message"),
+    [
+        ("<ReferralSource <x>1A</ReferralSource>", "line 4: a '<' inside a tag: not well-formed XML"),
+        ("</Reviews>", "line 4: </Child> closes an element that was not opened"),  # (the first tag too many)
+        ("<Reviews>", "line 4: an element is not closed (is the file truncated?)"),
+        ("<Reviews></Assessments>", "line 4: <Reviews> opened on line 4 is closed by </Assessments>"),
+        ("<?pi skipped?><ReferralSource>1A</ReferralSource><!-- a <note> -->", None),
+    ],
+)
+def test_tags_that_do_not_pair_are_refused_with_their_line(tmp_path: Path, inner: str, message: str | None) -> None:
+    path = _census(tmp_path, [_child("A1", inner)])
+    if message is None:
+        assert extra(read_cin_xml(path).tables["referral"], "ReferralSource") == ["1A"]
+        return
+    with pytest.raises(ValueError, match=re.escape(message) + "$"):
+        read_cin_xml(path)
+    with pytest.raises(ValueError, match=r"line 5: </Child> closes an element that was not opened$"):
+        read_cin_xml(_census(tmp_path, ["<Child>\n</CINdetails></Child>\n"]))

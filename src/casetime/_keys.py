@@ -42,6 +42,7 @@ __all__ = [
     "SPLIT_KEYS",
     "grid_of",
     "key_part",
+    "utf8",
     "text_part",
     "merge",
     "strings",
@@ -246,10 +247,30 @@ class TextPart:
 Part = KeyPart | TextPart
 
 
+def utf8(texts: npt.NDArray[Any]) -> npt.NDArray[np.bytes_]:
+    """A ``U`` array encoded as UTF-8 (``S``, as wide as its longest text), vectorised when it is all ASCII.
+
+    ``numpy.strings.encode`` calls ``str.encode`` once per text; an ASCII array is only narrowed.
+
+    >>> utf8(np.array(["ab", "c", ""])).tolist(), utf8(np.array(["é"])).tolist()
+    ([b'ab', b'c', b''], [b'\\xc3\\xa9'])
+    """
+    width = texts.dtype.itemsize // 4
+    if texts.dtype.kind != "U" or not texts.size or not width:
+        out: npt.NDArray[np.bytes_] = np.strings.encode(texts, "utf-8") if texts.dtype.kind == "U" else texts
+        return out
+    points = np.ascontiguousarray(texts).view(np.uint32).reshape(-1, width)
+    if int(points.max()) >= 128:
+        return np.strings.encode(texts, "utf-8")
+    used = np.flatnonzero(points.any(axis=0))
+    keep = int(used[-1]) + 1 if used.size else 1
+    return np.ascontiguousarray(points[:, :keep], dtype=np.uint8).view(f"S{keep}").reshape(texts.shape)
+
+
 def grid_of(texts: npt.NDArray[Any]) -> _U8:
     """The ``(n, width)`` byte grid of an ``S`` array (``U`` is encoded as UTF-8 first)."""
     if texts.dtype.kind == "U":
-        texts = np.strings.encode(texts, "utf-8")
+        texts = utf8(texts)
     width = texts.dtype.itemsize
     if texts.shape[0] == 0 or width == 0:
         return np.zeros((texts.shape[0], 0), dtype=np.uint8)

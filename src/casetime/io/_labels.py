@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 
 from casetime._compat import as_intp
-from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge
+from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge, utf8
 from casetime.io._columns import ArrowText, Column, Text, as_text
 from casetime.tables import Labels
 
@@ -82,7 +82,7 @@ class LabelColumn:
         # only the distinct texts some row holds (a column taken from a bigger chunk keeps them all)
         present = ~col.blank_uniq & (np.bincount(as_intp(col.codes), minlength=col.uniq.shape[0]) > 0)
         stripped = col.stripped
-        encoded = np.strings.encode(np.where(present, stripped, ""), "utf-8")
+        encoded = utf8(np.where(present, stripped, ""))
         if encoded.dtype.itemsize > MAX_KEY_BYTES:
             remap = np.cumsum(present, dtype=np.int32) - 1
             remap[~present] = -1

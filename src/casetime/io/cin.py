@@ -31,17 +31,21 @@ from __future__ import annotations
 
 import codecs
 import datetime as _dt
+import functools
+import io
 import mmap
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
 
+from casetime._background import Background
 from casetime._compat import as_intp
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
@@ -58,6 +62,7 @@ _U8 = npt.NDArray[np.uint8]
 #: The deepest nesting read (the census goes seven deep).
 MAX_DEPTH: Final = 32
 _BLOCK: Final = 1 << 23  # bytes of whole children read at a time
+_IN_FLIGHT: Final = 2  # blocks parsed at once (each on a helper thread, while the caller adds the one before)
 _NAME_WIDTH: Final = 48
 _SHORT: Final = 48  # values up to this many bytes are decoded vectorised; longer ones one by one
 
@@ -129,22 +134,21 @@ def read_cin_xml(
         if size == 0:
             raise CasetimeError(f"{source}: the file is empty; expected a CIN census XML file")
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return _read(source, data, size, DateStyle(dayfirst, date_format), progress)
+            return _read(source, handle, data, size, DateStyle(dayfirst, date_format), progress)
 
 
 def _read(
-    source: str, data: mmap.mmap, size: int, style: DateStyle, progress: Callable[[int], object] | None
+    source: str,
+    handle: io.BufferedReader,
+    data: mmap.mmap,
+    size: int,
+    style: DateStyle,
+    progress: Callable[[int], object] | None,
 ) -> ReadResult:
+    """The map finds where blocks end; each block is read from the file into a buffer of its own, so that
+    the file's pages never count towards the process's memory."""
     head = data[: min(size, 1 << 16)]
     encoding = _encoding(source, head)
-    for marker, what in ((b"<!DOCTYPE", "a DOCTYPE declaration"), (b"<!ENTITY", "an entity declaration")):
-        at = data.find(marker)
-        if at >= 0:
-            raise _fail(
-                source, data[:at].count(b"\n") + 1,
-                f"the file holds {what}; census files have none, and casetime never expands entities or "
-                "fetches a DTD: remove it",
-            )  # fmt: skip
     first = _first_child(data)
     last = data.rfind(b"</Child>")
     if first < 0 or last < first:
@@ -153,8 +157,15 @@ def _read(
     else:
         last += len(b"</Child>")
         frame = data[:first] + data[last:size]
+    # (declarations inside the children are refused as each block is read)
+    for marker, what in _DECLARATIONS:
+        at = frame.find(marker)
+        if at >= 0:
+            at += 0 if first < 0 or at < first else last - first  # (a place in the file)
+            raise _fail(source, data[:at].count(b"\n") + 1, _declared(what))
     header = _header(source, frame, data, first, last, encoding)
     readers = _Readers(source, style, encoding)
+    pending: deque[Background[_Parsed]] = deque()  # blocks parsed on helper threads, added in order
     if first >= 0:
         line = data[:first].count(b"\n") + 1
         start = first
@@ -164,13 +175,27 @@ def _read(
                 cut = data.rfind(b"</Child>", start, stop)
                 stop = (cut if cut > start else data.find(b"</Child>", stop)) + len(b"</Child>")
             block = bytearray(stop - start + _NAME_WIDTH)  # (zeros after the text: tag names may be read past it)
-            block[: stop - start] = memoryview(data)[start:stop]
-            readers.block(block, line)
+            handle.seek(start)
+            if handle.readinto(memoryview(block)[: stop - start]) != stop - start:
+                raise CasetimeError(f"{source}: the file changed while it was read")
+            pending.append(Background(functools.partial(_parse, source, encoding, block, line), "casetime-cin"))
             line += block.count(b"\n")
             start = stop
-            if progress is not None:
-                progress(readers.children)
+            while len(pending) >= _IN_FLIGHT or (pending and start >= last):
+                readers.add(pending.popleft().result())  # (in the file's order)
+                if progress is not None:
+                    progress(readers.children)
     return readers.finish(header)
+
+
+_DECLARATIONS: Final = ((b"<!DOCTYPE", "a DOCTYPE declaration"), (b"<!ENTITY", "an entity declaration"))
+
+
+def _declared(what: str) -> str:
+    return (
+        f"the file holds {what}; census files have none, and casetime never expands entities or fetches a DTD: "
+        "remove it"
+    )
 
 
 def _encoding(source: str, head: bytes) -> str:
@@ -263,64 +288,86 @@ def _elements(
 ) -> tuple[_Elements, _I64]:
     """The elements of a block (see :class:`_Elements`) and the block's line break positions.
 
-    The block ends with :data:`_NAME_WIDTH` zero bytes after its text.
+    The block ends with :data:`_NAME_WIDTH` zero bytes after its text. One scan finds every ``<``,
+    ``>`` and line break; the ``>`` closing a tag is the mark after its ``<``.
     """
-    if b"<![CDATA[" in block:
-        at = block.find(b"<![CDATA[")
-        raise _fail(source, line0 + block[:at].count(b"\n"), "a CDATA section; census files have none")
-    if b"<!--" in block:
-        block = _blank_comments(source, block, line0)
     b: _U8 = np.frombuffer(block, dtype=np.uint8)
-    breaks = np.flatnonzero(b == 10).astype(np.int64)
+    marks = np.flatnonzero(((b | 2) == ord(">")) | (b == 10))  # (``<`` and ``>`` are the bytes x with x | 2 == 62)
+    kind = b[marks]
+    newline = kind == 10
+    breaks = marks[newline].astype(np.int64)
 
     def line(position: int) -> int:
         return line0 + int(np.searchsorted(breaks, position))
 
-    lt = np.flatnonzero(b == ord("<")).astype(np.int64)
-    gt = np.flatnonzero(b == ord(">")).astype(np.int64)
-    ends = np.searchsorted(gt, lt)
-    if lt.size and int(ends[-1]) >= gt.size:
-        raise _fail(source, line(int(lt[-1])), "the file ends inside a tag (is it truncated?)")
-    close_at = gt[ends]
-    inside = np.flatnonzero(close_at[:-1] > lt[1:])
-    if inside.size:
-        raise _fail(source, line(int(lt[inside[0] + 1])), "a '<' inside a tag: not well-formed XML")
+    tags = marks[~newline].astype(np.int64)
+    at_lt = np.flatnonzero(kind[~newline] == ord("<"))
+    lt = tags[at_lt]
     after = b[np.minimum(lt + 1, b.size - 1)]
-    keep = after != ord("?")  # processing instructions are skipped
-    if (after == ord("!")).any():
+    if (after == ord("!")).any():  # comments, CDATA or declarations: the rare slow path
+        if b"<![CDATA[" in block:
+            at = block.find(b"<![CDATA[")
+            raise _fail(source, line0 + block[:at].count(b"\n"), "a CDATA section; census files have none")
+        if b"<!--" in block:
+            return _elements(source, _blank_comments(source, block, line0), line0, unknown)
         at = int(lt[np.flatnonzero(after == ord("!"))[0]])
+        for marker, what in _DECLARATIONS:
+            if block.startswith(marker, at):
+                raise _fail(source, line(at), _declared(what))
         raise _fail(source, line(at), "a declaration inside the children; census files have none")
-    lt, close_at, after = lt[keep], close_at[keep], after[keep]
+    if at_lt.size and int(at_lt[-1]) + 1 >= tags.size:
+        raise _fail(source, line(int(lt[-1])), "the file ends inside a tag (is it truncated?)")
+    close_at = tags[at_lt + 1]
+    inside = np.flatnonzero(b[close_at] == ord("<"))
+    if inside.size:
+        raise _fail(source, line(int(close_at[inside[0]])), "a '<' inside a tag: not well-formed XML")
+    keep = after != ord("?")  # processing instructions are skipped
+    if not keep.all():
+        lt, close_at, after = lt[keep], close_at[keep], after[keep]
     closing = after == ord("/")
     single = ~closing & (b[close_at - 1] == ord("/"))
-    names, others = _tag_ids(b, lt + 1 + closing, close_at - single)
+    start = lt + 1 + closing
+    length = close_at - single - start
+    words = _tag_words(b, start, length)
     delta = np.where(closing, -1, np.where(single, 0, 1)).astype(np.int64)
     depth = np.cumsum(delta)
     before = depth - delta
+    names = np.full(lt.size, -1, dtype=np.int64)
+    others: list[str] = []
+
+    def name_at(i: int) -> str:
+        if names[i] < 0:  # (a closing tag's name is read only for a message)
+            return _raw_name(b, int(start[i]), int(length[i]))
+        return _name(int(names[i]), others)
+
     if depth.size and int(depth.min()) < 0:
         at = int(np.flatnonzero(depth < 0)[0])
-        raise _fail(
-            source, line(int(lt[at])), f"</{_name(int(names[at]), others)}> closes an element that was not opened"
-        )
+        raise _fail(source, line(int(lt[at])), f"</{name_at(at)}> closes an element that was not opened")
     if depth.size and int(depth[-1]) != 0:
         raise _fail(source, line(int(lt[-1])), "an element is not closed (is the file truncated?)")
     level = np.where(closing, before, before + 1)
     if level.size and int(level.max()) > MAX_DEPTH:
         at = int(np.flatnonzero(level > MAX_DEPTH)[0])
         raise _fail(source, line(int(lt[at])), f"elements nested more than {MAX_DEPTH} deep")
+    element = np.flatnonzero(~closing)
+    names[element], others = _tag_ids(b, start[element], length[element], [w[element] for w in words])
     paired = np.flatnonzero(~single)
     order = paired[np.argsort(level[paired].astype(np.uint8), kind="stable")]  # (a radix sort: by level, in order)
     opens, closes = order[0::2], order[1::2]
-    wrong = np.flatnonzero(closing[opens] | ~closing[closes] | (names[opens] != names[closes]))
-    if wrong.size:
-        o, c = int(opens[wrong[0]]), int(closes[wrong[0]])
+    wrong = closing[opens] | ~closing[closes]
+    differ = length[opens] != length[closes]  # a closing tag's name: the same bytes as its opening tag's
+    for word in words:
+        differ |= word[opens] != word[closes]
+    for k in np.flatnonzero(differ & ~wrong).tolist():  # (an opening tag with attributes or spaces)
+        wrong[k] = name_at(int(opens[k])) != _raw_name(b, int(start[closes[k]]), int(length[closes[k]]))
+    bad = np.flatnonzero(wrong)
+    if bad.size:
+        o, c = int(opens[bad[0]]), int(closes[bad[0]])
         raise _fail(
             source, line(int(lt[c])),
-            f"<{_name(int(names[o]), others)}> opened on line {line(int(lt[o]))} is closed by "
-            f"</{_name(int(names[c]), others)}>",
+            f"<{name_at(o)}> opened on line {line(int(lt[o]))} is closed by </{name_at(c)}>",
         )  # fmt: skip
     # elements: the opening tags and the self-closing ones; a leaf's text lies up to the next tag
-    element = np.flatnonzero(~closing)
     nxt = np.minimum(element + 1, lt.size - 1)
     leaf = single[element] | ((nxt > element) & closing[nxt] & (level[nxt] == level[element]))
     text_start = np.where(leaf & ~single[element], close_at[element] + 1, 0)
@@ -361,26 +408,38 @@ def _blank_comments(source: str, block: bytes | bytearray, line0: int) -> bytear
 _NOT_A_BREAK: Final = re.compile(rb"[^\n]")
 
 
-def _tag_ids(b: _U8, start: _I64, end: _I64) -> tuple[_I64, list[str]]:
-    """The name of each tag (the bytes from ``start``, up to ``end`` or a space) as an id: a known name's
-    position in :data:`_NAMES`, or past them one id per other name, whose names are returned.
+def _tag_words(b: _U8, start: _I64, length: _I64, count: int = 0) -> list[npt.NDArray[np.uint64]]:
+    """The first ``count`` (default :data:`_WORDS`) eight-byte words of each text of ``length`` bytes from
+    ``start``, the bytes past its end zeroed: two texts are the same exactly when their lengths and words are.
 
-    The names are told apart without building a string per tag: by their length and their bytes read
-    eight at a time as numbers (every byte of a name up to 32 long), so the match is exact.
+    The words are read from the block as unaligned 64-bit numbers, one per byte position (the block
+    ends in zeros, so reads past its text stay inside it); a word past every text's end is not read.
     """
-    length = end - start
-    aligned = b[: b.size - b.size % 8].view("<u8")  # the block's bytes eight at a time (it ends in zeros)
+    at_byte = np.ndarray((b.size - 7,), dtype="<u8", buffer=b, strides=(1,))  # (a view: no copy)
+    last = b.size - 8
     words = []
-    for k in range(_WORDS):
-        rows = slice(None) if k == 0 else np.flatnonzero(length > 8 * k)  # (most names end in the first words)
-        at = np.minimum(start[rows] + 8 * k, 8 * (aligned.size - 2))
-        base, shift = at // 8, (at % 8 * 8).astype(np.uint64)
-        low, high = aligned[base], aligned[base + 1]
-        # the eight bytes from ``at``: the end of one aligned word and the start of the next
-        part = np.where(shift == 0, low, (low >> shift) | (high << (np.uint64(64) - shift)))
-        word = np.zeros(start.size, dtype=np.uint64)
-        word[rows] = part & _LOW_BYTES[np.clip(length[rows] - 8 * k, 0, 8)]
+    for k in range(count or _WORDS):
+        if k < 2:  # (most names and values are longer than eight bytes)
+            word = at_byte[np.minimum(start + 8 * k, last)]
+            word &= _LOW_BYTES[np.clip(length - 8 * k, 0, 8)]
+        else:
+            word = np.zeros(start.size, dtype=np.uint64)
+            rows = np.flatnonzero(length > 8 * k)
+            if rows.size:
+                word[rows] = (
+                    at_byte[np.minimum(start[rows] + 8 * k, last)] & _LOW_BYTES[np.minimum(length[rows] - 8 * k, 8)]
+                )
         words.append(word)
+    return words
+
+
+def _tag_ids(b: _U8, start: _I64, length: _I64, words: list[npt.NDArray[np.uint64]]) -> tuple[_I64, list[str]]:
+    """The name of each tag (see :func:`_tag_words`) as an id: a known name's position in :data:`_NAMES`,
+    or past them one id per other name, whose names are returned.
+
+    The names are told apart without building a string per tag: a hash of their length and words
+    finds the candidate known name, whose length and words must then all be equal, so the match is exact.
+    """
     key = length.astype(np.uint64) * _MIX[_WORDS]
     for k, word in enumerate(words):
         key ^= word * _MIX[k]
@@ -392,10 +451,15 @@ def _tag_ids(b: _U8, start: _I64, end: _I64) -> tuple[_I64, list[str]]:
     ids = np.where(same, candidate, -1)
     others: dict[str, int] = {}
     for i in np.flatnonzero(~same).tolist():  # names with attributes after them, or no schema's names
-        raw = bytes(b[start[i] : end[i]]).split(maxsplit=1)
-        name = raw[0].decode("utf-8", errors="replace") if raw else ""
+        name = _raw_name(b, int(start[i]), int(length[i]))
         ids[i] = _ID[name] if name in _ID else others.setdefault(name, len(_NAMES) + len(others))
     return ids, list(others)
+
+
+def _raw_name(b: _U8, start: int, length: int) -> str:
+    """The name of one tag: its bytes up to a space (attributes follow it)."""
+    raw = bytes(b[start : start + length]).split(maxsplit=1)
+    return raw[0].decode("utf-8", errors="replace") if raw else ""
 
 
 def _name(ids: int, others: Sequence[str]) -> str:
@@ -479,68 +543,15 @@ class _Readers:
         self.assemblers[kind] = Assembler(layout, self.source, self.style)
         return self.assemblers[kind]
 
-    def block(self, block: bytes | bytearray, line0: int) -> None:
-        els, breaks = _elements(self.source, block, line0, self.unknown)
-        values = _Values(self.source, block, els, breaks, line0, self.encoding)
-        child = values.of("Child", level=1)
-        self.children += child.size
-        child_rank = values.rank(child)
-        ident = values.of("ChildIdentifiers", parent_in=child)
-        child_id = values.leaf_text("LAchildID", ident, child, through=True)
-        cin = values.of("CINdetails", parent_in=child)
-        self._misplaced(values, "CINdetails", cin)
-        cin_child = child_rank[els.parent[cin]]
-        ordinal = _ordinal_within(cin_child)
-        episode = np.strings.add(np.strings.add(child_id[cin_child], "/"), ordinal.astype(str))  # child id / ordinal
-        cin_rank = values.rank(cin)
-        referral = values.leaf_text("CINreferralDate", cin, cin)
-        cin_conference = values.leaf_text("DateOfInitialCPC", cin, cin)
-        columns: dict[str, list[npt.NDArray[np.str_] | Lists]] = {}
-        rows: dict[str, _I64] = {}
-        columns["referral"] = [
-            child_id[cin_child], referral, values.leaf_text("CINclosureDate", cin, cin), episode,
-            values.leaf_text("ReferralSource", cin, cin), values.leaf_text("PrimaryNeedCode", cin, cin),
-            values.leaf_text("ReasonForClosure", cin, cin), _yes_no(values.leaf_text("ReferralNFA", cin, cin)),
-        ]  # fmt: skip
-        rows["referral"] = values.line_of(cin)
-        for kind in ("single_assessment", "s47", "cpp", "cin_plan"):
-            container, fields = _FIELDS[kind]
-            own = values.of(container, parent_in=cin)
-            self._misplaced(values, container, own)
-            at_cin = cin_rank[els.parent[own]]
-            cols: list[npt.NDArray[np.str_] | Lists] = [child_id[cin_child[at_cin]], referral[at_cin]]
-            for element in fields.values():
-                if kind == "s47" and element == "DateOfInitialCPC":
-                    mine = values.leaf_text(element, own, own)
-                    theirs = cin_conference[at_cin]
-                    both = (mine != "") & (theirs != "") & (np.strings.strip(mine) != np.strings.strip(theirs))
-                    lines = values.line_of(own)
-                    self.differ.extend(lines[both].tolist())
-                    cols.append(np.where(mine == "", theirs, mine))
-                else:
-                    cols.append(values.leaf_text(element, own, own))
-            if kind == "cpp":
-                reviews = values.of("Reviews", parent_in=own)
-                cols.append(values.lists("CPPreviewDate", reviews, own))
-            cols.append(episode[at_cin])
-            for extra in _EXTRAS[kind]:
-                text = values.leaf_text(extra, own, own)
-                cols.append(_yes_no(text) if extra == "ICPCnotRequired" else text)
-            columns[kind] = cols
-            rows[kind] = values.line_of(own)
-        for kind, cols in columns.items():
-            if not rows[kind].size:
-                continue
-            assembler = self._assembler(kind)
-            made: list[Column] = [c if isinstance(c, Lists) else _text(c) for c in cols]
-            assembler.add(Chunk(made, rows[kind]))
-
-    def _misplaced(self, values: _Values, name: str, kept: _I64) -> None:
-        every = values.of(name)
-        if every.size != kept.size:
-            lines = values.line_of(np.setdiff1d(every, kept))
-            seen = self.misplaced.setdefault(name, [int(lines[0]), 0])
-            seen[1] += int(lines.size)
+    def add(self, got: _Parsed) -> None:
+        """One block's records and warnings, in the file's order."""
+        self.children += got.children
+        for kind, chunk in got.chunks.items():
+            self._assembler(kind).add(chunk)
+        for mine, theirs in ((self.unknown, got.unknown), (self.misplaced, got.misplaced)):
+            for name, (line, count) in theirs.items():
+                mine.setdefault(name, [line, 0])[1] += count
+        self.differ.extend(got.differ)
 
     def finish(self, header: CensusHeader) -> ReadResult:
         tables: dict[str, Table] = {}
@@ -591,6 +602,83 @@ class _Readers:
         return ReadResult(tables, issues, rejected, columns, notices, (header,))
 
 
+def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
+    """The records of one block of whole children, whose first line is ``line0`` (safe on any thread)."""
+    got = _Parsed({}, {}, {}, [], 0)
+    els, breaks = _elements(source, block, line0, got.unknown)
+    values = _Values(source, block, els, breaks, line0, encoding)
+    child = values.of("Child", level=1)
+    got.children = int(child.size)
+    child_rank = values.rank(child)
+    ident = values.of("ChildIdentifiers", parent_in=child)
+    child_id = values.leaf_text("LAchildID", ident, child, through=True)
+    cin = values.of("CINdetails", parent_in=child)
+    _misplaced(got, values, "CINdetails", cin)
+    cin_child = child_rank[els.parent[cin]]
+    ordinal = _ordinal_within(cin_child)
+    ids = _strings(_take(child_id, cin_child))
+    episode = _distinct(np.strings.add(np.strings.add(ids, "/"), ordinal.astype(str)))  # child id / ordinal
+    cin_rank = values.rank(cin)
+    referral = values.leaf_text("CINreferralDate", cin, cin)
+    cin_conference = values.leaf_text("DateOfInitialCPC", cin, cin)
+    columns: dict[str, list[Column]] = {}
+    rows: dict[str, _I64] = {}
+    columns["referral"] = [
+        _take(child_id, cin_child), referral, values.leaf_text("CINclosureDate", cin, cin), episode,
+        values.leaf_text("ReferralSource", cin, cin), values.leaf_text("PrimaryNeedCode", cin, cin),
+        values.leaf_text("ReasonForClosure", cin, cin), _yes_no(values.leaf_text("ReferralNFA", cin, cin)),
+    ]  # fmt: skip
+    rows["referral"] = values.line_of(cin)
+    for kind in ("single_assessment", "s47", "cpp", "cin_plan"):
+        container, fields = _FIELDS[kind]
+        own = values.of(container, parent_in=cin)
+        _misplaced(got, values, container, own)
+        at_cin = cin_rank[els.parent[own]]
+        cols: list[Column] = [_take(child_id, cin_child[at_cin]), _take(referral, at_cin)]
+        for element in fields.values():
+            if kind == "s47" and element == "DateOfInitialCPC":
+                mine = _strings(values.leaf_text(element, own, own))
+                theirs = _strings(_take(cin_conference, at_cin))
+                both = (mine != "") & (theirs != "") & (mine != theirs)
+                lines = values.line_of(own)
+                got.differ.extend(lines[both].tolist())
+                cols.append(_distinct(np.where(mine == "", theirs, mine)))
+            else:
+                cols.append(values.leaf_text(element, own, own))
+        if kind == "cpp":
+            reviews = values.of("Reviews", parent_in=own)
+            cols.append(values.lists("CPPreviewDate", reviews, own))
+        cols.append(_take(episode, at_cin))
+        for extra in _EXTRAS[kind]:
+            text = values.leaf_text(extra, own, own)
+            cols.append(_yes_no(text) if extra == "ICPCnotRequired" else text)
+        columns[kind] = cols
+        rows[kind] = values.line_of(own)
+    for kind, cols in columns.items():
+        if rows[kind].size:
+            got.chunks[kind] = Chunk(cols, rows[kind])
+    return got
+
+
+def _misplaced(got: _Parsed, values: _Values, name: str, kept: _I64) -> None:
+    every = values.of(name)
+    if every.size != kept.size:
+        lines = values.line_of(np.setdiff1d(every, kept))
+        seen = got.misplaced.setdefault(name, [int(lines[0]), 0])
+        seen[1] += int(lines.size)
+
+
+@dataclass
+class _Parsed:
+    """One block's records by type, and what it holds to warn about (merged in the file's order)."""
+
+    chunks: dict[str, Chunk]
+    unknown: dict[str, list[int]]  # element name -> [first line, count]
+    misplaced: dict[str, list[int]]
+    differ: list[int]
+    children: int
+
+
 def _times(count: int, what: str = "") -> str:
     if what:
         return f"{count:,} {what} {'has' if count == 1 else 'have'}"
@@ -608,19 +696,25 @@ def _ordinal_within(group: _I64) -> _I64:
     return ordinal
 
 
-def _yes_no(text: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
+def _yes_no(text: Text) -> Text:
     """``true``/``false`` for every spelling the schema allows (``true/false/TRUE/FALSE/1/0``); others as written."""
-    if not text.size:
-        return text
-    uniq, inverse = np.unique(text, return_inverse=True)
-    said = np.array([yes_no(u) for u in uniq.tolist()] or [""], dtype=str)
-    out: npt.NDArray[np.str_] = said[inverse.ravel()]
+    said = text_array([yes_no(u) for u in text.uniq.tolist()]) if text.uniq.size else text.uniq
+    return Text(text.codes, said, text.missing)
+
+
+def _take(text: Text, index: _I64) -> Text:
+    return Text(text.codes[index], text.uniq, text.missing)
+
+
+def _strings(text: Text) -> npt.NDArray[np.str_]:
+    """A text column's rows as strings."""
+    out: npt.NDArray[np.str_] = text.uniq[text.codes]
     return out
 
 
-def _text(values: npt.NDArray[np.str_]) -> Text:
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return Text(inverse.ravel().astype(np.int64), uniq, np.zeros(uniq.shape[0], dtype=bool))
+def _distinct(values: npt.NDArray[np.str_]) -> Text:
+    """Strings, one per row, as a text column (its texts need not be distinct: the assembler keys them)."""
+    return Text(np.arange(values.shape[0], dtype=np.int64), values, np.zeros(values.shape[0], dtype=bool))
 
 
 _ENTITY: Final = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);|&")
@@ -640,9 +734,19 @@ class _Values:
         self.line0 = line0
         self.encoding = encoding
 
+    @functools.cached_property
+    def _by_name(self) -> tuple[_I64, _I64]:
+        """The elements in order of name id (each name's in the file's order), and where each id's start."""
+        names = self.els.name
+        small = names.astype(np.uint16) if not names.size or int(names.max()) < 1 << 16 else names
+        order = np.argsort(small, kind="stable").astype(np.int64)  # (a radix sort for 16-bit ids)
+        bounds = np.searchsorted(self.els.name[order], np.arange(len(_NAMES) + 1)).astype(np.int64)
+        return order, bounds
+
     def of(self, name: str, *, level: int | None = None, parent_in: _I64 | None = None) -> _I64:
         """The elements named ``name`` (at ``level``, or whose parent is one of ``parent_in``), in order."""
-        found = np.flatnonzero(self.els.name == _ID[name]).astype(np.int64)
+        order, bounds = self._by_name
+        found = order[bounds[_ID[name]] : bounds[_ID[name] + 1]]
         if level is not None:
             found = found[self.els.level[found] == level]
         if parent_in is not None:
@@ -672,16 +776,18 @@ class _Values:
         ok = (at < records.size) & (records[np.minimum(at, max(records.size - 1, 0))] == holder)
         return leaves[ok], at[ok]
 
-    def leaf_text(self, name: str, owners: _I64, records: _I64, *, through: bool = False) -> npt.NDArray[np.str_]:
+    def leaf_text(self, name: str, owners: _I64, records: _I64, *, through: bool = False) -> Text:
         """The text of the ``name`` leaf of each of ``records`` (``""`` where it has none).
 
         The leaf's parent is one of ``owners``: the records themselves, or (``through``) their children.
         """
         leaves, at = self._held(name, owners, records, 2 if through else 1)
-        texts = self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)
-        out = np.full(records.size, "", dtype=texts.dtype if texts.size else "<U1")
-        out[at] = texts
-        return out
+        found = self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)
+        none = found.uniq.shape[0]  # (records without the leaf: the empty text appended after the others)
+        codes = np.full(records.size, none, dtype=np.int64)
+        codes[at] = found.codes
+        uniq = np.concatenate([found.uniq, np.array([""], dtype=found.uniq.dtype)])
+        return Text(codes, uniq, np.zeros(none + 1, dtype=bool))
 
     def lists(self, name: str, owners: _I64, records: _I64) -> Lists:
         """Every ``name`` leaf under each record's ``owners`` element, as one list per record (in the file's
@@ -689,38 +795,41 @@ class _Values:
         leaves, at = self._held(name, owners, records, 2)
         offsets = np.zeros(records.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(as_intp(at), minlength=records.size), out=offsets[1:])
-        return Lists(offsets, _text(self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves)))
+        return Lists(offsets, self._decode(self.els.text_start[leaves], self.els.text_end[leaves], leaves))
 
-    def _decode(self, start: _I64, end: _I64, leaves: _I64) -> npt.NDArray[np.str_]:
-        """The texts ``block[start:end]``, decoded once per distinct text, stripped, entities replaced.
+    def _decode(self, start: _I64, end: _I64, leaves: _I64) -> Text:
+        """The texts ``block[start:end]`` as a text column, decoded once per distinct text, stripped,
+        entities replaced.
 
         Plain ASCII texts are decoded vectorised; only the others (beyond ASCII, holding an entity, or
         longer than :data:`_SHORT` bytes) one by one.
         """
         if not start.size:
-            return np.empty(0, dtype="<U1")
+            return Text(np.empty(0, dtype=np.int64), np.empty(0, dtype="<U1"), np.empty(0, dtype=bool))
         width = end - start
         short = width <= _SHORT
         w = max(int(width[short].max()) if short.any() else 1, 1)
-        chars = sliding_window_view(self.block, w)[np.where(short, start, 0)]
-        chars = np.where(np.arange(w)[None, :] < np.where(short, width, 0)[:, None], chars, 0).astype(np.uint8)
-        raw = np.ascontiguousarray(chars).view(f"S{w}").ravel()
+        count = (w + 7) // 8
+        words = _tag_words(self.block, start, np.where(short, width, 0), count)
+        raw = np.stack(words, axis=1).view(f"S{8 * count}").ravel()  # (little-endian words: the bytes in order)
         uniq, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
-        codes = np.ascontiguousarray(uniq).view(np.uint8).reshape(uniq.size, -1)
-        plain = ~((codes >= 128) | (codes == ord("&"))).any(axis=1)
-        texts = np.strings.strip(uniq.astype(f"U{w}")) if plain.all() else uniq.astype(object)
-        if not plain.all():
-            texts[plain] = [str(t) for t in np.strings.strip(uniq[plain].astype(f"U{w}")).tolist()]
-            for k in np.flatnonzero(~plain).tolist():
-                texts[k] = self._text(bytes(uniq[k]), int(leaves[first[k]]))
-            texts = text_array(texts.tolist())
-        out = texts[inverse.ravel()]
-        for i in np.flatnonzero(~short).tolist():  # long values, one by one
+        codes = inverse.ravel().astype(np.int64)
+        codes_u8 = np.ascontiguousarray(uniq).view(np.uint8).reshape(uniq.size, -1)
+        plain = ~((codes_u8 >= 128) | (codes_u8 == ord("&"))).any(axis=1)
+        if plain.all() and short.all():
+            texts: npt.NDArray[np.str_] = np.strings.strip(uniq.astype(f"U{w}"))
+            return Text(codes, texts, np.zeros(texts.shape[0], dtype=bool))
+        said: list[str] = [""] * uniq.size
+        ascii_texts = np.strings.strip(uniq[plain].astype(f"U{w}")).tolist()
+        for k, t in zip(np.flatnonzero(plain).tolist(), ascii_texts, strict=True):
+            said[k] = str(t)
+        for k in np.flatnonzero(~plain).tolist():
+            said[k] = self._text(bytes(uniq[k]), int(leaves[first[k]]))
+        for i in np.flatnonzero(~short).tolist():  # long values, one by one, each its own text
             value = bytes(self.block[start[i] : end[i]])
-            out = out.astype(object) if out.dtype != object else out
-            out[i] = "" if len(value) > CELL_LIMIT else self._text(value, int(leaves[i]))
-        result: npt.NDArray[np.str_] = out.astype(str)
-        return result
+            codes[i] = len(said)
+            said.append("" if len(value) > CELL_LIMIT else self._text(value, int(leaves[i])))
+        return Text(codes, text_array(said), np.zeros(len(said), dtype=bool))
 
     def _text(self, value: bytes, leaf: int) -> str:
         line = self.line0 + int(np.searchsorted(self.breaks, self.els.pos[leaf]))
