@@ -123,6 +123,24 @@ def test_blocks_of_children_give_the_same_tables(monkeypatch: pytest.MonkeyPatch
     assert [n.message for n in cut.notices] == [n.message for n in whole.notices]
 
 
+def test_blocks_read_where_no_thread_can_start_give_the_same_tables(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    monkeypatch.setattr(cin, "_BLOCK", 300)  # several blocks, parsed two at a time on helper threads
+    threaded = read_cin_xml(DATA / "census_2024.xml")
+    request.getfixturevalue("no_threads")
+    inline = read_cin_xml(DATA / "census_2024.xml")
+    assert threaded.tables.keys() == inline.tables.keys()
+    for kind, table in threaded.tables.items():
+        other = inline.tables[kind]
+        assert other.child.values().tolist() == table.child.values().tolist()
+        assert other.row is not None and table.row is not None and other.row.tolist() == table.row.tolist()
+        for name in table.dates:
+            assert dates(other, name) == dates(table, name)
+        assert {n: extra(other, n) for n in other.extra} == {n: extra(table, n) for n in table.extra}
+    assert [n.message for n in inline.notices] == [n.message for n in threaded.notices]
+
+
 def test_the_census_equals_its_csv(tmp_path: Path) -> None:
     (tmp_path / "single_assessment.csv").write_text(
         "child_id,referral_date,start_date,completion_date\nB1,2017-04-03,2017-04-04,2017-06-05\n"

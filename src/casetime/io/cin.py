@@ -6,9 +6,10 @@ are single assessments, its ``Section47`` s47 enquiries and its ``ChildProtectio
 with the ``CINdetails``' referral date and episode. The header's ``ReferenceDate``, ``Year`` and
 ``LEA`` come back as a :class:`CensusHeader`. See docs/records.md for every element read.
 
-Reading is vectorised over the file's bytes, in blocks of whole ``Child`` elements (memory grows
-with a block, never with the file): tags are found by their ``<`` and ``>``, nesting is checked for
-every element, and each value is decoded once per distinct text. It reads the XML that census
+Reading is vectorised over the file's bytes, in blocks of whole ``Child`` elements read into
+buffers of their own (memory grows with a block, never with the file), two parsed at once on helper
+threads and added in the file's order: tags are found by their ``<`` and ``>``, nesting is checked
+for every element, and each value is decoded once per distinct text. It reads the XML that census
 software writes. No entity is ever expanded and no DTD or external file is fetched: a file with a
 ``DOCTYPE`` is refused, and so are a truncated file, a wrong root, nesting past
 :data:`MAX_DEPTH`, CDATA sections and undefined entities, each in one message naming the line.
@@ -47,6 +48,7 @@ import numpy.typing as npt
 
 from casetime._background import Background
 from casetime._compat import as_intp
+from casetime._keys import unique_inverse
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array, yes_no
@@ -721,6 +723,16 @@ _ENTITY: Final = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);|&")
 _NAMED: Final = {"lt": "<", "gt": ">", "amp": "&", "apos": "'", "quot": '"'}
 
 
+def _distinct_words(words: list[npt.NDArray[np.uint64]]) -> _I64:
+    """Codes numbering the distinct rows of one or more words (rows alike get one code), by sorting numbers:
+    each further word's codes are combined with those so far, then numbered again."""
+    codes = unique_inverse(words[0])[1]
+    for word in words[1:]:
+        distinct, mine = unique_inverse(word)
+        codes = unique_inverse(codes * distinct.size + mine)[1]
+    return codes
+
+
 class _Values:
     """The elements of one block, asked for by name and place, and their texts decoded."""
 
@@ -812,8 +824,10 @@ class _Values:
         count = (w + 7) // 8
         words = _tag_words(self.block, start, np.where(short, width, 0), count)
         raw = np.stack(words, axis=1).view(f"S{8 * count}").ravel()  # (little-endian words: the bytes in order)
-        uniq, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
-        codes = inverse.ravel().astype(np.int64)
+        codes = _distinct_words(words) if count <= 2 else unique_inverse(raw)[1]
+        some = np.empty(int(codes.max()) + 1, dtype=np.int64)  # a row holding each distinct text
+        some[codes] = np.arange(codes.size, dtype=np.int64)
+        uniq = raw[some]
         codes_u8 = np.ascontiguousarray(uniq).view(np.uint8).reshape(uniq.size, -1)
         plain = ~((codes_u8 >= 128) | (codes_u8 == ord("&"))).any(axis=1)
         if plain.all() and short.all():
@@ -823,6 +837,7 @@ class _Values:
         ascii_texts = np.strings.strip(uniq[plain].astype(f"U{w}")).tolist()
         for k, t in zip(np.flatnonzero(plain).tolist(), ascii_texts, strict=True):
             said[k] = str(t)
+        first = np.unique(codes, return_index=True)[1]  # (each distinct text's first row, for the line said)
         for k in np.flatnonzero(~plain).tolist():
             said[k] = self._text(bytes(uniq[k]), int(leaves[first[k]]))
         for i in np.flatnonzero(~short).tolist():  # long values, one by one, each its own text
