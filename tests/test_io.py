@@ -963,3 +963,15 @@ def test_a_header_with_two_separators_is_read_by_the_most_frequent_and_said(tmp_
         ("ambiguous_separator", f"{path}: the header row holds ';' and ','; it was read as ';'-separated (the most "
          "frequent); check the columns used"),
     ]  # fmt: skip
+
+
+def test_a_date_column_the_file_lacks_and_the_one_source_take_no_memory(tmp_path: Path) -> None:
+    path = tmp_path / "ia.csv"
+    path.write_text("child_id,referral_date,completion_date\nA,2009-01-05,2009-01-09\nB,2009-01-06,\n")
+    table = read_csv(path, "ia").tables["initial_assessment"]
+    start = table.dates["start_date"]  # (an initial assessment file has no start date: the clock starts at referral)
+    assert start.tolist() == [None, None] and start.strides == (0,) and not start.flags.writeable
+    assert table.source is not None and table.source.codes.strides == (0,)
+    assert table.source.values().tolist() == [str(path), str(path)]
+    assert table.dates["completion_date"].tolist() == [dt.date(2009, 1, 9), None]
+    assert table.dates["completion_date"].strides == (8,)

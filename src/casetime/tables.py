@@ -37,7 +37,7 @@ from casetime.errors import CasetimeError
 from casetime.periods import Period, busiest_financial_year
 from casetime.schema import SCHEMAS, record_type_of
 
-__all__ = ["Labels", "Ragged", "Table", "YearChoice", "busiest_year", "cell_text"]
+__all__ = ["Labels", "Ragged", "Table", "YearChoice", "busiest_year", "cell_text", "no_dates", "zeros"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,10 +268,10 @@ class Table:
         dates = dict(self.dates)
         for name in schema.dates:
             if name not in dates:
-                dates[name] = np.full(n, MISSING, dtype=np.int64).view("M8[D]")
+                dates[name] = no_dates(n)
         object.__setattr__(self, "dates", dates)
         if self.source is None:
-            object.__setattr__(self, "source", Labels(np.zeros(n, dtype=np.int64), np.array(["<input>"], object)))
+            object.__setattr__(self, "source", Labels(zeros(n), np.array(["<input>"], object)))
         if self.row is None:
             object.__setattr__(self, "row", np.arange(n, dtype=np.int64))
         for name, col in dates.items():
@@ -380,7 +380,7 @@ class Table:
             reviews = given if isinstance(given, Ragged) else _ragged_from_values(given)
             if reviews.offsets.shape[0] != n + 1:
                 raise CasetimeError(f"review_dates has {reviews.offsets.shape[0] - 1} rows, expected {n}")
-        src = Labels(np.zeros(n, dtype=np.int64), np.array([source], dtype=object))
+        src = Labels(zeros(n), np.array([source], dtype=object))
         row = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         return cls(kind, child, dates, extra, src, row, reviews)
 
@@ -392,6 +392,23 @@ class Table:
             out["review_dates"] = self.reviews.lists()
         out.update({k: v.values() for k, v in self.extra.items()})
         return out
+
+
+def no_dates(n: int) -> npt.NDArray[np.datetime64]:
+    """A column of ``n`` missing dates that takes no memory (one value seen ``n`` times: read-only).
+
+    >>> col = no_dates(3)
+    >>> col.tolist(), col.flags.writeable
+    ([None, None, None], False)
+    """
+    out: npt.NDArray[np.datetime64] = np.broadcast_to(np.array(MISSING, dtype=np.int64).view("M8[D]"), (n,))
+    return out
+
+
+def zeros(n: int) -> npt.NDArray[np.int64]:
+    """``n`` zeros that take no memory (read-only): the codes of a table read from one source."""
+    out: npt.NDArray[np.int64] = np.broadcast_to(np.zeros(1, dtype=np.int64), (n,))
+    return out
 
 
 def _missing_labels(n: int) -> Labels:

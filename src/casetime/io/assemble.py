@@ -56,7 +56,7 @@ from casetime.io._columns import (
 from casetime.io._labels import LabelColumn, merge_labels
 from casetime.quality import ColumnsUsed, IssueSet, Notice, RejectedRows, Rule, Severity
 from casetime.schema import RECORD_TYPES, SCHEMAS, ColumnError, match_columns, normalise_heading, record_type_of
-from casetime.tables import Labels, Ragged, Table
+from casetime.tables import Labels, Ragged, Table, no_dates, zeros
 
 __all__ = [
     "INPUT_RULES",
@@ -710,7 +710,7 @@ class Assembler:
                 if pieces:
                     dates[name] = np.concatenate(pieces).view("M8[D]")
                 else:
-                    dates[name] = np.full(n, MISSING, dtype=np.int64).view("M8[D]")
+                    dates[name] = no_dates(n)
             extras = {name: merge_labels(parts.extras.get(name, [])) for name, _ in plan.extras}
             reviews = None
             if "review_dates" in plan.fields:
@@ -725,7 +725,7 @@ class Assembler:
                 size = len(piece)
                 rows[at : at + size] = np.arange(piece.start, piece.stop) if isinstance(piece, range) else piece
                 at += size
-            source = Labels(np.zeros(n, dtype=np.int64), np.array([self.source], dtype=object))
+            source = Labels(zeros(n), np.array([self.source], dtype=object))
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
             issues.extend(_issue_sets(kind, parts.issues, self.style))
         columns, notices = self._columns_used(tables)
