@@ -102,6 +102,13 @@ def test_the_busiest_year_equals_a_date_by_date_count(parts: list[list[int | Non
     assert busiest_financial_year(arrays) == _reference([d for part in parts for d in part])
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(-700_000, 2_900_000)), max_size=30), max_size=4))
+def test_the_busiest_year_of_dates_centuries_apart_equals_a_date_by_date_count(parts: list[list[int | None]]) -> None:
+    arrays = [np.array([MISSING if d is None else d for d in part], dtype=np.int64) for part in parts]
+    assert busiest_financial_year(arrays) == _reference([d for part in parts for d in part])
+
+
 def test_a_year_9999_date_is_left_to_validation_not_taken_as_the_period(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

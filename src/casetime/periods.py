@@ -516,6 +516,9 @@ def parse_period(text: str, *, _within: bool = False) -> Period:
     raise PeriodError(f"cannot read period {text!r}; expected one of {_FORMS}")
 
 
+_COUNTED_SPAN: Final = 1 << 20  # days apart up to which the days are counted by bincount
+
+
 def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[FinancialYear, int, int] | None:
     """The financial year holding most of the given day numbers (missing ones ignored), with how many
     fall in it and how many there are; ``None`` when there are none. A tie goes to the later year.
@@ -530,11 +533,20 @@ def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[Finan
         present = arr[arr != MISSING]
         if not present.size:
             continue
+        lo, hi = int(present.min()), int(present.max())
+        if hi - lo < _COUNTED_SPAN:  # each distinct day counted first (one pass), then only those converted
+            per_day = np.bincount(present - lo)
+            distinct = np.flatnonzero(per_day)
+            weight = per_day[distinct]
+            present = distinct + lo
+        else:
+            weight = np.ones(present.size, dtype=np.int64)
         months = present.astype("M8[D]").astype("M8[M]").astype(np.int64)  # months since 1970-01
         fy = (months - 3) // 12 + 1970  # April starts a financial year
-        years, n = np.unique(fy, return_counts=True)
-        for year, k in zip(years.tolist(), n.tolist(), strict=True):
-            counts[year] = counts.get(year, 0) + k
+        first = int(fy.min())
+        per_year = np.bincount(fy - first, weights=weight).astype(np.int64)
+        for offset in np.flatnonzero(per_year).tolist():
+            counts[first + offset] = counts.get(first + offset, 0) + int(per_year[offset])
     if not counts:
         return None
     best = max(counts, key=lambda y: (counts[y], y))
