@@ -439,17 +439,14 @@ def _tag_ids(b: _U8, start: _I64, length: _I64, words: list[npt.NDArray[np.uint6
     """The name of each tag (see :func:`_tag_words`) as an id: a known name's position in :data:`_NAMES`,
     or past them one id per other name, whose names are returned.
 
-    The names are told apart without building a string per tag: a hash of their length and words
-    finds the candidate known name, whose length and words must then all be equal, so the match is exact.
+    The names are told apart without building a string per tag: a hash of their length and first two
+    words picks the one candidate known name (a table of :data:`_SLOT_BITS` bits, where the known names
+    fall apart), whose length and words must then all be equal, so the match is exact.
     """
-    key = length.astype(np.uint64) * _MIX[_WORDS]
+    candidate = _SLOTS[_slot(length, words[0], words[1])].astype(np.int64)
+    same = _NAME_LENGTHS[candidate] == length
     for k, word in enumerate(words):
-        key ^= word * _MIX[k]
-    at = np.minimum(np.searchsorted(_KEYS, key), _KEYS.size - 1)
-    candidate = _KEY_IDS[at]
-    same = (_KEYS[at] == key) & (_NAME_LENGTHS[candidate] == length)
-    for k, word in enumerate(words):
-        same &= _NAME_WORDS[candidate, k] == word
+        same &= _NAME_WORDS[k][candidate] == word
     ids = np.where(same, candidate, -1)
     others: dict[str, int] = {}
     for i in np.flatnonzero(~same).tolist():  # names with attributes after them, or no schema's names
@@ -474,22 +471,33 @@ _MIX: Final = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779
 _LOW_BYTES: Final = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-def _known_words() -> tuple[npt.NDArray[np.uint64], _I64, _I64, npt.NDArray[np.uint64]]:
-    """The known names as :func:`_tag_ids` reads tags: sorted keys, their ids, and each id's length and words."""
-    lengths = np.array([len(name) for name in _NAMES], dtype=np.int64)
-    assert int(lengths.max()) <= 8 * _WORDS
-    words = np.zeros((len(_NAMES), _WORDS), dtype=np.uint64)
+_SLOT_BITS: Final = 16  # (a table of 64 KB: the 60 or so known names fall in different slots)
+
+
+def _slot(length: _I64, first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> _I64:
+    key = length.astype(np.uint64) * _MIX[2]
+    key ^= first * _MIX[0]
+    key ^= second * _MIX[1]
+    slot: _I64 = (key >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)
+    return slot
+
+
+def _known_words() -> tuple[npt.NDArray[np.uint8], _I64, list[npt.NDArray[np.uint64]]]:
+    """The known names as :func:`_tag_ids` reads tags: the candidate id in each slot (past the names:
+    none), and each id's length and words (the last id, none's, has length -1)."""
+    lengths = np.array([len(name) for name in _NAMES] + [-1], dtype=np.int64)
+    assert int(lengths.max()) <= 8 * _WORDS and len(_NAMES) < 255
+    words = np.zeros((len(_NAMES) + 1, _WORDS), dtype=np.uint64)
     for i, name in enumerate(_NAMES):
-        raw = name.encode("ascii").ljust(8 * _WORDS, b"\0")
-        words[i] = np.frombuffer(raw, dtype="<u8")
-    keys = lengths.astype(np.uint64) * _MIX[_WORDS]
-    for k in range(_WORDS):
-        keys ^= words[:, k] * _MIX[k]
-    order = np.argsort(keys)
-    return keys[order], order.astype(np.int64), lengths, words
+        words[i] = np.frombuffer(name.encode("ascii").ljust(8 * _WORDS, b"\0"), dtype="<u8")
+    slots = _slot(lengths[:-1], words[:-1, 0], words[:-1, 1])
+    assert np.unique(slots).size == len(_NAMES), "two known names share a slot: change _MIX"
+    table = np.full(1 << _SLOT_BITS, len(_NAMES), dtype=np.uint8)
+    table[slots] = np.arange(len(_NAMES))
+    return table, lengths, [np.ascontiguousarray(words[:, k]) for k in range(_WORDS)]
 
 
-_KEYS, _KEY_IDS, _NAME_LENGTHS, _NAME_WORDS = _known_words()
+_SLOTS, _NAME_LENGTHS, _NAME_WORDS = _known_words()
 
 
 # ---------------------------------------------------------------------------
