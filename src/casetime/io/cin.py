@@ -297,15 +297,16 @@ def _elements(
     marks = np.flatnonzero(((b | 2) == ord(">")) | (b == 10))  # (``<`` and ``>`` are the bytes x with x | 2 == 62)
     kind = b[marks]
     newline = kind == 10
-    breaks = marks[newline].astype(np.int64)
+    breaks = marks[newline]
 
     def line(position: int) -> int:
         return line0 + int(np.searchsorted(breaks, position))
 
-    tags = marks[~newline].astype(np.int64)
-    at_lt = np.flatnonzero(kind[~newline] == ord("<"))
+    tagged = ~newline
+    tags = marks[tagged]
+    at_lt = np.flatnonzero(kind[tagged] == ord("<"))
     lt = tags[at_lt]
-    after = b[np.minimum(lt + 1, b.size - 1)]
+    after = b[1:][lt]  # (the block ends in zeros: a byte follows every '<')
     if (after == ord("!")).any():  # comments, CDATA or declarations: the rare slow path
         if b"<![CDATA[" in block:
             at = block.find(b"<![CDATA[")
@@ -331,28 +332,25 @@ def _elements(
     start = lt + 1 + closing
     length = close_at - single - start
     words = _tag_words(b, start, length)
-    delta = np.where(closing, -1, np.where(single, 0, 1)).astype(np.int64)
-    depth = np.cumsum(delta)
+    opening = ~closing
+    delta = (opening & ~single).view(np.int8) - closing.view(np.int8)  # +1 opens, -1 closes, 0 self-closing
+    depth = np.cumsum(delta, dtype=np.int64)
     before = depth - delta
-    names = np.full(lt.size, -1, dtype=np.int64)
-    others: list[str] = []
 
-    def name_at(i: int) -> str:
-        if names[i] < 0:  # (a closing tag's name is read only for a message)
-            return _raw_name(b, int(start[i]), int(length[i]))
-        return _name(int(names[i]), others)
+    def name_at(i: int) -> str:  # (for a message)
+        return _raw_name(b, int(start[i]), int(length[i]))
 
     if depth.size and int(depth.min()) < 0:
         at = int(np.flatnonzero(depth < 0)[0])
         raise _fail(source, line(int(lt[at])), f"</{name_at(at)}> closes an element that was not opened")
     if depth.size and int(depth[-1]) != 0:
         raise _fail(source, line(int(lt[-1])), "an element is not closed (is the file truncated?)")
-    level = np.where(closing, before, before + 1)
+    level = before + opening.view(np.int8)
     if level.size and int(level.max()) > MAX_DEPTH:
         at = int(np.flatnonzero(level > MAX_DEPTH)[0])
         raise _fail(source, line(int(lt[at])), f"elements nested more than {MAX_DEPTH} deep")
-    element = np.flatnonzero(~closing)
-    names[element], others = _tag_ids(b, start[element], length[element], [w[element] for w in words])
+    element = np.flatnonzero(opening)
+    ids, others = _tag_ids(b, start[element], length[element], [w[element] for w in words])
     paired = np.flatnonzero(~single)
     order = paired[np.argsort(level[paired].astype(np.uint8), kind="stable")]  # (a radix sort: by level, in order)
     opens, closes = order[0::2], order[1::2]
@@ -381,7 +379,6 @@ def _elements(
         mine = np.flatnonzero(lv == depth_here)
         above = np.flatnonzero(lv == depth_here - 1)
         parent[mine] = above[np.searchsorted(pos[above], pos[mine]) - 1]
-    ids = names[element]
     hidden = np.zeros(element.size, dtype=bool)  # inside a block casetime does not read
     opaque = np.isin(ids, [_ID[n] for n in _OPAQUE])
     for depth_here in range(2, int(lv.max()) + 1 if lv.size else 0):
@@ -418,19 +415,20 @@ def _tag_words(b: _U8, start: _I64, length: _I64, count: int = 0) -> list[npt.ND
     ends in zeros, so reads past its text stay inside it); a word past every text's end is not read.
     """
     at_byte = np.ndarray((b.size - 7,), dtype="<u8", buffer=b, strides=(1,))  # (a view: no copy)
-    last = b.size - 8
     words = []
     for k in range(count or _WORDS):
-        if k < 2:  # (most names and values are longer than eight bytes)
-            word = at_byte[np.minimum(start + 8 * k, last)]
-            word &= _LOW_BYTES[np.clip(length - 8 * k, 0, 8)]
+        from_k = at_byte[8 * k :]  # (the words ``8 * k`` bytes on: numpy checks that every read is inside)
+        if k == 0:
+            word = from_k[start]
+            word &= _LOW_BYTES[np.minimum(length, 8)]
+        elif k == 1:  # (most names and values are longer than eight bytes)
+            word = from_k[start]
+            word &= _LOW_BYTES[np.clip(length - 8, 0, 8)]
         else:
             word = np.zeros(start.size, dtype=np.uint64)
             rows = np.flatnonzero(length > 8 * k)
             if rows.size:
-                word[rows] = (
-                    at_byte[np.minimum(start[rows] + 8 * k, last)] & _LOW_BYTES[np.minimum(length[rows] - 8 * k, 8)]
-                )
+                word[rows] = from_k[start[rows]] & _LOW_BYTES[np.minimum(length[rows] - 8 * k, 8)]
         words.append(word)
     return words
 
