@@ -52,6 +52,7 @@ from typing import Any, ClassVar, Final, Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
+from casetime._compat import as_intp
 from casetime.dates import EPOCH_ORDINAL, MISSING, date_from_day, day_number
 from casetime.errors import CasetimeError
 
@@ -535,7 +536,7 @@ def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[Finan
             continue
         lo, hi = int(present.min()), int(present.max())
         if hi - lo < _COUNTED_SPAN:  # each distinct day counted first (one pass), then only those converted
-            per_day = np.bincount(present - lo)
+            per_day = np.bincount(as_intp(present - lo))
             distinct = np.flatnonzero(per_day)
             weight = per_day[distinct]
             present = distinct + lo
@@ -544,7 +545,7 @@ def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[Finan
         months = present.astype("M8[D]").astype("M8[M]").astype(np.int64)  # months since 1970-01
         fy = (months - 3) // 12 + 1970  # April starts a financial year
         first = int(fy.min())
-        per_year = np.bincount(fy - first, weights=weight).astype(np.int64)
+        per_year = np.bincount(as_intp(fy - first), weights=weight).astype(np.int64)
         for offset in np.flatnonzero(per_year).tolist():
             counts[first + offset] = counts.get(first + offset, 0) + int(per_year[offset])
     if not counts:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from casetime._compat import as_intp
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge, utf8
@@ -81,14 +82,17 @@ class LabelColumn:
             return empty_part()
         # only the distinct texts some row holds (a column taken from a bigger chunk keeps them all)
         present = ~col.blank_uniq & (np.bincount(as_intp(col.codes), minlength=col.uniq.shape[0]) > 0)
-        stripped = col.stripped
-        encoded = utf8(np.where(present, stripped, ""))
+        held = np.flatnonzero(present)
+        texts = col.stripped[held]
+        remap = np.full(col.uniq.shape[0] + 1, -1, dtype=np.int32)  # (the last place: a code for none)
+        remap[held] = np.arange(held.size, dtype=np.int32)
+        encoded = utf8(texts)
         if encoded.dtype.itemsize > MAX_KEY_BYTES:
-            remap = np.cumsum(present, dtype=np.int32) - 1
-            remap[~present] = -1
-            return TextPart(remap[col.codes], stripped[present])
-        uniq = self._keep(key_part(grid_of(encoded), ~present, self.radix))
-        return KeyPart(uniq.codes[col.codes], uniq.uniq, uniq.radix)
+            return TextPart(remap[col.codes], texts)
+        uniq = self._keep(key_part(grid_of(encoded), None, self.radix))
+        keyed = np.append(uniq.codes, np.int32(-1)).astype(np.int32)  # (a blank row's -1 picks the last place)
+        codes: npt.NDArray[np.int32] = keyed[remap[col.codes]]
+        return KeyPart(codes, uniq.uniq, uniq.radix)
 
 
 def empty_part() -> KeyPart:
