@@ -405,3 +405,23 @@ def test_tags_that_do_not_pair_are_refused_with_their_line(tmp_path: Path, inner
         read_cin_xml(path)
     with pytest.raises(ValueError, match=r"line 5: </Child> closes an element that was not opened$"):
         read_cin_xml(_census(tmp_path, ["<Child>\n</CINdetails></Child>\n"]))
+
+
+def test_names_longer_than_the_words_compared_must_still_pair_exactly(tmp_path: Path) -> None:
+    long = "X" * 32
+    path = _census(tmp_path, [_child("A1", f"<{long}a>1</{long}b>")])
+    with pytest.raises(ValueError, match=rf"<{long}a> opened on line 4 is closed by </{long}b>$"):
+        read_cin_xml(path)
+    fine = read_cin_xml(_census(tmp_path, [_child("A1", f"<{long}a>1</{long}a>")]))
+    assert [n.code for n in fine.notices] == ["unknown_element"]
+
+
+def test_a_comment_inside_a_value_is_not_part_of_it(tmp_path: Path) -> None:
+    read = read_cin_xml(_census(tmp_path, [_child("A1<!-- a note <b> -->", "<ReferralSource>1A</ReferralSource>")]))
+    assert read.tables["referral"].child.values().tolist() == ["A1"]
+
+
+def test_the_first_bad_value_in_the_file_is_the_one_said(tmp_path: Path) -> None:
+    path = _census(tmp_path, [_child("A1&zz;"), _child("A2&aa;")])
+    with pytest.raises(ValueError, match=r"line 4: an undefined entity &zz;"):
+        read_cin_xml(path)

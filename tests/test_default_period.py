@@ -109,6 +109,11 @@ def test_the_busiest_year_of_dates_centuries_apart_equals_a_date_by_date_count(p
     assert busiest_financial_year(arrays) == _reference([d for part in parts for d in part])
 
 
+def test_dates_ages_apart_are_counted_without_a_place_for_every_year_between() -> None:
+    days = np.array([0, 0, -(2**62), MISSING], dtype=np.int64)  # (an unchecked day number far out of range)
+    assert busiest_financial_year([days]) == (FinancialYear(1969), 2, 3)
+
+
 def test_a_year_9999_date_is_left_to_validation_not_taken_as_the_period(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

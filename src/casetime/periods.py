@@ -545,9 +545,15 @@ def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[Finan
         months = present.astype("M8[D]").astype("M8[M]").astype(np.int64)  # months since 1970-01
         fy = (months - 3) // 12 + 1970  # April starts a financial year
         first = int(fy.min())
-        per_year = np.bincount(as_intp(fy - first), weights=weight).astype(np.int64)
-        for offset in np.flatnonzero(per_year).tolist():
-            counts[first + offset] = counts.get(first + offset, 0) + int(per_year[offset])
+        if int(fy.max()) - first < _COUNTED_SPAN:
+            per_year = np.bincount(as_intp(fy - first), weights=weight).astype(np.int64)
+            years = np.flatnonzero(per_year) + first
+            n = per_year[years - first]
+        else:  # (dates far apart, typos of the year 9999 or beyond: only the years that occur)
+            years, inverse = np.unique(fy, return_inverse=True)
+            n = np.bincount(as_intp(inverse.ravel()), weights=weight).astype(np.int64)
+        for year, k in zip(years.tolist(), n.tolist(), strict=True):
+            counts[year] = counts.get(year, 0) + k
     if not counts:
         return None
     best = max(counts, key=lambda y: (counts[y], y))

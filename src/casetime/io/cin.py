@@ -67,6 +67,7 @@ _BLOCK: Final = 1 << 23  # bytes of whole children read at a time
 _IN_FLIGHT: Final = 2  # blocks parsed at once (each on a helper thread, while the caller adds the one before)
 _NAME_WIDTH: Final = 48
 _SHORT: Final = 48  # values up to this many bytes are decoded vectorised; longer ones one by one
+assert _SHORT <= _NAME_WIDTH  # (a short value's words are read up to _SHORT bytes on: inside the zeros)
 
 #: Every element of the census schemas from 2017-18 to 2026-27; any other is ignored with a warning.
 # fmt: off
@@ -287,8 +288,9 @@ _ID: Final = {name: i for i, name in enumerate(_NAMES)}
 
 def _elements(
     source: str, block: bytes | bytearray, line0: int, unknown: dict[str, list[int]]
-) -> tuple[_Elements, _I64]:
-    """The elements of a block (see :class:`_Elements`) and the block's line break positions.
+) -> tuple[_Elements, _I64, bytes | bytearray]:
+    """The elements of a block (see :class:`_Elements`), the block's line break positions, and the block
+    as read (with its comments' bytes blanked, if it has any: its values are read from it).
 
     The block ends with :data:`_NAME_WIDTH` zero bytes after its text. One scan finds every ``<``,
     ``>`` and line break; the ``>`` closing a tag is the mark after its ``<``.
@@ -311,7 +313,7 @@ def _elements(
         if b"<![CDATA[" in block:
             at = block.find(b"<![CDATA[")
             raise _fail(source, line0 + block[:at].count(b"\n"), "a CDATA section; census files have none")
-        if b"<!--" in block:
+        if b"<!--" in block:  # (the values are read from the blanked block too: see _parse)
             return _elements(source, _blank_comments(source, block, line0), line0, unknown)
         at = int(lt[np.flatnonzero(after == ord("!"))[0]])
         for marker, what in _DECLARATIONS:
@@ -356,6 +358,7 @@ def _elements(
     opens, closes = order[0::2], order[1::2]
     wrong = closing[opens] | ~closing[closes]
     differ = length[opens] != length[closes]  # a closing tag's name: the same bytes as its opening tag's
+    differ |= length[opens] > 8 * _WORDS  # (a name longer than the words read is compared whole, below)
     for word in words:
         differ |= word[opens] != word[closes]
     for k in np.flatnonzero(differ & ~wrong).tolist():  # (an opening tag with attributes or spaces)
@@ -388,7 +391,7 @@ def _elements(
     for at in strange.tolist():  # (few: each name is warned about once)
         seen = unknown.setdefault(_name(int(ids[at]), others), [line(int(pos[at])), 0])
         seen[1] += 1
-    return _Elements(ids, lv, parent, pos, text_start, text_end), breaks
+    return _Elements(ids, lv, parent, pos, text_start, text_end), breaks, block
 
 
 def _blank_comments(source: str, block: bytes | bytearray, line0: int) -> bytearray:
@@ -425,7 +428,7 @@ def _tag_words(b: _U8, start: _I64, length: _I64, count: int = 0) -> list[npt.ND
             word = from_k[start]
             word &= _LOW_BYTES[np.clip(length - 8, 0, 8)]
         else:
-            word = np.zeros(start.size, dtype=np.uint64)
+            word = np.zeros(start.size, dtype="<u8")  # (little-endian, as the words read are)
             rows = np.flatnonzero(length > 8 * k)
             if rows.size:
                 word[rows] = from_k[start[rows]] & _LOW_BYTES[np.minimum(length[rows] - 8 * k, 8)]
@@ -613,8 +616,8 @@ class _Readers:
 def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
     """The records of one block of whole children, whose first line is ``line0`` (safe on any thread)."""
     got = _Parsed({}, {}, {}, [], 0)
-    els, breaks = _elements(source, block, line0, got.unknown)
-    values = _Values(source, block, els, breaks, line0, encoding)
+    els, breaks, read = _elements(source, block, line0, got.unknown)  # (``read``: its comments blanked)
+    values = _Values(source, read, els, breaks, line0, encoding)
     child = values.of("Child", level=1)
     got.children = int(child.size)
     child_rank = values.rank(child)
@@ -844,7 +847,8 @@ class _Values:
         for k, t in zip(np.flatnonzero(plain).tolist(), ascii_texts, strict=True):
             said[k] = str(t)
         first = np.unique(codes, return_index=True)[1]  # (each distinct text's first row, for the line said)
-        for k in np.flatnonzero(~plain).tolist():
+        odd = np.flatnonzero(~plain)
+        for k in odd[np.argsort(first[odd], kind="stable")].tolist():  # (in the file's order: its error first)
             said[k] = self._text(bytes(uniq[k]), int(leaves[first[k]]))
         for i in np.flatnonzero(~short).tolist():  # long values, one by one, each its own text
             value = bytes(self.block[start[i] : end[i]])
