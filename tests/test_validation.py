@@ -669,3 +669,19 @@ def test_dates_in_examples_are_real() -> None:  # guards the hand-written exampl
                 for v in values:
                     if v is not None:
                         dt.date.fromisoformat(v)
+
+
+def test_duplicates_found_alike_whether_a_missing_column_is_a_broadcast_or_an_array() -> None:
+    columns = {
+        "child_id": ["A", "A", "B", "A", "B"],
+        "referral_date": ["2009-01-05", "2009-01-05", "2009-01-05", "2009-01-06", "2009-01-05"],
+        "completion_date": ["2009-01-09", "2009-01-09", "", "2009-01-09", ""],
+    }
+    t = Table.from_columns("ia", columns)
+    assert t.dates["start_date"].strides == (0,)  # (an initial assessment file has none: a broadcast)
+    copied = Table.from_columns("ia", columns | {"start_date": [""] * 5})
+    assert copied.dates["start_date"].strides == (8,)
+    expected = (np.array([1, 4]), np.array([0, 2]))
+    for table in (t, copied):
+        later, first = duplicates_module.find_duplicates(table)
+        assert later.tolist() == expected[0].tolist() and first.tolist() == expected[1].tolist()

@@ -61,6 +61,9 @@ def find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np
         return none, none
     columns = [table.child.codes] + [table.days(f) for f in date_fields(table)]
     columns += [table.extra[name].codes for name in sorted(table.extra)]
+    # a column holding one value seen n times (a date column the input lacked) tells no rows apart:
+    # left out, it is never copied out of its broadcast
+    columns = columns[:1] + [col for col in columns[1:] if col.strides != (0,)]
     review_sum = None
     if table.reviews is not None:
         offsets = table.reviews.offsets
