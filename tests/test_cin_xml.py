@@ -12,7 +12,7 @@ import pytest
 import casetime
 import casetime.io.cin as cin
 from casetime.cli import EXIT_USAGE, main
-from casetime.io import read_cin_xml, read_csv
+from casetime.io import ReadResult, read_cin_xml, read_csv
 from casetime.tables import Table
 
 DATA = Path(__file__).parent / "data" / "cin"
@@ -113,14 +113,20 @@ def test_blocks_of_children_give_the_same_tables(monkeypatch: pytest.MonkeyPatch
     whole = read_cin_xml(DATA / "census_2024.xml")
     monkeypatch.setattr(cin, "_BLOCK", 200)  # a block per child, cut at each </Child>
     cut = read_cin_xml(DATA / "census_2024.xml")
-    for kind, table in whole.tables.items():
-        other = cut.tables[kind]
+    assert_read_alike(cut, whole)
+
+
+def assert_read_alike(got: ReadResult, expected: ReadResult) -> None:
+    """The same tables (ids, rows, dates, extra columns) and the same notices."""
+    assert got.tables.keys() == expected.tables.keys()
+    for kind, table in expected.tables.items():
+        other = got.tables[kind]
         assert other.child.values().tolist() == table.child.values().tolist()
         assert other.row is not None and table.row is not None and other.row.tolist() == table.row.tolist()
         for name in table.dates:
             assert dates(other, name) == dates(table, name)
         assert {n: extra(other, n) for n in other.extra} == {n: extra(table, n) for n in table.extra}
-    assert [n.message for n in cut.notices] == [n.message for n in whole.notices]
+    assert [n.message for n in got.notices] == [n.message for n in expected.notices]
 
 
 def test_blocks_read_where_no_thread_can_start_give_the_same_tables(
@@ -130,15 +136,7 @@ def test_blocks_read_where_no_thread_can_start_give_the_same_tables(
     threaded = read_cin_xml(DATA / "census_2024.xml")
     request.getfixturevalue("no_threads")
     inline = read_cin_xml(DATA / "census_2024.xml")
-    assert threaded.tables.keys() == inline.tables.keys()
-    for kind, table in threaded.tables.items():
-        other = inline.tables[kind]
-        assert other.child.values().tolist() == table.child.values().tolist()
-        assert other.row is not None and table.row is not None and other.row.tolist() == table.row.tolist()
-        for name in table.dates:
-            assert dates(other, name) == dates(table, name)
-        assert {n: extra(other, n) for n in other.extra} == {n: extra(table, n) for n in table.extra}
-    assert [n.message for n in inline.notices] == [n.message for n in threaded.notices]
+    assert_read_alike(inline, threaded)
 
 
 def test_the_census_equals_its_csv(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -219,7 +219,12 @@ def ragged_index(offsets: _I64, index: _I64) -> tuple[_I64, _I64]:
     return new, flat
 
 
+@overload
+def take(col: Text, index: _I64) -> Text: ...
+@overload
+def take(col: Column, index: _I64) -> Column: ...
 def take(col: Column, index: _I64) -> Column:
+    """The rows ``index`` of a column, as a column of the same kind."""
     if isinstance(col, ArrowText):
         return ArrowText.of(col.array.take(index))
     if isinstance(col, Text):

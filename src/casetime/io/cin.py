@@ -51,7 +51,7 @@ from casetime._compat import as_intp
 from casetime._keys import unique_inverse
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, text_array, yes_no
+from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, take, text_array, yes_no
 from casetime.io.assemble import Assembler, CensusHeader, Chunk, NotRecords, ReadResult, layout_of
 from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows
 from casetime.tables import Table
@@ -627,15 +627,15 @@ def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
     _misplaced(got, values, "CINdetails", cin)
     cin_child = child_rank[els.parent[cin]]
     ordinal = _ordinal_within(cin_child)
-    ids = _strings(_take(child_id, cin_child))
-    episode = _distinct(np.strings.add(np.strings.add(ids, "/"), ordinal.astype(str)))  # child id / ordinal
+    ids = _strings(take(child_id, cin_child))
+    episode = _per_row(np.strings.add(np.strings.add(ids, "/"), ordinal.astype(str)))  # child id / ordinal
     cin_rank = values.rank(cin)
     referral = values.leaf_text("CINreferralDate", cin, cin)
     cin_conference = values.leaf_text("DateOfInitialCPC", cin, cin)
     columns: dict[str, list[Column]] = {}
     rows: dict[str, _I64] = {}
     columns["referral"] = [
-        _take(child_id, cin_child), referral, values.leaf_text("CINclosureDate", cin, cin), episode,
+        take(child_id, cin_child), referral, values.leaf_text("CINclosureDate", cin, cin), episode,
         values.leaf_text("ReferralSource", cin, cin), values.leaf_text("PrimaryNeedCode", cin, cin),
         values.leaf_text("ReasonForClosure", cin, cin), _yes_no(values.leaf_text("ReferralNFA", cin, cin)),
     ]  # fmt: skip
@@ -645,21 +645,21 @@ def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
         own = values.of(container, parent_in=cin)
         _misplaced(got, values, container, own)
         at_cin = cin_rank[els.parent[own]]
-        cols: list[Column] = [_take(child_id, cin_child[at_cin]), _take(referral, at_cin)]
+        cols: list[Column] = [take(child_id, cin_child[at_cin]), take(referral, at_cin)]
         for element in fields.values():
             if kind == "s47" and element == "DateOfInitialCPC":
                 mine = _strings(values.leaf_text(element, own, own))
-                theirs = _strings(_take(cin_conference, at_cin))
+                theirs = _strings(take(cin_conference, at_cin))
                 both = (mine != "") & (theirs != "") & (mine != theirs)
                 lines = values.line_of(own)
                 got.differ.extend(lines[both].tolist())
-                cols.append(_distinct(np.where(mine == "", theirs, mine)))
+                cols.append(_per_row(np.where(mine == "", theirs, mine)))
             else:
                 cols.append(values.leaf_text(element, own, own))
         if kind == "cpp":
             reviews = values.of("Reviews", parent_in=own)
             cols.append(values.lists("CPPreviewDate", reviews, own))
-        cols.append(_take(episode, at_cin))
+        cols.append(take(episode, at_cin))
         for extra in _EXTRAS[kind]:
             text = values.leaf_text(extra, own, own)
             cols.append(_yes_no(text) if extra == "ICPCnotRequired" else text)
@@ -713,17 +713,13 @@ def _yes_no(text: Text) -> Text:
     return Text(text.codes, said, text.missing)
 
 
-def _take(text: Text, index: _I64) -> Text:
-    return Text(text.codes[index], text.uniq, text.missing)
-
-
 def _strings(text: Text) -> npt.NDArray[np.str_]:
     """A text column's rows as strings."""
     out: npt.NDArray[np.str_] = text.uniq[text.codes]
     return out
 
 
-def _distinct(values: npt.NDArray[np.str_]) -> Text:
+def _per_row(values: npt.NDArray[np.str_]) -> Text:
     """Strings, one per row, as a text column (its texts need not be distinct: the assembler keys them)."""
     return Text(np.arange(values.shape[0], dtype=np.int64), values, np.zeros(values.shape[0], dtype=bool))
 
