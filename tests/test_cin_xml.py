@@ -405,6 +405,19 @@ def test_tags_that_do_not_pair_are_refused_with_their_line(tmp_path: Path, inner
         read_cin_xml(_census(tmp_path, ["<Child>\n</CINdetails></Child>\n"]))
 
 
+def test_a_greater_than_sign_in_a_value_is_text(tmp_path: Path) -> None:
+    """XML allows a bare '>' in text: the tags are still found by each '<' and the first '>' after it."""
+    children = [
+        _child("A1", "<ReferralSource>a > b</ReferralSource>"),
+        _child("A2>", "<ReferralSource>1A</ReferralSource>"),
+    ]
+    read = read_cin_xml(_census(tmp_path, children))
+    assert read.tables["referral"].child.values().tolist() == ["A1", "A2>"]
+    assert extra(read.tables["referral"], "ReferralSource") == ["a > b", "1A"]
+    with pytest.raises(ValueError, match=r"line 4: a '<' inside a tag: not well-formed XML$"):
+        read_cin_xml(_census(tmp_path, [_child("A1", "<ReferralSource>a > b</ReferralSource <x>")]))
+
+
 def test_names_longer_than_the_words_compared_must_still_pair_exactly(tmp_path: Path) -> None:
     long = "X" * 32
     path = _census(tmp_path, [_child("A1", f"<{long}a>1</{long}b>")])

@@ -292,22 +292,17 @@ def _elements(
     """The elements of a block (see :class:`_Elements`), the block's line break positions, and the block
     as read (with its comments' bytes blanked, if it has any: its values are read from it).
 
-    The block ends with :data:`_NAME_WIDTH` zero bytes after its text. One scan finds every ``<``,
-    ``>`` and line break; the ``>`` closing a tag is the mark after its ``<``.
+    The block ends with :data:`_NAME_WIDTH` zero bytes after its text. Three scans find every ``<``,
+    ``>`` and line break; the ``>`` closing a tag is the first after its ``<`` (a ``>`` may stand in text).
     """
     b: _U8 = np.frombuffer(block, dtype=np.uint8)
-    marks = np.flatnonzero(((b | 2) == ord(">")) | (b == 10))  # (``<`` and ``>`` are the bytes x with x | 2 == 62)
-    kind = b[marks]
-    newline = kind == 10
-    breaks = marks[newline]
+    lt = np.flatnonzero(b == ord("<"))
+    gt = np.flatnonzero(b == ord(">"))
+    breaks = np.flatnonzero(b == 10)
 
     def line(position: int) -> int:
         return line0 + int(np.searchsorted(breaks, position))
 
-    tagged = ~newline
-    tags = marks[tagged]
-    at_lt = np.flatnonzero(kind[tagged] == ord("<"))
-    lt = tags[at_lt]
     after = b[1:][lt]  # (the block ends in zeros: a byte follows every '<')
     if (after == ord("!")).any():  # comments, CDATA or declarations: the rare slow path
         if b"<![CDATA[" in block:
@@ -320,12 +315,16 @@ def _elements(
             if block.startswith(marker, at):
                 raise _fail(source, line(at), _declared(what))
         raise _fail(source, line(at), "a declaration inside the children; census files have none")
-    if at_lt.size and int(at_lt[-1]) + 1 >= tags.size:
+    if lt.size and (not gt.size or int(gt[-1]) < int(lt[-1])):
         raise _fail(source, line(int(lt[-1])), "the file ends inside a tag (is it truncated?)")
-    close_at = tags[at_lt + 1]
-    inside = np.flatnonzero(b[close_at] == ord("<"))
+    if gt.size == lt.size and bool((lt < gt).all()) and bool((gt[:-1] < lt[1:]).all()):
+        close_at = gt  # (no '>' in any text: each tag's '<' and '>' alternate)
+    else:
+        close_at = gt[np.searchsorted(gt, lt)]
+    inside = np.flatnonzero(lt[1:] < close_at[:-1])  # the next '<' comes before this tag's '>'
     if inside.size:
-        raise _fail(source, line(int(close_at[inside[0]])), "a '<' inside a tag: not well-formed XML")
+        raise _fail(source, line(int(lt[inside[0] + 1])), "a '<' inside a tag: not well-formed XML")
+    del gt
     keep = after != ord("?")  # processing instructions are skipped
     if not keep.all():
         lt, close_at, after = lt[keep], close_at[keep], after[keep]
