@@ -22,7 +22,7 @@ DESIGN = Path(__file__).resolve().parents[1] / "docs" / "design.md"
 
 #: The rungs, lowest first (docs/design.md, "The ladder"): a unit is a module or a package.
 RUNGS: list[tuple[str, ...]] = [
-    ("casetime.errors", "casetime._compat", "casetime._background", "casetime.cells"),
+    ("casetime.errors", "casetime._compat", "casetime._background", "casetime._memory", "casetime.cells"),
     ("casetime.dates", "casetime.rag", "casetime.sample", "casetime._keys"),
     (
         "casetime.calendar",

@@ -38,6 +38,7 @@ import numpy.typing as npt
 
 from casetime._compat import as_intp
 from casetime._keys import Part
+from casetime._memory import give_back_freed_memory
 from casetime.dates import MISSING, DateStyle, day_number
 from casetime.errors import CasetimeError
 from casetime.io._columns import (
@@ -736,6 +737,7 @@ class Assembler:
             ),
             key=lambda r: int(r.rows[0]),
         )
+        give_back_freed_memory()  # (what the reader's threads freed, before validation needs memory again)
         return ReadResult(tables, issues, rejected, columns, notices)
 
     def _columns_used(self, tables: Mapping[str, Table]) -> tuple[list[ColumnsUsed], list[Notice]]:
