@@ -5,7 +5,8 @@ and glibc's ``malloc`` gives each thread its own heap: what a thread frees stays
 the main thread's next arrays (the tables being joined, then validation) cannot reuse it, so the
 process's resident memory grows past what it holds. :func:`give_back_freed_memory` asks glibc to
 return every heap's free pages (``malloc_trim(0)``); it takes a few milliseconds for a heap of a few
-hundred megabytes. Where the C library has no such call (macOS, musl, WebAssembly) it does nothing.
+hundred megabytes. Emscripten's C library (Pyodide) has the call too; where the C library has none
+(macOS, musl) it does nothing.
 
 >>> give_back_freed_memory() in (True, False)
 True
