@@ -17,7 +17,7 @@ from unittest import mock
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from casetime.calendar import WorkingCalendar, england
@@ -423,6 +423,9 @@ INVALID_KINDS = ("completed_before_start", "missing_start", "flagged", "outside_
 
 @SETTINGS
 @given(cases(), st.sampled_from(INVALID_KINDS), st.integers(0, 400))
+@example(  # the stop on the period's last day (a record placed by its start must start in the period)
+    (STARTED, "day0", [Record("c0", None, None, "North")], Quarter(2008, 3), (), set()), "completed_before_start", 91
+)
 def test_an_invalid_record_changes_only_the_count_left_out(
     case: tuple[Indicator, str, list[Record], Period, tuple[str, ...], set[int]], kind: str, offset: int
 ) -> None:
@@ -438,8 +441,8 @@ def test_an_invalid_record_changes_only_the_count_left_out(
         bad = Record("c1", dt.date(2005, 12, 1), stop, "North")
     else:
         bad = Record("c1", stop - dt.timedelta(days=3), stop, "North")
-    if indicator.population == "started_in_period" and kind != "completed_before_start":
-        bad = Record("c1", stop, stop - dt.timedelta(days=1), "North")  # placed by its start
+    if indicator.population == "started_in_period":  # placed by its start, which must be in the period
+        bad = Record("c1", stop, stop - dt.timedelta(days=1), "North")  # (stop + 1 may be the day after it)
         kind = "completed_before_start"
     kw: dict[str, Any] = {"by": by, "calendar": CAL, "convention": convention}
     before = compute(indicator, to_table(indicator, recs), period, **kw)
