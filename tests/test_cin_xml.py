@@ -384,6 +384,50 @@ def test_long_and_non_ascii_values_beside_plain_ones(tmp_path: Path) -> None:
     assert extra(referral, "episode") == ["A1/1", "Zoë/1", "A3/1", "Zoë/1"]
 
 
+def test_a_value_past_the_cell_limit_is_a_row_issue_and_is_emptied_as_in_a_csv(tmp_path: Path) -> None:
+    # the limit is on characters, as in a CSV: 40,000 two-byte characters are kept, 65,536 too
+    plan = "<ChildProtectionPlans><CPPstartDate>2024-01-{}</CPPstartDate><Reviews>{}</Reviews></ChildProtectionPlans>"
+    review = "<CPPreviewDate>{}</CPPreviewDate>"
+    children = [
+        _child("A1", f"<ReferralSource>{'x' * 70_000}</ReferralSource>"),
+        _child("A2", f"<ReferralSource>{'é' * 40_000}</ReferralSource>"),
+        _child("A3", f"<ReferralSource>{'y' * 65_536}</ReferralSource>"),
+        _child(
+            "A4",
+            "<DateOfInitialCPC>2024-01-20</DateOfInitialCPC>"
+            f"<Section47><S47ActualStartDate>2024-01-09</S47ActualStartDate><DateOfInitialCPC>{'2' * 70_001}"
+            "</DateOfInitialCPC></Section47>"
+            "<Section47><S47ActualStartDate>2024-01-09</S47ActualStartDate></Section47>",
+        ),
+        _child("A5", plan.format(20, review.format("2024-04-01") + review.format("9" * 80_000))),
+        _child("A6", plan.format(22, "")),
+        _child("B" * 66_000, "<Section47><S47ActualStartDate>2024-01-09</S47ActualStartDate></Section47>"),
+    ]
+    read = read_cin_xml(_census(tmp_path, children))
+    referral, s47, cpp = read.tables["referral"], read.tables["s47"], read.tables["cpp"]
+    assert extra(referral, "ReferralSource") == [None, "é" * 40_000, "y" * 65_536, None, None, None, None]
+    assert referral.child.values().tolist() == ["A1", "A2", "A3", "A4", "A5", "A6", None]
+    # an s47's own conference date emptied for its length is said so, not replaced by its CINdetails' date
+    assert dates(s47, "conference_date") == [None, D(2024, 1, 20), None]
+    assert cpp.reviews is not None and cpp.reviews.lists() == [[D(2024, 4, 1)], []]  # (the emptied review: none)
+    found = sorted(
+        (i.record_type, i.rule, i.field, i.positions.tolist(), i.values.tolist())
+        for i in read.issues
+        if i.rule == "cell_too_long"
+    )
+    assert found == [
+        ("cpp", "cell_too_long", "review_dates", [0], ["<80,000 characters>"]),
+        ("referral", "cell_too_long", "ReferralSource", [0], ["<70,000 characters>"]),
+        ("referral", "cell_too_long", "child_id", [6], ["<66,000 characters>"]),
+        ("s47", "cell_too_long", "child_id", [2], ["<66,000 characters>"]),
+        ("s47", "cell_too_long", "conference_date", [0], ["<70,001 characters>"]),
+    ]
+    # the emptied cells are not said missing again by validation, and no child id is shown by default
+    summary = casetime.load(_census(tmp_path, children)).quality.summary(max_issues=100)
+    assert "\nissues by rule: cell_too_long: 5\n" in summary
+    assert "line 10 (s47): child_id (LAchildID)=(not shown): rule cell_too_long" in summary and "BBB" not in summary
+
+
 @pytest.mark.parametrize(
     ("inner", "message"),
     [

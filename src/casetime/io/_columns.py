@@ -34,6 +34,7 @@ __all__ = [
     "yes_no",
     "cap_cells",
     "cap_arrow",
+    "long_cells",
     "Text",
     "Days",
     "Lists",
@@ -112,11 +113,16 @@ def cap_arrow(array: Any, byte_lengths: _I64) -> tuple[Any, tuple[_I64, _I64] | 
 
 @dataclass(frozen=True, eq=False)
 class Text:
-    """A text column: row ``i`` holds ``uniq[codes[i]]``; ``missing`` marks None/NaN entries of ``uniq``."""
+    """A text column: row ``i`` holds ``uniq[codes[i]]``; ``missing`` marks None/NaN entries of ``uniq``.
+
+    ``long``, where a reader emptied cells over :data:`CELL_LIMIT` characters while making the column
+    (the census reader), holds each entry of ``uniq``'s length before it was emptied (0 for the others).
+    """
 
     codes: _I64
     uniq: _Str
     missing: _Bool
+    long: _I64 | None = None
 
     @functools.cached_property
     def stripped(self) -> _Str:
@@ -228,11 +234,37 @@ def take(col: Column, index: _I64) -> Column:
     if isinstance(col, ArrowText):
         return ArrowText.of(col.array.take(index))
     if isinstance(col, Text):
-        return Text(col.codes[index], col.uniq, col.missing)
+        return Text(col.codes[index], col.uniq, col.missing, col.long)
     if isinstance(col, Days):
         return Days(col.days[index])
     offsets, flat = ragged_index(col.offsets, index)
-    return Lists(offsets, Text(col.pieces.codes[flat], col.pieces.uniq, col.pieces.missing))
+    return Lists(offsets, take(col.pieces, flat))
+
+
+def long_cells(col: Column) -> tuple[_I64, _I64] | None:
+    """The rows of a column whose cell a reader emptied for holding over :data:`CELL_LIMIT` characters, and
+    the lengths it had (for a list, its longest piece); ``None`` where there are none.
+
+    >>> text = Text(np.array([0, 1, 1, 0]), np.array(["A", ""]), np.zeros(2, dtype=bool), np.array([0, 70_000]))
+    >>> long_cells(text)
+    (array([1, 2]), array([70000, 70000]))
+    >>> long_cells(Lists(np.array([0, 0, 3]), take(text, np.array([0, 1, 2]))))  # (row 1 holds all three pieces)
+    (array([1]), array([70000]))
+    """
+    pieces = col.pieces if isinstance(col, Lists) else col
+    if not isinstance(pieces, Text) or pieces.long is None:
+        return None
+    sizes = pieces.long[pieces.codes]
+    at = np.flatnonzero(sizes).astype(np.int64)
+    if not at.size:
+        return None
+    if not isinstance(col, Lists):
+        return at, sizes[at]
+    rows = (np.searchsorted(col.offsets, at, side="right") - 1).astype(np.int64)
+    longest = np.zeros(col.offsets.shape[0] - 1, dtype=np.int64)
+    np.maximum.at(longest, rows, sizes[at])
+    kept = np.unique(rows)
+    return kept, longest[kept]
 
 
 def blank(col: Column) -> _Bool:

@@ -51,7 +51,7 @@ from casetime._compat import as_intp
 from casetime._keys import unique_inverse
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, take, text_array, yes_no
+from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, long_cells, take, text_array, yes_no
 from casetime.io.assemble import Assembler, CensusHeader, Chunk, NotRecords, ReadResult, layout_of
 from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows
 from casetime.tables import Table
@@ -647,12 +647,18 @@ def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
         cols: list[Column] = [take(child_id, cin_child[at_cin]), take(referral, at_cin)]
         for element in fields.values():
             if kind == "s47" and element == "DateOfInitialCPC":
-                mine = _strings(values.leaf_text(element, own, own))
-                theirs = _strings(take(cin_conference, at_cin))
+                own_text, their_text = values.leaf_text(element, own, own), take(cin_conference, at_cin)
+                mine, theirs = _strings(own_text), _strings(their_text)
                 both = (mine != "") & (theirs != "") & (mine != theirs)
                 lines = values.line_of(own)
                 got.differ.extend(lines[both].tolist())
-                cols.append(_per_row(np.where(mine == "", theirs, mine)))
+                if own_text.long is None and their_text.long is None:
+                    cols.append(_per_row(np.where(mine == "", theirs, mine)))
+                else:  # (a date of its own emptied for being too long is said so, not replaced by the other)
+                    own_long = _long_per_row(own_text)
+                    theirs_used = (mine == "") & (own_long == 0)
+                    sizes = np.where(theirs_used, _long_per_row(their_text), own_long)
+                    cols.append(_per_row(np.where(theirs_used, theirs, mine), sizes))
             else:
                 cols.append(values.leaf_text(element, own, own))
         if kind == "cpp":
@@ -666,7 +672,8 @@ def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
         rows[kind] = values.line_of(own)
     for kind, cols in columns.items():
         if rows[kind].size:
-            got.chunks[kind] = Chunk(cols, rows[kind])
+            emptied = {i: found for i, col in enumerate(cols) if (found := long_cells(col)) is not None}
+            got.chunks[kind] = Chunk(cols, rows[kind], long=emptied)
     return got
 
 
@@ -709,7 +716,7 @@ def _ordinal_within(group: _I64) -> _I64:
 def _yes_no(text: Text) -> Text:
     """``true``/``false`` for every spelling the schema allows (``true/false/TRUE/FALSE/1/0``); others as written."""
     said = text_array([yes_no(u) for u in text.uniq.tolist()]) if text.uniq.size else text.uniq
-    return Text(text.codes, said, text.missing)
+    return Text(text.codes, said, text.missing, text.long)
 
 
 def _strings(text: Text) -> npt.NDArray[np.str_]:
@@ -718,9 +725,15 @@ def _strings(text: Text) -> npt.NDArray[np.str_]:
     return out
 
 
-def _per_row(values: npt.NDArray[np.str_]) -> Text:
-    """Strings, one per row, as a text column (its texts need not be distinct: the assembler keys them)."""
-    return Text(np.arange(values.shape[0], dtype=np.int64), values, np.zeros(values.shape[0], dtype=bool))
+def _per_row(values: npt.NDArray[np.str_], long: _I64 | None = None) -> Text:
+    """Strings, one per row, as a text column (its texts need not be distinct: the assembler keys them);
+    ``long``: the length of each row's cell emptied for being too long (see :attr:`Text.long`)."""
+    return Text(np.arange(values.shape[0], dtype=np.int64), values, np.zeros(values.shape[0], dtype=bool), long)
+
+
+def _long_per_row(text: Text) -> _I64:
+    """Each row's length before it was emptied for being too long (0 for the rows that were not)."""
+    return np.zeros(text.codes.shape[0], dtype=np.int64) if text.long is None else text.long[text.codes]
 
 
 _ENTITY: Final = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);|&")
@@ -803,7 +816,8 @@ class _Values:
         codes = np.full(records.size, none, dtype=np.int64)
         codes[at] = found.codes
         uniq = np.concatenate([found.uniq, np.array([""], dtype=found.uniq.dtype)])
-        return Text(codes, uniq, np.zeros(none + 1, dtype=bool))
+        long = None if found.long is None else np.r_[found.long, 0]
+        return Text(codes, uniq, np.zeros(none + 1, dtype=bool), long)
 
     def lists(self, name: str, owners: _I64, records: _I64) -> Lists:
         """Every ``name`` leaf under each record's ``owners`` element, as one list per record (in the file's
@@ -845,11 +859,19 @@ class _Values:
         odd = np.flatnonzero(~plain)
         for k in odd[np.argsort(first[odd], kind="stable")].tolist():  # (in the file's order: its error first)
             said[k] = self._text(bytes(uniq[k]), int(leaves[first[k]]))
+        emptied: dict[int, int] = {}  # (the texts over CELL_LIMIT characters, emptied: their lengths)
         for i in np.flatnonzero(~short).tolist():  # long values, one by one, each its own text
-            value = bytes(self.block[start[i] : end[i]])
             codes[i] = len(said)
-            said.append("" if len(value) > CELL_LIMIT else self._text(value, int(leaves[i])))
-        return Text(codes, text_array(said), np.zeros(len(said), dtype=bool))
+            value = self._text(bytes(self.block[start[i] : end[i]]), int(leaves[i]))
+            if len(value) > CELL_LIMIT:
+                emptied[len(said)] = len(value)
+                value = ""
+            said.append(value)
+        long = None
+        if emptied:
+            long = np.zeros(len(said), dtype=np.int64)
+            long[list(emptied)] = list(emptied.values())
+        return Text(codes, text_array(said), np.zeros(len(said), dtype=bool), long)
 
     def _text(self, value: bytes, leaf: int) -> str:
         line = self.line0 + int(np.searchsorted(self.breaks, self.els.pos[leaf]))
