@@ -343,6 +343,19 @@ def test_the_first_error_in_the_file_is_the_one_said_however_blocks_are_read(
         read_cin_xml(_census(tmp_path, children))
 
 
+def test_of_two_tags_that_do_not_pair_in_one_block_the_first_in_the_file_is_said(tmp_path: Path) -> None:
+    # the pairs are found level by level; the one said is the first closing tag in the file, however deep
+    children = [
+        _child("A1", "<Reviews></Assessments>"),  # line 4, five levels deep
+        _child("A2", ident="<ChildIdentity>"),  # line 5, four levels deep: closed by </ChildIdentifiers>
+    ]
+    with pytest.raises(ValueError, match=r"line 4: <Reviews> opened on line 4 is closed by </Assessments>$"):
+        read_cin_xml(_census(tmp_path, children))
+    # (and the second child's own fault, on its own: it is on the first line of children then)
+    with pytest.raises(ValueError, match=r"line 4: <ChildIdentity> opened on line 4 is closed by </ChildIdentifiers>$"):
+        read_cin_xml(_census(tmp_path, children[1:]))
+
+
 def test_declarations_anywhere_are_refused_with_their_line(tmp_path: Path) -> None:
     path = _census(tmp_path, [_child("A1")], after="\n<!DOCTYPE x>\n")
     with pytest.raises(ValueError, match=r"census.xml: line 8: the file holds a DOCTYPE declaration"):

@@ -363,8 +363,9 @@ def _elements(
     for k in np.flatnonzero(differ & ~wrong).tolist():  # (an opening tag with attributes or spaces)
         wrong[k] = name_at(int(opens[k])) != _raw_name(b, int(start[closes[k]]), int(length[closes[k]]))
     bad = np.flatnonzero(wrong)
-    if bad.size:
-        o, c = int(opens[bad[0]]), int(closes[bad[0]])
+    if bad.size:  # (the pairs come level by level: the one said is the first closing tag in the file)
+        first = int(bad[np.argmin(closes[bad])])
+        o, c = int(opens[first]), int(closes[first])
         raise _fail(
             source, line(int(lt[c])),
             f"<{name_at(o)}> opened on line {line(int(lt[o]))} is closed by </{name_at(c)}>",
