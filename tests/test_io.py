@@ -532,6 +532,20 @@ def test_an_open_quote_says_how_many_lines_it_took(engine: str, tmp_path: Path) 
     assert "2 rows run over several lines (the first: row 2, lines 2 to 3): 3 lines were read" in notice.message
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_quote_far_into_the_file_is_found_and_its_lines_counted(engine: str, tmp_path: Path) -> None:
+    # the file is scanned a block at a time (64 KiB): the one quote, and the line break in it, lie past the first
+    path = tmp_path / "ia.csv"
+    rows = [f"A{i},05/01/2009,14/01/2009,x\n" for i in range(10_000)]  # ~300 KB
+    rows[7_000] = 'B1,05/01/2009,14/01/2009,"two\nlines"\n'
+    path.write_text("child_id,referral_date,completion_date,notes\n" + "".join(rows))
+    result = read_csv(path, "ia", engine=engine)
+    table = result.tables["initial_assessment"]
+    assert len(table) == 10_000 and table.extra["notes"].values().tolist()[7_000] == "two\nlines"
+    (notice,) = result.notices
+    assert notice.code == "open_quote" and "(row 7002, lines 7002 to 7003)" in notice.message
+
+
 def test_no_quote_no_line_check(tmp_path: Path) -> None:
     path = tmp_path / "ia.csv"
     path.write_text("child_id,referral_date,completion_date\nA1,05/01/2009,\n\nA2,05/01/2009,\n\n\n")
@@ -740,14 +754,17 @@ ODD_IDS = [
 
 
 # how the pyarrow reader's chunk keys are merged: as one sort; cut in two halves sorted on two
-# threads (the path of files with over a million distinct ids); cut in two where no thread can start
-MERGES = ("one-sort", "two-halves", "two-halves-no-threads")
+# threads (the path of files with over a million distinct ids); cut in two where no thread can start;
+# cut into many ranges of a few keys each (the path of files with many millions of distinct ids)
+MERGES = ("one-sort", "two-halves", "two-halves-no-threads", "many-ranges")
 
 
 def _merge_setting(merge: str, request: pytest.FixtureRequest) -> None:
     if merge != "one-sort":
         patch = request.getfixturevalue("monkeypatch")
         patch.setattr(casetime._keys, "SPLIT_KEYS", 1)
+        if merge == "many-ranges":
+            patch.setattr(casetime._keys, "RANGE_KEYS", 2)
     if merge == "two-halves-no-threads":
         request.getfixturevalue("no_threads")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casetime._keys import grid_of, text_part, utf8
+import casetime._keys
+from casetime._keys import grid_of, merge, text_part, utf8
 
 TEXTS = st.lists(st.one_of(st.text(max_size=12), st.text(alphabet="abcXYZ019 -/", max_size=12)), max_size=30)
 
@@ -39,3 +42,19 @@ def test_a_part_keys_equal_texts_alike(texts: list[str]) -> None:
             same = texts[i].rstrip("\0") == texts[j].rstrip("\0")
             if texts[i].rstrip("\0") and texts[j].rstrip("\0"):
                 assert (part.codes[i] == part.codes[j]) == same
+
+
+@given(
+    st.lists(st.lists(st.text(alphabet="abcXYZ019", max_size=9), max_size=40), min_size=1, max_size=6),
+    st.sampled_from([1, 2, 5, 1 << 20]),
+)
+def test_parts_merge_to_the_sorted_distinct_texts_however_the_sort_is_cut(chunks: list[list[str]], per: int) -> None:
+    # every cut into ranges sorted apart (two threads, a few keys a range) gives what one sort does
+    every = [t for chunk in chunks for t in chunk]
+    labels = sorted({t for t in every if t})
+    expected = [labels.index(t) if t else -1 for t in every]
+    parts = [text_part(np.array(chunk, dtype=str)) for chunk in chunks]
+    with mock.patch.object(casetime._keys, "SPLIT_KEYS", 1), mock.patch.object(casetime._keys, "RANGE_KEYS", per):
+        codes, texts = merge(parts)
+    assert codes.tolist() == expected
+    assert [t.decode() for t in texts.tolist()] == labels

@@ -40,6 +40,7 @@ __all__ = [
     "TextPart",
     "Part",
     "SPLIT_KEYS",
+    "RANGE_KEYS",
     "grid_of",
     "key_part",
     "utf8",
@@ -55,9 +56,12 @@ _I64 = npt.NDArray[np.int64]
 
 #: From this many distinct keys in all (about 130,000), two threads share the final sort.
 SPLIT_KEYS: Final = 1 << 17
+#: A range of the final sort holds about this many keys at most (its temporaries, some 40 bytes a key, stay small).
+RANGE_KEYS: Final = 1 << 20
 _STR_BLOCK: Final = 1 << 16  # texts turned into Python strings at a time (the temporaries stay small)
 _DECODE_BLOCK: Final = 1 << 16  # keys turned back into bytes at a time
 _WORD: Final = 1 << 64
+_NO_CODE: Final = np.array([-1], dtype=np.int64)  # the code of a blank row, at the end of a remapping
 
 
 @dataclass(frozen=True, eq=False)
@@ -423,20 +427,24 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
     bounds = [[0, *(int(np.searchsorted(u, b)) for b in ranges), u.shape[0]] for u in flat]
     count = len(ranges) + 1
 
-    def sort_range(k: int) -> tuple[_U64, _I64]:
+    # each range's places are kept until every part is renumbered: as int32 where they fit (half the memory)
+    place = np.int32 if total < 1 << 31 else np.int64
+
+    def sort_range(k: int) -> tuple[_U64, npt.NDArray[np.signedinteger[Any]]]:
         pieces = [u[b[k] : b[k + 1]] for u, b in zip(flat, bounds, strict=True)]
         keys = np.concatenate(pieces) if pieces else np.empty(0, np.uint64)
         if not keys.size:
-            return keys, np.empty(0, dtype=np.int64)
+            return keys, np.empty(0, dtype=place)
         base = keys.min()
         span = int(keys.max()) - int(base) + 1
         shift = max(keys.shape[0] - 1, 1).bit_length()
         if span <= 1 << (64 - shift):
             uniq, inverse = _unique_packed(keys - base, shift)
-            return uniq[:, 0] + base, inverse
-        return unique_inverse(keys)
+            return uniq[:, 0] + base, inverse.astype(place)
+        uniq, inverse = unique_inverse(keys)
+        return uniq, inverse.astype(place)
 
-    def sort_ranges(which: range) -> list[tuple[_U64, _I64]]:
+    def sort_ranges(which: range) -> list[tuple[_U64, npt.NDArray[np.signedinteger[Any]]]]:
         return [sort_range(k) for k in which]
 
     middle = (count + 1) // 2
@@ -458,7 +466,7 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
             size = b[k + 1] - b[k]
             pieces.append(done[k][1][taken[k] : taken[k] + size])
             taken[k] += size
-        remap = np.concatenate([*pieces, [-1]])
+        remap = np.concatenate([*pieces, _NO_CODE])  # (int64 on every platform: the codes are)
         np.take(remap, as_intp(part.codes), out=codes[at : at + part.codes.shape[0]])  # code -1 takes the -1 at the end
         at += part.codes.shape[0]
     if complete:
@@ -470,12 +478,14 @@ def _ranges(flat: list[_U64], total: int, limit: int) -> list[int]:
     """Where to cut the keys into ranges (ascending cut points) so that each range sorts fast.
 
     At least two ranges from :data:`SPLIT_KEYS` keys on (one per thread), and enough that a
-    range's keys and positions fit in 64 bits together, as far as a sample of the keys tells.
+    range's keys and positions fit in 64 bits together, as far as a sample of the keys tells, and
+    that a range holds about :data:`RANGE_KEYS` keys at most (the two threads sort one range each
+    at a time, so the memory the sort needs does not grow with the file).
     """
     if total < SPLIT_KEYS:
         return []
     wanted = 2
-    while wanted < 64 and (limit // wanted) * (total // wanted) * 4 >= 1 << 64:
+    while wanted < 64 and ((limit // wanted) * (total // wanted) * 4 >= 1 << 64 or total > wanted * RANGE_KEYS):
         wanted *= 2
     sample = np.sort(np.concatenate([u[:: max(u.shape[0] // 256, 1)] for u in flat]))
     cuts = sample[[sample.shape[0] * k // wanted for k in range(1, wanted)]]

@@ -705,6 +705,7 @@ class Assembler:
             plan = self.layout.plans[kind]
             n = parts.n
             child = merge_labels(parts.child)
+            give_back_freed_memory()  # (the chunks' keys, freed by the merge: before the dates are joined)
             dates = {}
             for name in SCHEMAS[kind].dates:
                 pieces = parts.dates.pop(name, [])

@@ -18,7 +18,6 @@ import contextlib
 import csv
 import gc
 import io as _io
-import mmap
 import os
 import queue
 import re
@@ -296,6 +295,9 @@ class _Limited(_io.RawIOBase):
         return got
 
 
+_SCAN_BYTES: Final = 1 << 16  # (a bigger buffer was slower to scan with here, at first use)
+
+
 def _content_end(path: str) -> int:
     """Where the file's content ends (trailing line breaks left out)."""
     size = os.path.getsize(path)
@@ -357,12 +359,23 @@ def _has_quote(path: str) -> bool:
     """Whether the file holds a double quote anywhere (only then can a value hold a line break).
 
     A scan for one byte runs at memory speed; parsing without looking for line breaks inside
-    values is about a third faster.
+    values is about a third faster. The file is read a block at a time into one small buffer, not
+    mapped: a mapped file counts in the process's resident memory while it is scanned (388 MB
+    at 10 million rows, on top of the tables when it came after the read).
     """
-    if os.path.getsize(path) == 0:
-        return False
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find(b'"') >= 0
+    return any(block.find(b'"') >= 0 for block in _blocks(path))
+
+
+def _blocks(path: str, limit: int | None = None) -> Generator[bytearray, None, None]:
+    """The file's bytes (its first ``limit``), a block at a time, in one buffer reused (not mapped)."""
+    buffer = bytearray(_SCAN_BYTES)
+    left = limit
+    with open(path, "rb", buffering=0) as handle:
+        while (left is None or left > 0) and (got := handle.readinto(buffer)):
+            if left is not None:
+                got = min(got, left)
+                left -= got
+            yield buffer if got == len(buffer) else buffer[:got]
 
 
 def _arrow_column(array: Any) -> tuple[ArrowText, tuple[_I64, _I64] | None]:
@@ -382,8 +395,10 @@ def _read_arrow(
     chunk_rows: int,
     progress: Callable[[int], object] | None,
     sep: str = ",",
+    quoted: bool = True,
 ) -> tuple[ReadResult, int]:
-    """The pyarrow reader: the tables, and the number of the last row read."""
+    """The pyarrow reader: the tables, and the number of the last row read (``quoted``: whether the
+    file holds a double quote, so that a value may hold a line break)."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -422,7 +437,7 @@ def _read_arrow(
                 read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
                 parse_options=pacsv.ParseOptions(
                     delimiter=sep,
-                    newlines_in_values=_has_quote(path),
+                    newlines_in_values=quoted,
                     ignore_empty_lines=False,
                     invalid_row_handler=on_invalid,
                 ),
@@ -496,8 +511,9 @@ def read_csv(
     with open(source, "rb") as handle:
         head = handle.read(_SAMPLE_BYTES)
     sep, others = _separator(head, encodings[0])
+    quoted = _has_quote(source)
     result, rows, encoding, mixed = _read_csv(
-        source, record_type, columns, style, int(chunk_rows), progress, sep, encodings, engine
+        source, record_type, columns, style, int(chunk_rows), progress, sep, encodings, engine, quoted
     )
     notices = list(result.notices)
     if others:
@@ -513,7 +529,7 @@ def read_csv(
             f"{source}: {_count(len(mixed), 'row holds', 'rows hold')} text that is not UTF-8 in a file otherwise "
             f"UTF-8 (row {_rows_said(mixed)}); those cells were read as Windows-1252: check the names in them",
         ))  # fmt: skip
-    spanning = _spanning_rows(source, encoding, sep, rows) if _has_quote(source) else []
+    spanning = _spanning_rows(source, encoding, sep, rows) if quoted else []
     if spanning:
         row, first, last = spanning[0]
         lines = sum(b - a for _, a, b in spanning)
@@ -549,6 +565,7 @@ def _read_csv(
     sep: str,
     encodings: list[str],
     engine: str,
+    quoted: bool,
 ) -> tuple[ReadResult, int, str, list[int]]:
     """Read with the fast reader where it can, else the stdlib reader in each encoding in turn.
 
@@ -562,7 +579,8 @@ def _read_csv(
             raise CasetimeError("engine='pyarrow' needs pyarrow installed (pip install casetime[interop])") from None
     if engine != "python" and encodings[0] == "utf-8-sig":
         try:
-            return (*_read_arrow(source, record_type, columns, style, chunk_rows, progress, sep), "utf-8-sig", [])
+            got = _read_arrow(source, record_type, columns, style, chunk_rows, progress, sep, quoted)
+            return (*got, "utf-8-sig", [])
         except _Fallback:
             pass
     args = (record_type, columns, style, chunk_rows, progress, sep)
@@ -585,12 +603,7 @@ def _spanning_rows(path: str, encoding: str, sep: str, rows: int) -> list[tuple[
     lines than rows (only then can one), read again by the standard library to find them."""
     end = _content_end(path)
     if encoding != "utf-16" and end > 0:
-        lines = 1
-        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            view = np.frombuffer(data, dtype=np.uint8, count=end)
-            for at in range(0, end, 1 << 22):
-                lines += int(np.count_nonzero(view[at : at + (1 << 22)] == 10))
-            del view
+        lines = 1 + sum(block.count(b"\n") for block in _blocks(path, end))
         if lines <= rows:
             return []
     found = []
