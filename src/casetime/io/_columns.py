@@ -35,6 +35,7 @@ __all__ = [
     "cap_cells",
     "cap_arrow",
     "long_cells",
+    "long_sizes",
     "Text",
     "Days",
     "Lists",
@@ -241,6 +242,18 @@ def take(col: Column, index: _I64) -> Column:
     return Lists(offsets, take(col.pieces, flat))
 
 
+def long_sizes(text: Text) -> _I64:
+    """Each row's length before a reader emptied it for holding over :data:`CELL_LIMIT` characters (0 for the others).
+
+    >>> long_sizes(Text(np.array([1, 0]), np.array(["A", ""]), np.zeros(2, dtype=bool), np.array([0, 70_000])))
+    array([70000,     0])
+    """
+    if text.long is None:
+        return np.zeros(text.codes.shape[0], dtype=np.int64)
+    out: _I64 = text.long[text.codes]
+    return out
+
+
 def long_cells(col: Column) -> tuple[_I64, _I64] | None:
     """The rows of a column whose cell a reader emptied for holding over :data:`CELL_LIMIT` characters, and
     the lengths it had (for a list, its longest piece); ``None`` where there are none.
@@ -254,7 +267,7 @@ def long_cells(col: Column) -> tuple[_I64, _I64] | None:
     pieces = col.pieces if isinstance(col, Lists) else col
     if not isinstance(pieces, Text) or pieces.long is None:
         return None
-    sizes = pieces.long[pieces.codes]
+    sizes = long_sizes(pieces)
     at = np.flatnonzero(sizes).astype(np.int64)
     if not at.size:
         return None

@@ -51,7 +51,7 @@ from casetime._compat import as_intp
 from casetime._keys import unique_inverse
 from casetime.dates import DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, long_cells, take, text_array, yes_no
+from casetime.io._columns import CELL_LIMIT, Column, Lists, Text, long_cells, long_sizes, take, text_array, yes_no
 from casetime.io.assemble import Assembler, CensusHeader, Chunk, NotRecords, ReadResult, layout_of
 from casetime.quality import UNKNOWN_TYPE, ColumnsUsed, IssueSet, Notice, RejectedRows
 from casetime.tables import Table
@@ -656,9 +656,9 @@ def _parse(source: str, encoding: str, block: bytearray, line0: int) -> _Parsed:
                 if own_text.long is None and their_text.long is None:
                     cols.append(_per_row(np.where(mine == "", theirs, mine)))
                 else:  # (a date of its own emptied for being too long is said so, not replaced by the other)
-                    own_long = _long_per_row(own_text)
+                    own_long = long_sizes(own_text)
                     theirs_used = (mine == "") & (own_long == 0)
-                    sizes = np.where(theirs_used, _long_per_row(their_text), own_long)
+                    sizes = np.where(theirs_used, long_sizes(their_text), own_long)
                     cols.append(_per_row(np.where(theirs_used, theirs, mine), sizes))
             else:
                 cols.append(values.leaf_text(element, own, own))
@@ -730,11 +730,6 @@ def _per_row(values: npt.NDArray[np.str_], long: _I64 | None = None) -> Text:
     """Strings, one per row, as a text column (its texts need not be distinct: the assembler keys them);
     ``long``: the length of each row's cell emptied for being too long (see :attr:`Text.long`)."""
     return Text(np.arange(values.shape[0], dtype=np.int64), values, np.zeros(values.shape[0], dtype=bool), long)
-
-
-def _long_per_row(text: Text) -> _I64:
-    """Each row's length before it was emptied for being too long (0 for the rows that were not)."""
-    return np.zeros(text.codes.shape[0], dtype=np.int64) if text.long is None else text.long[text.codes]
 
 
 _ENTITY: Final = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);|&")

@@ -394,8 +394,8 @@ def _read_arrow(
     style: DateStyle,
     chunk_rows: int,
     progress: Callable[[int], object] | None,
-    sep: str = ",",
-    quoted: bool = True,
+    sep: str,
+    quoted: bool,
 ) -> tuple[ReadResult, int]:
     """The pyarrow reader: the tables, and the number of the last row read (``quoted``: whether the
     file holds a double quote, so that a value may hold a line break)."""
