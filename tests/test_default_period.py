@@ -109,6 +109,20 @@ def test_the_busiest_year_of_dates_centuries_apart_equals_a_date_by_date_count(p
     assert busiest_financial_year(arrays) == _reference([d for part in parts for d in part])
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.one_of(st.none(), st.integers(-3000, 30000)), max_size=30), max_size=4),
+    st.integers(-4000, 31000),
+    st.integers(0, 20000),
+)
+def test_the_busiest_year_within_bounds_counts_only_the_days_inside(
+    parts: list[list[int | None]], lo: int, span: int
+) -> None:
+    arrays = [np.array([MISSING if d is None else d for d in part], dtype=np.int64) for part in parts]
+    inside = [d for part in parts for d in part if d is not None and lo <= d <= lo + span]
+    assert busiest_financial_year(arrays, within=(lo, lo + span)) == _reference(inside)
+
+
 def test_dates_ages_apart_are_counted_without_a_place_for_every_year_between() -> None:
     days = np.array([0, 0, -(2**62), MISSING], dtype=np.int64)  # (an unchecked day number far out of range)
     assert busiest_financial_year([days]) == (FinancialYear(1969), 2, 3)

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import casetime
 import casetime._keys
@@ -992,3 +994,97 @@ def test_a_date_column_the_file_lacks_and_the_one_source_take_no_memory(tmp_path
     assert table.source.values().tolist() == [str(path), str(path)]
     assert table.dates["completion_date"].tolist() == [dt.date(2009, 1, 9), None]
     assert table.dates["completion_date"].strides == (8,)
+
+
+# ---------------------------------------------------------------------------
+# ISO date columns read as dates by pyarrow, and read again as text from a cell it must not read
+# ---------------------------------------------------------------------------
+
+#: cells after which a column read as dates must be read as text (pyarrow refuses them, or reads
+#: them where casetime does not: a year before 1000), beside ordinary ones
+ODD_DATE_CELLS = ["31/02/2009", "2009-02-29", "0999-12-31", "0001-01-01", "NULL", "n/a", " 2009-01-05",
+                  "2009-01-05 10:00", "2009-1-5", "+209-01-05", "", "2008-02-29", "9999-12-31", '""']  # fmt: skip
+
+
+def _iso_rows(n: int) -> list[list[str]]:
+    """``n`` rows of ISO dates (some completions empty): more than the 64 KiB sample the reader looks at."""
+    base = dt.date(2008, 4, 1)
+    return [
+        [f"C{i:07d}", (base + dt.timedelta(days=i % 700)).isoformat(),
+         "" if i % 9 == 0 else (base + dt.timedelta(days=i % 700 + i % 40)).isoformat(), "North"]
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _write_rows(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("child_id,referral_date,completion_date,team\n")
+        for row in rows:  # (a '""' cell is written as two quotes: a quoted empty cell)
+            handle.write(",".join(row) + "\n")
+
+
+def _same_result(a: ReadResult, b: ReadResult) -> None:
+    same_table(a.tables["initial_assessment"], b.tables["initial_assessment"])
+
+    def said(r: ReadResult) -> list[Any]:
+        return sorted((s.rule, s.field, s.positions.tolist(), [str(v) for v in s.values], s.message) for s in r.issues)
+
+    assert said(a) == said(b)
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pyarrow reader parses 4 KiB at a time (about a hundred rows), not at least 1 MiB."""
+    import casetime.io.csv as csv_reader
+
+    monkeypatch.setattr(csv_reader, "_MIN_BLOCK_BYTES", 4_096)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.integers(0, 2_599), st.sampled_from([1, 2]), st.sampled_from(ODD_DATE_CELLS)), max_size=4),
+    st.sampled_from([1, 97, 100_000]),
+)
+def test_iso_date_columns_read_alike_by_both_engines_wherever_an_odd_cell_falls(
+    tmp_path: Path, small_blocks: None, odd: list[tuple[int, int, str]], chunk: int
+) -> None:
+    rows = _iso_rows(2_600)  # ~100 KB: an odd cell may fall inside the 64 KiB sample or past it, in any block
+    for at, column, cell in odd:
+        rows[at][column] = cell
+    path = tmp_path / "ia.csv"
+    _write_rows(path, rows)
+    seen: list[int] = []
+    fast = read_csv(path, "ia", engine="pyarrow", chunk_rows=chunk, progress=seen.append)
+    _same_result(fast, read_csv(path, "ia", engine="python", chunk_rows=chunk))
+    assert seen == sorted(set(seen)) and seen[-1] == 2_600  # (read again from a row, never counted back)
+
+
+def test_an_iso_column_is_read_as_dates_and_read_as_text_from_a_cell_past_the_sample(
+    tmp_path: Path, small_blocks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow", reason="needs pyarrow, which is not installed here")
+    import casetime.io.csv as csv_reader
+
+    typed: dict[int, int] = {1: 0, 2: 0}  # rows read as dates, by column
+    real = csv_reader._days_column
+
+    def spy(array: Any, i: int) -> Any:
+        days = real(array, i)
+        typed[i] += len(array)
+        return days
+
+    monkeypatch.setattr(csv_reader, "_days_column", spy)
+    rows = _iso_rows(5_000)
+    rows[4_000][2] = "31/02/2009"  # past the sample and past the first blocks
+    rows[4_500][1] = "0999-12-31"  # read by pyarrow, but not a date casetime reads
+    path = tmp_path / "ia.csv"
+    _write_rows(path, rows)
+    result = read_csv(path, "ia", engine="pyarrow", chunk_rows=1)
+    # read as dates up to the block holding the odd cell (and the block after, prepared ahead and thrown away)
+    assert 3_000 < typed[2] <= 4_000 + 300 and 4_000 < typed[1] <= 4_500 + 300
+    table = result.tables["initial_assessment"]
+    assert dates(table, "referral_date")[:2] == [D(2008, 4, 1), D(2008, 4, 2)]
+    assert dates(table, "completion_date")[4_000] is None and dates(table, "referral_date")[4_500] is None
+    said = [(s.field, s.positions.tolist(), s.values.tolist()) for s in result.issues if s.rule == "unparseable_date"]
+    assert said == [("referral_date", [4_500], ["0999-12-31"]), ("completion_date", [4_000], ["31/02/2009"])]
+    _same_result(result, read_csv(path, "ia", engine="python"))

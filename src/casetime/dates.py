@@ -38,6 +38,7 @@ from casetime.errors import DateParseError
 __all__ = [
     "MISSING",
     "EPOCH",
+    "FIRST_YEAR",
     "EPOCH_ORDINAL",
     "DayArray",
     "Coerced",
@@ -72,6 +73,8 @@ EPOCH: Final = _dt.date(1970, 1, 1)
 #: ``EPOCH.toordinal()``: a day number is ``date.toordinal() - EPOCH_ORDINAL``.
 EPOCH_ORDINAL: Final[int] = EPOCH.toordinal()
 _EPOCH_WEEKDAY: Final = EPOCH.weekday()  # a Thursday (3)
+#: The earliest year date text is read in (an earlier one is a typing slip, not a date).
+FIRST_YEAR: Final = 1000
 _MISSING_TYPE_NAMES: Final = frozenset({"NaTType", "NAType", "NoneType"})
 _MISSING_STRINGS: Final = frozenset({"", "nan", "NaN", "NaT", "None", "<NA>", "null", "NULL"})
 
@@ -502,7 +505,7 @@ def read_date_strings(values: Any, *, dayfirst: bool = True, date_format: str | 
         y, m, d, fits, short_rows = _read_general(codes[rows], dayfirst)
         year[rows], month[rows], day[rows], ok[rows], short[rows] = y, m, d, fits, short_rows
 
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1000)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= FIRST_YEAR)
     months = np.where(ok, (year - 1970) * 12 + month - 1, 0)
     first = months.astype("M8[M]").astype("M8[D]").view(np.int64)
     length = (months + 1).astype("M8[M]").astype("M8[D]").view(np.int64) - first

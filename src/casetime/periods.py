@@ -520,18 +520,24 @@ def parse_period(text: str, *, _within: bool = False) -> Period:
 _COUNTED_SPAN: Final = 1 << 20  # days apart up to which the days are counted by bincount
 
 
-def busiest_financial_year(days: Sequence[npt.NDArray[np.int64]]) -> tuple[FinancialYear, int, int] | None:
-    """The financial year holding most of the given day numbers (missing ones ignored), with how many
-    fall in it and how many there are; ``None`` when there are none. A tie goes to the later year.
+def busiest_financial_year(
+    days: Sequence[npt.NDArray[np.int64]], within: tuple[int, int] | None = None
+) -> tuple[FinancialYear, int, int] | None:
+    """The financial year holding most of the given day numbers (missing ones ignored, and with
+    ``within``, first and last day numbers, those outside it), with how many fall in it and how many
+    there are; ``None`` when there are none. A tie goes to the later year.
 
     >>> from casetime.dates import MISSING
     >>> days = np.array([14000, 14100, 14200, 20000, MISSING])  # 2008-05-01, 2008-08-09, 2008-11-17, 2024-10-04
-    >>> busiest_financial_year([days])
-    (FinancialYear(2008), 3, 4)
+    >>> busiest_financial_year([days]), busiest_financial_year([days], within=(14100, 20000))
+    ((FinancialYear(2008), 3, 4), (FinancialYear(2008), 2, 3))
     """
     counts: dict[int, int] = {}
     for arr in days:
-        present = arr[arr != MISSING]
+        if within is None:
+            present = arr[arr != MISSING]
+        else:  # (MISSING is below any first day)
+            present = arr[(arr >= max(within[0], MISSING + 1)) & (arr <= within[1])]
         if not present.size:
             continue
         lo, hi = int(present.min()), int(present.max())

@@ -472,10 +472,7 @@ def busiest_year(tables: Mapping[str, Table], within: tuple[int, int] | None = N
     """
     for which, place in (("clock-stop", 1), ("clock-start", 0)):
         days = [t.days(t.schema.clock[place]) for t in tables.values()]
-        if within is not None:
-            lo, hi = within
-            days = [d[(d >= lo) & (d <= hi)] for d in days]
-        found = busiest_financial_year(days)
+        found = busiest_financial_year(days, within)
         if found is not None:
             period, count, total = found
             return YearChoice(period, count, total, which)

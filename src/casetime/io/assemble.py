@@ -78,6 +78,7 @@ __all__ = [
     "Plan",
     "Layout",
     "layout_of",
+    "sole_date_columns",
     "is_nested_mapping",
     "file_keys",
     "mapping_for_source",
@@ -312,6 +313,23 @@ class Layout:
     type_col: int | None
     failures: dict[str, ColumnError]
     headings: Sequence[str] = ()
+
+
+def sole_date_columns(layout: Layout) -> list[int]:
+    """The columns of a one-type input that feed one date field and nothing else.
+
+    A reader may hand such a column to the assembler as :class:`Days` where it reads every cell
+    exactly as :func:`date_part` would (the pyarrow reader, for ``YYYY-MM-DD`` cells).
+
+    >>> sole_date_columns(layout_of(["child_id", "referral_date", "team"], "ia", None, "<test>", None))
+    [1]
+    """
+    if layout.fixed is None:
+        return []
+    plan = layout.plans[layout.fixed]
+    uses = [*plan.fields.values(), *(i for _, i in plan.extras)]
+    found = (plan.fields[name] for name in SCHEMAS[layout.fixed].dates if name in plan.fields)
+    return sorted(i for i in found if uses.count(i) == 1)
 
 
 def unique_headings(headings: Sequence[object]) -> list[str]:

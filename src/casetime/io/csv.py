@@ -32,10 +32,20 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import DateStyle
+from casetime.dates import FIRST_YEAR, MISSING, DateStyle
 from casetime.errors import CasetimeError
-from casetime.io._columns import ArrowText, Column, NulError, Text, cap_arrow, cap_cells, length, text_from_strs
-from casetime.io.assemble import Assembler, Chunk, Prepared, ReadResult, layout_of
+from casetime.io._columns import (
+    ArrowText,
+    Column,
+    Days,
+    NulError,
+    Text,
+    cap_arrow,
+    cap_cells,
+    length,
+    text_from_strs,
+)
+from casetime.io.assemble import Assembler, Chunk, Layout, Prepared, ReadResult, layout_of, sole_date_columns
 from casetime.quality import UNKNOWN_TYPE, Notice
 
 __all__ = ["ENGINES", "read_csv"]
@@ -45,6 +55,8 @@ _I64 = npt.NDArray[np.int64]
 _Obj = npt.NDArray[np.object_]
 
 _SAMPLE_BYTES: Final = 1 << 16
+#: The least the pyarrow reader parses at a time (however few ``chunk_rows``: smaller blocks were slower).
+_MIN_BLOCK_BYTES = 1 << 20
 #: The CSV readers ``engine=`` chooses from.
 ENGINES: Final = ("auto", "python", "pyarrow")
 
@@ -55,6 +67,22 @@ class _Undecodable(Exception):
 
 class _Fallback(Exception):
     """The fast reader cannot give the exact answer for this file: use the stdlib reader."""
+
+
+class _Untyped(Exception):
+    """A column read as dates by pyarrow holds a cell it must not read: read it as text from here on."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+#: ``YYYY-MM-DD`` and nothing else: the one form pyarrow's date type reads.
+_ISO_CELL: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: What pyarrow says when a cell of a column it was told to read as dates is not one.
+_NOT_A_DATE: Final = re.compile(r"In CSV column #(\d+): .*conversion error to date32")
+#: Day number of the first day of :data:`~casetime.dates.FIRST_YEAR`.
+_FIRST_DAY: Final = int(np.datetime64(f"{FIRST_YEAR:04d}-01-01", "D").astype(np.int64))
 
 
 _CONTROL: Final = bytes(c for c in range(32) if c not in (9, 10, 13)) + b"\x7f"
@@ -378,6 +406,42 @@ def _blocks(path: str, limit: int | None = None) -> Generator[bytearray, None, N
             yield buffer if got == len(buffer) else buffer[:got]
 
 
+def _typed_dates(layout: Layout, header: list[str], sample: str, sep: str, style: DateStyle) -> set[int]:
+    """The date columns pyarrow may read as dates: those whose cells in the sample are all
+    ``YYYY-MM-DD`` or empty, with at least one date (a column's first other cell further on makes the
+    reader read it as text from there: see :func:`_read_arrow`)."""
+    if style.date_format is not None:
+        return set()
+    candidates = [i for i in sole_date_columns(layout) if header.count(header[i]) == 1]
+    if not candidates:
+        return set()
+    rows = list(csv.reader(sample.split("\n")[:-1], delimiter=sep))
+    typed = set()
+    for i in candidates:
+        cells = [row[i] for row in rows if len(row) > i]
+        if all(c == "" or _ISO_CELL.fullmatch(c) for c in cells) and any(cells):
+            typed.add(i)
+    return typed
+
+
+def _days_column(array: Any, index: int) -> Days:
+    """A batch's column that pyarrow read as dates, as day numbers (empty cells missing).
+
+    Its cells are ``YYYY-MM-DD`` of a real day (pyarrow refuses any other), which
+    :func:`casetime.dates.read_date_strings` reads to the same day, but for a year before
+    :data:`~casetime.dates.FIRST_YEAR`: then :class:`_Untyped`, so that the text says why.
+    """
+    n, start = len(array), array.offset
+    validity, values = array.buffers()
+    days = np.frombuffer(values, dtype=np.int32, count=n, offset=start * 4).astype(np.int64)
+    if array.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=start + n, bitorder="little")
+        days[bits[start:] == 0] = MISSING
+    if (days[days != MISSING] < _FIRST_DAY).any():
+        raise _Untyped(index)
+    return Days(days)
+
+
 def _arrow_column(array: Any) -> tuple[ArrowText, tuple[_I64, _I64] | None]:
     """A batch's column, with its cells over the cell limit emptied (and their positions and lengths)."""
     col = ArrowText.of(array)
@@ -412,7 +476,7 @@ def _read_arrow(
         raise _Fallback from None
     layout = layout_of(header, record_type, columns, path, _stem(path))
     line_bytes = max(len(sample.encode("utf-8")) / max(sample.count("\n"), 1), 8.0)
-    block = int(min(max(chunk_rows * line_bytes, 1 << 20), 1 << 26))
+    block = int(min(max(chunk_rows * line_bytes, _MIN_BLOCK_BYTES), 1 << 26))
     invalid: list[int] = []
 
     def on_invalid(row: Any) -> str:
@@ -421,46 +485,64 @@ def _read_arrow(
 
     end = _content_end(path)
     assembler = Assembler(layout, path, style)
+    typed = _typed_dates(layout, header, sample, sep, style)
 
     def prepare(batch: Any) -> tuple[list[Column], Prepared, int, dict[int, tuple[_I64, _I64]]]:
         """A batch's columns, with the work the assembler will want done first (off the main thread)."""
-        made = [_arrow_column(batch.column(i)) for i in range(batch.num_columns)]
-        cols: list[Column] = [col for col, _ in made]
-        long = {i: found for i, (_, found) in enumerate(made) if found is not None}
+        cols: list[Column] = []
+        long = {}
+        for i in range(batch.num_columns):
+            if i in typed:
+                cols.append(_days_column(batch.column(i), i))
+                continue
+            col, found = _arrow_column(batch.column(i))
+            cols.append(col)
+            if found is not None:
+                long[i] = found
         return cols, assembler.prepare(cols), int(batch.num_rows), long
 
     done = 1
-    try:
-        with open(path, "rb") as raw:
-            reader = pacsv.open_csv(
-                _io.BufferedReader(_Limited(raw, end), buffer_size=1 << 20),
-                read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=sep,
-                    newlines_in_values=quoted,
-                    ignore_empty_lines=False,
-                    invalid_row_handler=on_invalid,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.string() for name in header},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-            if reader.schema.names != header:
-                raise _Fallback
-            with contextlib.closing(_read_ahead(reader, prepare)) as batches:
-                for cols, ready, count, long in batches:
-                    if invalid:
-                        raise _Fallback
-                    rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
-                    assembler.add(Chunk(cols, rows, parts=ready.parts, dates=ready.dates, long=long))
-                    done += count
-                    if progress is not None:
-                        progress(done - 1)
-                    del cols
-    except pa.ArrowException:
-        raise _Fallback from None
+    while True:  # once, or again from the row reached with a column pyarrow cannot read as dates read as text
+        try:
+            with open(path, "rb") as raw:
+                reader = pacsv.open_csv(
+                    _io.BufferedReader(_Limited(raw, end), buffer_size=1 << 20),
+                    read_options=pacsv.ReadOptions(block_size=block, use_threads=False, skip_rows_after_names=done - 1),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=sep,
+                        newlines_in_values=quoted,
+                        ignore_empty_lines=False,
+                        invalid_row_handler=on_invalid,
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={n: pa.date32() if i in typed else pa.string() for i, n in enumerate(header)},
+                        null_values=[""],  # (for the date columns: an empty cell, and nothing else, is no date)
+                        strings_can_be_null=False,
+                        quoted_strings_can_be_null=False,
+                    ),
+                )
+                if reader.schema.names != header:
+                    raise _Fallback
+                with contextlib.closing(_read_ahead(reader, prepare)) as batches:
+                    for cols, ready, count, long in batches:
+                        if invalid:
+                            raise _Fallback
+                        rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
+                        assembler.add(Chunk(cols, rows, parts=ready.parts, dates=ready.dates, long=long))
+                        done += count
+                        if progress is not None:
+                            progress(done - 1)
+                        del cols
+            break
+        except _Untyped as exc:
+            typed.discard(exc.index)
+        except pa.ArrowInvalid as exc:
+            found = _NOT_A_DATE.match(str(exc))
+            if found is None or int(found.group(1)) not in typed:
+                raise _Fallback from None
+            typed.discard(int(found.group(1)))
+        except pa.ArrowException:
+            raise _Fallback from None
     if invalid:
         raise _Fallback
     del reader
