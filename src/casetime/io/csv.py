@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import datetime as _dt
 import gc
 import io as _io
 import os
@@ -32,7 +33,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import FIRST_YEAR, MISSING, DateStyle
+from casetime.dates import EPOCH_ORDINAL, FIRST_YEAR, MISSING, DateStyle
 from casetime.errors import CasetimeError
 from casetime.io._columns import (
     ArrowText,
@@ -82,7 +83,7 @@ _ISO_CELL: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: What pyarrow says when a cell of a column it was told to read as dates is not one.
 _NOT_A_DATE: Final = re.compile(r"In CSV column #(\d+): .*conversion error to date32")
 #: Day number of the first day of :data:`~casetime.dates.FIRST_YEAR`.
-_FIRST_DAY: Final = int(np.datetime64(f"{FIRST_YEAR:04d}-01-01", "D").astype(np.int64))
+_FIRST_DAY: Final = _dt.date(FIRST_YEAR, 1, 1).toordinal() - EPOCH_ORDINAL
 
 
 _CONTROL: Final = bytes(c for c in range(32) if c not in (9, 10, 13)) + b"\x7f"
@@ -502,7 +503,10 @@ def _read_arrow(
         return cols, assembler.prepare(cols), int(batch.num_rows), long
 
     done = 1
-    while True:  # once, or again from the row reached with a column pyarrow cannot read as dates read as text
+    # Once, or again from the row reached with a column pyarrow cannot read as dates read as text. A
+    # batch prepared ahead of the one that failed is thrown away; the label radix it may have widened
+    # stays wider, which changes no code (parts with different radixes merge alike).
+    while True:
         try:
             with open(path, "rb") as raw:
                 reader = pacsv.open_csv(
