@@ -58,3 +58,17 @@ def test_parts_merge_to_the_sorted_distinct_texts_however_the_sort_is_cut(chunks
         codes, texts = merge(parts)
     assert codes.tolist() == expected
     assert [t.decode() for t in texts.tolist()] == labels
+
+
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=30), min_size=1, max_size=5), st.booleans())
+def test_distinct_keys_in_ascending_runs_read_as_numpy_unique_reads_them(runs: list[list[int]], wide: bool) -> None:
+    # the merge's input: each part's sorted distinct keys, one part after another (sorted with a stable sort)
+    pieces = [np.unique(np.array(run, dtype=np.uint64) if wide else np.array(run, dtype=np.uint64) >> np.uint64(40))
+              for run in runs]  # fmt: skip
+    keys = np.concatenate(pieces)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    got_uniq, got_inverse = casetime._keys.unique_inverse(keys, runs=True)
+    assert got_uniq.tolist() == uniq.tolist() and got_inverse.tolist() == inverse.ravel().tolist()
+    if not wide and keys.size:  # (keys below 2**24 and positions fit in 64 bits together)
+        packed_uniq, packed_inverse = casetime._keys._unique_packed(keys, 40, runs=True)
+        assert packed_uniq[:, 0].tolist() == uniq.tolist() and packed_inverse.tolist() == inverse.ravel().tolist()

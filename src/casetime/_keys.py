@@ -281,11 +281,12 @@ def grid_of(texts: npt.NDArray[Any]) -> _U8:
     return np.ascontiguousarray(texts).view(np.uint8).reshape(texts.shape[0], width)
 
 
-def unique_inverse(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], _I64]:
+def unique_inverse(values: npt.NDArray[Any], runs: bool = False) -> tuple[npt.NDArray[Any], _I64]:
     """``numpy.unique(values, return_inverse=True)`` for a 1-d array, by one (unstable) argsort.
 
     With numpy 2.4, ``numpy.unique`` with ``return_inverse`` takes about three times as long on
     ten million 64-bit keys; the order among equal values does not matter for the inverse.
+    ``runs``: the values are a few ascending runs one after another, which a stable argsort merges.
 
     >>> uniq, inverse = unique_inverse(np.array([5, 3, 5]))
     >>> uniq.tolist(), inverse.tolist()
@@ -293,7 +294,7 @@ def unique_inverse(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], _I64]:
     """
     if values.size == 0:
         return values.copy(), np.empty(0, dtype=np.int64)
-    order = np.argsort(values)
+    order = np.argsort(values, kind="stable" if runs else "quicksort")
     ordered = values[order]
     starts = np.empty(ordered.size, dtype=bool)
     starts[0] = True
@@ -328,12 +329,17 @@ def _unique_rows(keys: _U64, limits: tuple[int, ...] = ()) -> tuple[_U64, _I64]:
     return ordered[starts], inverse
 
 
-def _unique_packed(keys: _U64, shift: int) -> tuple[_U64, _I64]:
-    """:func:`unique_inverse` of keys below ``2**(64 - shift)``: each key and its row number as one integer, sorted."""
+def _unique_packed(keys: _U64, shift: int, runs: bool = False) -> tuple[_U64, _I64]:
+    """:func:`unique_inverse` of keys below ``2**(64 - shift)``: each key and its row number as one integer, sorted.
+
+    ``runs``: the keys are a few ascending runs one after another (each part's sorted distinct keys),
+    which numpy's stable sort (a timsort for 64-bit integers) merges about five times as fast as
+    its default sort sorts them (13 ms against 65 ms for ten runs of 100,000 keys).
+    """
     n = keys.shape[0]
     packed = np.left_shift(keys, np.uint64(shift))
     packed |= np.arange(n, dtype=np.uint64)
-    packed.sort()
+    packed.sort(kind="stable" if runs else "quicksort")
     ordered = packed >> np.uint64(shift)
     starts = np.empty(n, dtype=bool)
     starts[0] = True
@@ -422,7 +428,8 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
     # the keys are cut into ranges by value (at quantiles of a sample), each range sorted on its
     # own, the ranges shared between two threads (numpy sorts without holding the GIL); a range
     # whose keys (less its lowest) and positions fit in 64 bits together is sorted with one plain
-    # sort of both, far faster than an argsort
+    # sort of both, far faster than an argsort; a range holds one ascending run per part, which a
+    # stable sort merges rather than sorts
     ranges = _ranges(flat, total, radix.limits[0])
     bounds = [[0, *(int(np.searchsorted(u, b)) for b in ranges), u.shape[0]] for u in flat]
     count = len(ranges) + 1
@@ -439,9 +446,9 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
         span = int(keys.max()) - int(base) + 1
         shift = max(keys.shape[0] - 1, 1).bit_length()
         if span <= 1 << (64 - shift):
-            uniq, inverse = _unique_packed(keys - base, shift)
+            uniq, inverse = _unique_packed(keys - base, shift, runs=True)
             return uniq[:, 0] + base, inverse.astype(place)
-        uniq, inverse = unique_inverse(keys)
+        uniq, inverse = unique_inverse(keys, runs=True)
         return uniq, inverse.astype(place)
 
     def sort_ranges(which: range) -> list[tuple[_U64, npt.NDArray[np.signedinteger[Any]]]]:
