@@ -242,3 +242,55 @@ def test_many_chunks_equal_one_chunk(tmp_path: Path, engine: str) -> None:
         _same(whole, read_csv(path, engine=engine, chunk_rows=chunk))
     table = whole.tables["cpp"]
     assert table.reviews is not None and sum(map(len, table.reviews.lists())) == sum(i % 4 for i in range(500))
+
+
+_DATE_CELLS = ["05/01/2009", "5/1/2009", "2009-01-05", "31/02/2009", "29/02/2008", "29/02/2009", "", "NULL",
+               "05/01/09", "2009-01-05 10:00", "1 Feb 2010", "x", " 06/01/2009 ", "0999-01-01"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_DATE_CELLS), max_size=12), min_size=1, max_size=6),
+    st.booleans(),
+    st.sampled_from([1, 3, 1 << 16]),
+)
+def test_date_texts_seen_in_earlier_chunks_read_as_reading_them_again(
+    chunks: list[list[str]], dayfirst: bool, limit: int
+) -> None:
+    # each chunk's distinct texts looked up among those of the chunks before, however few are kept
+    from casetime.dates import DateStyle
+    from casetime.io import assemble
+
+    style = DateStyle(dayfirst=dayfirst)
+    seen = assemble.DatesSeen()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assemble, "SEEN_LIMIT", limit)
+        for chunk in chunks:
+            texts = np.unique(np.array(chunk, dtype=str))
+            days, bad = seen.read(texts, style)
+            again = style.read(texts)
+            assert days.tolist() == again.days.tolist() and bad.tolist() == again.bad.tolist()
+            assert seen.texts.size <= limit
+
+
+def test_a_date_text_seen_before_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from casetime.dates import DateStyle
+    from casetime.io import assemble
+
+    asked: list[list[str]] = []
+    real = DateStyle.read
+
+    def spy(self: DateStyle, values: Any) -> Any:
+        asked.append(list(values))
+        return real(self, values)
+
+    monkeypatch.setattr(DateStyle, "read", spy)
+    seen = assemble.DatesSeen()
+    seen.read(np.array(["05/01/2009", "31/02/2009"]), DateStyle())
+    days, bad = seen.read(np.array(["05/01/2009", "06/01/2009", "31/02/2009"]), DateStyle())
+    seen.read(np.array(["06/01/2009", "31/02/2009"]), DateStyle())
+    assert asked == [["05/01/2009", "31/02/2009"], ["06/01/2009"]]
+    assert bad.tolist() == [False, False, True] and days[:2].astype("M8[D]").astype(str).tolist() == [
+        "2009-01-05",
+        "2009-01-06",
+    ]

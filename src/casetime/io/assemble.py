@@ -86,6 +86,8 @@ __all__ = [
     "unique_headings",
     "Assembler",
     "date_part",
+    "DatesSeen",
+    "SEEN_LIMIT",
     "ragged_part",
 ]
 
@@ -235,13 +237,64 @@ class Prepared:
     dates: dict[int, tuple[_I64, _I64, _Obj]]
 
 
-def date_part(col: Column, style: DateStyle) -> tuple[_I64, _I64, _Obj]:
-    """Day numbers, and the positions and original text of unparseable dates."""
+#: The most distinct texts a :class:`DatesSeen` keeps (a column of date-times, nearly one text a row,
+#: is read chunk by chunk without being kept).
+SEEN_LIMIT: Final = 1 << 16
+
+
+@dataclass(eq=False)
+class DatesSeen:
+    """A date column's distinct texts read in its earlier chunks, sorted, with what they read as.
+
+    A column's chunks mostly hold the same few thousand dates: each is read once, in the chunk where
+    it first occurs, and looked up in the chunks after (the same day numbers and faults as reading
+    it again, since a text reads alike wherever it is).
+
+    >>> seen = DatesSeen()
+    >>> for chunk in (["05/01/2009", "31/02/2009"], ["31/02/2009", "06/01/2009", "05/01/2009"]):
+    ...     days, bad = seen.read(np.array(chunk), DateStyle())
+    >>> days.astype("M8[D]").tolist()[1:], bad.tolist()
+    ([datetime.date(2009, 1, 6), datetime.date(2009, 1, 5)], [True, False, False])
+    >>> seen.texts.tolist()
+    ['05/01/2009', '06/01/2009', '31/02/2009']
+    """
+
+    texts: npt.NDArray[np.str_] = field(default_factory=lambda: np.empty(0, dtype="<U1"))
+    days: _I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    bad: _Bool = field(default_factory=lambda: np.empty(0, dtype=bool))
+
+    def read(self, texts: npt.NDArray[np.str_], style: DateStyle) -> tuple[_I64, _Bool]:
+        """What ``style`` reads each of ``texts`` as: day numbers (:data:`MISSING` if none), and which are no date."""
+        n = texts.shape[0]
+        if self.texts.size:
+            at = np.minimum(np.searchsorted(self.texts, texts), self.texts.size - 1)
+            known = self.texts[at] == texts
+        else:
+            at, known = np.zeros(n, dtype=np.intp), np.zeros(n, dtype=bool)
+        if known.all():
+            return self.days[at], self.bad[at]
+        new = texts[~known]
+        read = style.read(new)
+        days, bad = np.empty(n, dtype=np.int64), np.empty(n, dtype=bool)
+        days[known], bad[known] = self.days[at[known]], self.bad[at[known]]
+        days[~known], bad[~known] = read.days, read.bad
+        if self.texts.size + new.size <= SEEN_LIMIT:
+            every = np.concatenate([self.texts, new])
+            order = np.argsort(every, kind="stable")
+            self.texts = every[order]
+            self.days = np.concatenate([self.days, read.days])[order]
+            self.bad = np.concatenate([self.bad, read.bad])[order]
+        return days, bad
+
+
+def date_part(col: Column, style: DateStyle, seen: DatesSeen | None = None) -> tuple[_I64, _I64, _Obj]:
+    """Day numbers, and the positions and original text of unparseable dates (``seen``: the column's
+    texts read in its earlier chunks, to look up instead of reading again)."""
     if isinstance(col, Days):
         return col.days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     col = as_text(col)
     source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
-    days_u, bad_u, _ = style.read(source)
+    days_u, bad_u = style.read(source)[:2] if seen is None else seen.read(source, style)
     days: _I64 = np.take(days_u, as_intp(col.codes))
     if not bad_u.any():
         return days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
@@ -548,6 +601,7 @@ class _Parts:
     rows: list[_I64 | range] = field(default_factory=list)
     issues: dict[tuple[str, str], list[tuple[_I64, _Obj]]] = field(default_factory=dict)
     labels: dict[int, LabelColumn] = field(default_factory=dict)
+    dates_seen: dict[str, DatesSeen] = field(default_factory=dict)
 
     def label_column(self, index: int, *, many: bool = False) -> LabelColumn:
         return self.labels.setdefault(index, LabelColumn(many=many))
@@ -698,7 +752,8 @@ class Assembler:
             if name not in plan.fields:
                 continue
             ready_dates = chunk.dates.get(plan.fields[name]) if index is None else None
-            days, bad, values = ready_dates or date_part(column(plan.fields[name]), self.style)
+            seen = parts.dates_seen.setdefault(name, DatesSeen())
+            days, bad, values = ready_dates or date_part(column(plan.fields[name]), self.style, seen)
             parts.dates.setdefault(name, []).append(days)
             if bad.size:
                 parts.issues.setdefault((UNPARSEABLE_DATE.code, name), []).append((base + bad, values))
