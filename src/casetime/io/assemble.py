@@ -248,7 +248,8 @@ class DatesSeen:
 
     A column's chunks mostly hold the same few thousand dates: each is read once, in the chunk where
     it first occurs, and looked up in the chunks after (the same day numbers and faults as reading
-    it again, since a text reads alike wherever it is).
+    it again, since a text reads alike wherever it is). One instance serves one column read in one
+    :class:`~casetime.dates.DateStyle` (an assembler's).
 
     >>> seen = DatesSeen()
     >>> for chunk in (["05/01/2009", "31/02/2009"], ["31/02/2009", "06/01/2009", "05/01/2009"]):
