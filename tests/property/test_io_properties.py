@@ -262,12 +262,12 @@ def test_date_texts_seen_in_earlier_chunks_read_as_reading_them_again(
     from casetime.io import assemble
 
     style = DateStyle(dayfirst=dayfirst)
-    seen = assemble.DatesSeen()
+    seen = assemble.DatesSeen(style)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(assemble, "SEEN_LIMIT", limit)
         for chunk in chunks:
             texts = np.unique(np.array(chunk, dtype=str))
-            days, bad = seen.read(texts, style)
+            days, bad = seen.read(texts)
             again = style.read(texts)
             assert days.tolist() == again.days.tolist() and bad.tolist() == again.bad.tolist()
             assert seen.texts.size <= limit
@@ -285,10 +285,10 @@ def test_a_date_text_seen_before_is_not_read_again(monkeypatch: pytest.MonkeyPat
         return real(self, values)
 
     monkeypatch.setattr(DateStyle, "read", spy)
-    seen = assemble.DatesSeen()
-    seen.read(np.array(["05/01/2009", "31/02/2009"]), DateStyle())
-    days, bad = seen.read(np.array(["05/01/2009", "06/01/2009", "31/02/2009"]), DateStyle())
-    seen.read(np.array(["06/01/2009", "31/02/2009"]), DateStyle())
+    seen = assemble.DatesSeen(DateStyle())
+    seen.read(np.array(["05/01/2009", "31/02/2009"]))
+    days, bad = seen.read(np.array(["05/01/2009", "06/01/2009", "31/02/2009"]))
+    seen.read(np.array(["06/01/2009", "31/02/2009"]))
     assert asked == [["05/01/2009", "31/02/2009"], ["06/01/2009"]]
     assert bad.tolist() == [False, False, True] and days[:2].astype("M8[D]").astype(str).tolist() == [
         "2009-01-05",

@@ -248,24 +248,24 @@ class DatesSeen:
 
     A column's chunks mostly hold the same few thousand dates: each is read once, in the chunk where
     it first occurs, and looked up in the chunks after (the same day numbers and faults as reading
-    it again, since a text reads alike wherever it is). One instance serves one column read in one
-    :class:`~casetime.dates.DateStyle` (an assembler's).
+    it again, since a text reads alike wherever it is), in ``style`` (the assembler's).
 
-    >>> seen = DatesSeen()
+    >>> seen = DatesSeen(DateStyle())
     >>> for chunk in (["05/01/2009", "31/02/2009"], ["31/02/2009", "06/01/2009", "05/01/2009"]):
-    ...     days, bad = seen.read(np.array(chunk), DateStyle())
+    ...     days, bad = seen.read(np.array(chunk))
     >>> days.astype("M8[D]").tolist()[1:], bad.tolist()
     ([datetime.date(2009, 1, 6), datetime.date(2009, 1, 5)], [True, False, False])
     >>> seen.texts.tolist()
     ['05/01/2009', '06/01/2009', '31/02/2009']
     """
 
+    style: DateStyle
     texts: npt.NDArray[np.str_] = field(default_factory=lambda: np.empty(0, dtype="<U1"))
     days: _I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     bad: _Bool = field(default_factory=lambda: np.empty(0, dtype=bool))
 
-    def read(self, texts: npt.NDArray[np.str_], style: DateStyle) -> tuple[_I64, _Bool]:
-        """What ``style`` reads each of ``texts`` as: day numbers (:data:`MISSING` if none), and which are no date."""
+    def read(self, texts: npt.NDArray[np.str_]) -> tuple[_I64, _Bool]:
+        """What the style reads each of ``texts`` as: day numbers (:data:`MISSING` if none), and which are no date."""
         n = texts.shape[0]
         if self.texts.size:
             at = np.minimum(np.searchsorted(self.texts, texts), self.texts.size - 1)
@@ -275,7 +275,7 @@ class DatesSeen:
         if known.all():
             return self.days[at], self.bad[at]
         new = texts[~known]
-        read = style.read(new)
+        read = self.style.read(new)
         days, bad = np.empty(n, dtype=np.int64), np.empty(n, dtype=bool)
         days[known], bad[known] = self.days[at[known]], self.bad[at[known]]
         days[~known], bad[~known] = read.days, read.bad
@@ -290,12 +290,12 @@ class DatesSeen:
 
 def date_part(col: Column, style: DateStyle, seen: DatesSeen | None = None) -> tuple[_I64, _I64, _Obj]:
     """Day numbers, and the positions and original text of unparseable dates (``seen``: the column's
-    texts read in its earlier chunks, to look up instead of reading again)."""
+    texts read in its earlier chunks in ``style``, to look up instead of reading again)."""
     if isinstance(col, Days):
         return col.days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     col = as_text(col)
     source = np.where(col.missing, "", col.uniq) if col.missing.any() else col.uniq
-    days_u, bad_u = style.read(source)[:2] if seen is None else seen.read(source, style)
+    days_u, bad_u = style.read(source)[:2] if seen is None else seen.read(source)
     days: _I64 = np.take(days_u, as_intp(col.codes))
     if not bad_u.any():
         return days, np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
@@ -753,7 +753,7 @@ class Assembler:
             if name not in plan.fields:
                 continue
             ready_dates = chunk.dates.get(plan.fields[name]) if index is None else None
-            seen = parts.dates_seen.setdefault(name, DatesSeen())
+            seen = parts.dates_seen.setdefault(name, DatesSeen(self.style))
             days, bad, values = ready_dates or date_part(column(plan.fields[name]), self.style, seen)
             parts.dates.setdefault(name, []).append(days)
             if bad.size:

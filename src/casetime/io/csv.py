@@ -33,7 +33,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from casetime.dates import EPOCH_ORDINAL, FIRST_YEAR, MISSING, DateStyle
+from casetime.dates import EPOCH_ORDINAL, FIRST_YEAR, MISSING, DateStyle, to_day_numbers
 from casetime.errors import CasetimeError
 from casetime.io._columns import (
     ArrowText,
@@ -432,12 +432,7 @@ def _days_column(array: Any, index: int) -> Days:
     :func:`casetime.dates.read_date_strings` reads to the same day, but for a year before
     :data:`~casetime.dates.FIRST_YEAR`: then :class:`_Untyped`, so that the text says why.
     """
-    n, start = len(array), array.offset
-    validity, values = array.buffers()
-    days = np.frombuffer(values, dtype=np.int32, count=n, offset=start * 4).astype(np.int64)
-    if array.null_count:
-        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=start + n, bitorder="little")
-        days[bits[start:] == 0] = MISSING
+    days = to_day_numbers(array)  # (empty cells are nulls: MISSING)
     if (days[days != MISSING] < _FIRST_DAY).any():
         raise _Untyped(index)
     return Days(days)
