@@ -69,3 +69,25 @@ def test_synth_keeps_the_generators_own_defaults_for_what_is_not_given(tmp_path:
         write_csv(generate(150, teams=["A", "B"]), tmp_path / "ab")[1].read_bytes()
         == (tmp_path / "teams" / "initial_assessment.csv").read_bytes()
     )
+
+
+def test_reading_a_csv_with_pyarrow_does_not_import_pandas_or_polars(tmp_path: Path) -> None:
+    """pyarrow's own ``to_numpy`` and ``pyarrow.array`` import pandas where it is installed (0.3-0.5 s and
+    some 40 MB, once per process); the reader reads pyarrow's buffers instead, so a report from a CSV
+    needs neither frame library. The file has a date column pyarrow reads as dates (with a blank, a
+    null), one it reads as text (an impossible date) and a text column (dictionary-encoded)."""
+    pytest.importorskip("pyarrow", reason="needs pyarrow, which is not installed here")
+    path = tmp_path / "ia.csv"
+    path.write_text(
+        "child_id,referral_date,completion_date,team\n"
+        "A1,2009-01-05,2009-01-14,North\nB2,,2009-02-31,South\nC3,2009-01-06,,North\n"
+    )
+    args = [str(path), "--record-type", "ia", "--format", "json", "-o", str(tmp_path / "r.json")]
+    code = (
+        f"import sys; from casetime.cli import main; main(['report', *{args!r}]); import casetime.io.csv; "
+        "print(' '.join(sorted(m for m in ('pandas', 'polars', 'pyarrow') if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1].split() == ["pyarrow"], (out.stdout, out.stderr)
+    assert (tmp_path / "r.json").exists()

@@ -32,7 +32,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from casetime._compat import as_intp, is_arrow_array, is_polars_series, pandas_kind, take_clip
+from casetime._compat import arrow_values, as_intp, is_arrow_array, is_polars_series, pandas_kind, take_clip
 from casetime.errors import DateParseError
 
 __all__ = [
@@ -266,6 +266,8 @@ def to_day_numbers(values: Any) -> DayArray:
     elif is_polars_series(values):
         arr = np.asarray(values.to_numpy())
     elif is_arrow_array(values):
+        if str(values.type) == "date32[day]":  # (the pyarrow CSV reader's dates: read without importing pandas)
+            return _arrow_days(values)
         arr = np.asarray(values.to_numpy(zero_copy_only=False))
     elif isinstance(values, np.ndarray):
         arr = values
@@ -273,6 +275,21 @@ def to_day_numbers(values: Any) -> DayArray:
         arr = np.empty(len(values), dtype=object)
         arr[:] = list(values)
     return _array_to_days(arr)
+
+
+def _arrow_days(values: Any) -> DayArray:
+    """Day numbers of a pyarrow ``date32`` array or chunked array (the same count from the same epoch)."""
+    chunks = values.chunks if hasattr(values, "chunks") else [values]
+    out = np.empty(len(values), dtype=np.int64)
+    at = 0
+    for chunk in chunks:
+        days, valid = arrow_values(chunk, np.int32)
+        piece = out[at : at + days.shape[0]]
+        piece[:] = days
+        if valid is not None:
+            piece[~valid] = MISSING
+        at += days.shape[0]
+    return out
 
 
 def _array_to_days(arr: np.ndarray) -> DayArray:

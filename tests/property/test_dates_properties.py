@@ -159,3 +159,30 @@ def test_one_text_reads_as_it_does_in_an_array(text: str) -> None:
             day_number(text)
         assert repr(text) in str(info.value)
         assert ("two-digit year" in str(info.value)) == (kind == "short")
+
+
+#: The day pyarrow's ``date32`` counts from.
+_ARROW_EPOCH = dt.date(1970, 1, 1)
+#: Day counts that ``datetime.date`` can hold (years 1 to 9999), or None (a null).
+_ARROW_DAYS = st.lists(
+    st.none() | st.integers((dt.date(1, 1, 1) - _ARROW_EPOCH).days, (dt.date(9999, 12, 31) - _ARROW_EPOCH).days),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ARROW_DAYS, _ARROW_DAYS, st.integers(0, 40), st.integers(0, 40))
+def test_arrow_date32_arrays_read_from_their_buffers_give_their_days(
+    first: list[int | None], second: list[int | None], start: int, stop: int
+) -> None:
+    """pyarrow ``date32`` arrays (nulls anywhere, slices, chunked) become their days, nulls MISSING."""
+    pa = pytest.importorskip("pyarrow", reason="needs pyarrow, which is not installed here")
+    from casetime.dates import to_day_numbers
+
+    whole = pa.array(first, type=pa.int32()).cast(pa.date32())
+    cut = whole.slice(start, stop)
+    for arrow in [whole, cut, pa.chunked_array([cut, pa.array(second, type=pa.int32()).cast(pa.date32())])]:
+        # the reference: pyarrow's own Python dates, each counted from the epoch by datetime
+        expected = [MISSING if d is None else (d - _ARROW_EPOCH).days for d in arrow.to_pylist()]
+        got = to_day_numbers(arrow)
+        assert got.dtype == np.int64 and got.tolist() == expected

@@ -24,7 +24,7 @@ from typing import Any, Final, overload
 import numpy as np
 import numpy.typing as npt
 
-from casetime._compat import as_intp
+from casetime._compat import arrow_values, as_intp
 from casetime.dates import MISSING
 from casetime.errors import CasetimeError
 from casetime.tables import cell_text
@@ -473,6 +473,7 @@ def arrow_text(array: Any) -> Text:
 
     encoded = pc.dictionary_encode(array)  # NULs were ruled out by _arrow_column
     dictionary = encoded.dictionary
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    uniq = dictionary.to_numpy(zero_copy_only=False).astype(str) if len(dictionary) else np.empty(0, "<U1")
+    # (from the buffers, and the few distinct texts as a list: pyarrow's to_numpy would import pandas)
+    codes = arrow_values(encoded.indices, np.int32)[0].astype(np.int64)
+    uniq = np.array(dictionary.to_pylist(), dtype=str) if len(dictionary) else np.empty(0, "<U1")
     return Text(codes, uniq, np.zeros(uniq.shape[0], dtype=bool))
