@@ -10,7 +10,8 @@ memory is its own:
   because the faulty dates otherwise stop it);
 - ``load``: ``casetime.load(path, record_type="ia")``: read, parse and validate (the modules it
   imports when first called, the validation rules and pyarrow's CSV reader, are imported before
-  the clock, as each library's own modules are, and that time is printed apart);
+  the clock, as each library's own modules are, and that time is printed apart; its process
+  imports neither pandas nor polars, and the script fails if ``load`` does);
 - ``load+texts``: the same, then every label's texts read once (child ids are made into Python
   strings only when first read, ``Labels.from_texts``; this row includes that cost).
 
@@ -144,9 +145,9 @@ def _make_texts(tables: dict) -> None:
 
 
 def measure(what: str, path: str, dayfirst: bool) -> dict:
-    import pandas as pd
-    import polars as pl
-
+    # Each measurement imports only its own library: ``load``'s process never imports pandas or
+    # polars unless casetime does (until 2026-12-02's second session every process imported both, which hid pyarrow's
+    # ``to_numpy`` importing pandas in the middle of each load: 0.3-0.5 s and some 40 MB).
     import casetime
     import casetime.extract
 
@@ -160,13 +161,18 @@ def measure(what: str, path: str, dayfirst: bool) -> dict:
     with contextlib.suppress(ImportError):
         import pyarrow.csv
     imports = time.perf_counter() - started
-    try:  # warm up pyarrow's lazy imports outside the timing
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    if what == "pandas":
+        import pandas as pd
+    elif what == "polars":
+        import polars as pl
+    else:
+        try:  # warm up pyarrow's lazy imports outside the timing (pyarrow.array would import pandas)
+            import pyarrow as pa
+            import pyarrow.compute as pc
 
-        pc.dictionary_encode(pa.array(["a"]))
-    except ImportError:
-        pass
+            pc.dictionary_encode(pyarrow.csv.read_csv(pa.BufferReader(b"a\nx\n")).column(0))
+        except ImportError:
+            pass
     before = _rss_kib("VmRSS")
     start = time.perf_counter()
     if what == "pandas":
@@ -181,6 +187,8 @@ def measure(what: str, path: str, dayfirst: bool) -> dict:
             _make_texts(extract.tables)
         rows = len(extract["ia"])
     seconds = time.perf_counter() - start
+    if what.startswith("load"):
+        assert "pandas" not in sys.modules and "polars" not in sys.modules, "casetime.load imported a frame library"
     peak = (_rss_kib("VmHWM") - before) * 1024
     return {"what": what, "seconds": seconds, "rows": rows, "peak": peak, "imports": imports}
 
