@@ -1088,3 +1088,24 @@ def test_an_iso_column_is_read_as_dates_and_read_as_text_from_a_cell_past_the_sa
     said = [(s.field, s.positions.tolist(), s.values.tolist()) for s in result.issues if s.rule == "unparseable_date"]
     assert said == [("referral_date", [4_500], ["0999-12-31"]), ("completion_date", [4_000], ["31/02/2009"])]
     _same_result(result, read_csv(path, "ia", engine="python"))
+
+
+@pytest.mark.skipif(not installed("pyarrow"), reason="compares the engines: needs pyarrow, not installed here")
+def test_a_lone_carriage_return_near_the_top_reads_alike_with_both_engines(tmp_path: Path) -> None:
+    """A cell ending in a bare ``\\r`` (a line break to both readers) in the rows the pyarrow reader samples
+    to choose its date columns: found by the fuzzed-files property test, where it escaped as ``csv.Error``."""
+    path = tmp_path / "ia.csv"
+    path.write_bytes(b"child_id,referral_date,completion_date\nA1,2009-01-05,2009-01-14\r,B2,\nC3,2009-01-06,\n")
+    python, arrow = (read_csv(path, "ia", engine=engine) for engine in ENGINES)
+    same_table(python.tables["initial_assessment"], arrow.tables["initial_assessment"])
+    assert dates(arrow.tables["initial_assessment"], "referral_date") == [
+        dt.date(2009, 1, 5),
+        None,
+        dt.date(2009, 1, 6),
+    ]
+    assert [(s.rule, s.field, s.values.tolist()) for s in arrow.issues] == [
+        ("unparseable_date", "referral_date", ["B2"])
+    ]
+    assert [(s.rule, s.field, s.values.tolist()) for s in python.issues] == [
+        ("unparseable_date", "referral_date", ["B2"])
+    ]

@@ -416,7 +416,10 @@ def _typed_dates(layout: Layout, header: list[str], sample: str, sep: str, style
     candidates = [i for i in sole_date_columns(layout) if header.count(header[i]) == 1]
     if not candidates:
         return set()
-    rows = list(csv.reader(sample.split("\n")[:-1], delimiter=sep))
+    try:
+        rows = list(csv.reader(sample.split("\n")[:-1], delimiter=sep))
+    except csv.Error:  # (a lone carriage return in a cell: no guess, every column read as text)
+        return set()
     typed = set()
     for i in candidates:
         cells = [row[i] for row in rows if len(row) > i]
