@@ -75,12 +75,14 @@ def test_reading_a_csv_with_pyarrow_does_not_import_pandas_or_polars(tmp_path: P
     """pyarrow's own ``to_numpy`` and ``pyarrow.array`` import pandas where it is installed (0.3-0.5 s and
     some 40 MB, once per process); the reader reads pyarrow's buffers instead, so a report from a CSV
     needs neither frame library. The file has a date column pyarrow reads as dates (with a blank, a
-    null), one it reads as text (an impossible date) and a text column (dictionary-encoded)."""
+    null), one it reads as text (an impossible date) and a text column (dictionary-encoded) with a cell
+    over the cell limit."""
     pytest.importorskip("pyarrow", reason="needs pyarrow, which is not installed here")
     path = tmp_path / "ia.csv"
     path.write_text(
         "child_id,referral_date,completion_date,team\n"
         "A1,2009-01-05,2009-01-14,North\nB2,,2009-02-31,South\nC3,2009-01-06,,North\n"
+        f"D4,2009-01-07,,{'x' * 70_000}\n"  # (a cell over the limit: emptied, and reported)
     )
     args = [str(path), "--record-type", "ia", "--format", "json", "-o", str(tmp_path / "r.json")]
     code = (

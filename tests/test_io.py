@@ -574,6 +574,38 @@ def test_a_cell_past_the_limit_is_a_row_issue_and_is_emptied(engine: str, tmp_pa
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_the_cell_limit_counts_characters_not_bytes(engine: str, tmp_path: Path) -> None:
+    """Two-byte characters: 40,000 of them (80,000 bytes) are within the limit; 65,537 are over it."""
+    path = tmp_path / "ia.csv"
+    path.write_text(
+        "child_id,referral_date,team\n"
+        f"A1,05/01/2009,{'é' * 40_000}\nA2,05/01/2009,{'é' * 65_537}\nA3,05/01/2009,Nörth\n",
+        encoding="utf-8",
+    )
+    result = read_csv(path, "ia", engine=engine)
+    table = result.tables["initial_assessment"]
+    assert table.extra["team"].values().tolist() == ["é" * 40_000, None, "Nörth"]
+    assert issue_list(result) == [("cell_too_long", "team", [1], ["<65,537 characters>"])]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_row_whose_only_cell_is_past_the_limit_stays_and_is_reported(engine: str, tmp_path: Path) -> None:
+    """Emptying the cell leaves the row blank; it was not blank in the file, so it is kept and reported
+    (it was dropped without a word, or, as a chunk's only row, the reader failed)."""
+    path = tmp_path / "ia.csv"
+    path.write_text(f"child_id,referral_date\n{'1' * 70_000},\nA2,05/01/2009\n")
+    result = read_csv(path, "ia", engine=engine)
+    table = result.tables["initial_assessment"]
+    assert table.child.values().tolist() == [None, "A2"]
+    assert issue_list(result) == [("cell_too_long", "child_id", [0], ["<70,000 characters>"])]
+    alone = tmp_path / "alone.csv"
+    alone.write_text(f"child_id,referral_date\n{'1' * 70_000},\n")
+    only = read_csv(alone, "ia", engine=engine)
+    assert only.tables["initial_assessment"].child.values().tolist() == [None]
+    assert issue_list(only) == [("cell_too_long", "child_id", [0], ["<70,000 characters>"])]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_header_only_gives_an_empty_table(engine: str) -> None:
     result = read_csv(DATA / "header_only.csv", "ia", engine=engine)
     assert len(result.tables["initial_assessment"]) == 0 and result.issues == []

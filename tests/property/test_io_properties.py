@@ -294,3 +294,32 @@ def test_a_date_text_seen_before_is_not_read_again(monkeypatch: pytest.MonkeyPat
         "2009-01-05",
         "2009-01-06",
     ]
+
+
+@pytest.mark.skipif(not installed("pyarrow"), reason="compares the engines: needs pyarrow, not installed here")
+@SETTINGS
+@given(
+    cells=st.lists(st.text(alphabet="aé€\U0001d11e", max_size=8), min_size=1, max_size=12),
+    limit=st.integers(1, 5),
+)
+def test_cells_over_the_limit_in_characters_are_emptied_and_reported_by_both_engines(
+    tmp_path: Path, cells: list[str], limit: int
+) -> None:
+    """With the cell limit made small, characters of one to four UTF-8 bytes: a cell of more than
+    ``limit`` characters (Python's ``len``) is emptied and reported with its length, by both readers,
+    and its row stays (so do rows whose every cell was emptied: the ids and dates are over the limit too)."""
+    from unittest import mock
+
+    import casetime.io._columns as columns
+
+    path = tmp_path / "ia.csv"
+    body = "".join(f"C{i},05/01/2009,{cell}\n" for i, cell in enumerate(cells))
+    path.write_text("child_id,referral_date,team\n" + body, encoding="utf-8")
+    with mock.patch.object(columns, "CELL_LIMIT", limit):
+        results = [read_csv(path, "ia", engine=engine) for engine in ENGINES]
+    over = [i for i, cell in enumerate(cells) if len(cell) > limit]
+    for result in results:
+        teams = result.tables["initial_assessment"].extra["team"].values().tolist()
+        assert teams == [None if i in over or not cell else cell for i, cell in enumerate(cells)]
+        found = [(s.positions.tolist(), s.values.tolist()) for s in result.issues if s.field == "team"]
+        assert found == ([(over, [f"<{len(cells[i]):,} characters>" for i in over])] if over else [])

@@ -99,17 +99,35 @@ def cap_cells(values: Sequence[str]) -> tuple[Sequence[str], tuple[_I64, _I64] |
     return kept, (at.astype(np.int64), sizes[at])
 
 
-def cap_arrow(array: Any, byte_lengths: _I64) -> tuple[Any, tuple[_I64, _I64] | None]:
-    """:func:`cap_cells` for a pyarrow string array, given its cells' lengths in bytes (no fewer than characters)."""
-    if not byte_lengths.size or int(byte_lengths.max()) <= CELL_LIMIT:
-        return array, None
-    import pyarrow.compute as pc
+def cap_arrow(col: ArrowText) -> tuple[ArrowText, tuple[_I64, _I64] | None]:
+    """:func:`cap_cells` for a pyarrow text column, its characters counted from its UTF-8 bytes.
 
-    sizes = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False), dtype=np.int64)
-    too_long = sizes > CELL_LIMIT
-    if not too_long.any():
-        return array, None
-    return pc.if_else(too_long, "", array), (np.flatnonzero(too_long).astype(np.int64), sizes[too_long])
+    Only a cell of more than :data:`CELL_LIMIT` bytes can hold more characters; the bytes that do not
+    continue a character (``0b10xxxxxx``) are its characters. The column is made again from its
+    buffers (pyarrow's ``utf8_length(...).to_numpy()`` and string scalars would import pandas).
+    """
+    lengths = np.diff(col.offsets)
+    if not lengths.size or int(lengths.max()) <= CELL_LIMIT:
+        return col, None
+    import pyarrow as pa
+
+    at = np.flatnonzero(lengths > CELL_LIMIT)
+    starts = col.offsets[:-1]
+    sizes = np.array(
+        [np.count_nonzero((col.data[starts[i] : starts[i] + lengths[i]] & 0xC0) != 0x80) for i in at.tolist()],
+        dtype=np.int64,
+    )
+    over = sizes > CELL_LIMIT
+    if not over.any():
+        return col, None
+    emptied = at[over]
+    keep = np.ones(lengths.shape[0], dtype=bool)
+    keep[emptied] = False
+    offsets = np.zeros_like(col.offsets)
+    offsets[1:] = np.cumsum(np.where(keep, lengths, 0))
+    data = np.ascontiguousarray(col.data[np.repeat(keep, as_intp(lengths))])
+    kept = pa.Array.from_buffers(col.array.type, lengths.shape[0], [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    return ArrowText.of(kept), (emptied.astype(np.int64), sizes[over])
 
 
 @dataclass(frozen=True, eq=False)

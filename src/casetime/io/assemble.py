@@ -653,6 +653,8 @@ class Assembler:
         if cols:
             keep[blank_rows(cols, n)] = False
         keep[chunk.malformed] = True
+        for positions, _ in chunk.long.values():  # (a row is not blank for a cell emptied for its length)
+            keep[positions] = True
         bad_row = np.zeros(n, dtype=bool)
         bad_row[chunk.malformed] = True
         row_text = np.empty(n, dtype=object)
@@ -742,6 +744,8 @@ class Assembler:
                     continue
                 if index is None:
                     at, sizes = positions, lengths
+                elif index.shape[0] == 0:
+                    continue
                 else:  # the positions among this type's rows
                     where = np.searchsorted(index, positions)
                     mine = (where < index.shape[0]) & (index[np.minimum(where, index.shape[0] - 1)] == positions)

@@ -446,8 +446,7 @@ def _arrow_column(array: Any) -> tuple[ArrowText, tuple[_I64, _I64] | None]:
     col = ArrowText.of(array)
     if col.data.size and not col.data.all():  # a NUL: not text; the python reader says so
         raise _Fallback
-    kept, long = cap_arrow(array, np.diff(col.offsets))
-    return (col if long is None else ArrowText.of(kept)), long
+    return cap_arrow(col)
 
 
 def _read_arrow(
