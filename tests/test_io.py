@@ -1141,3 +1141,45 @@ def test_a_lone_carriage_return_near_the_top_reads_alike_with_both_engines(tmp_p
     assert [(s.rule, s.field, s.values.tolist()) for s in python.issues] == [
         ("unparseable_date", "referral_date", ["B2"])
     ]
+
+
+@pytest.mark.skipif(not installed("pyarrow"), reason="the pyarrow reader: needs pyarrow, not installed here")
+def test_the_pyarrow_reader_has_pyarrow_encode_every_column_but_the_child_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The team and the text dates come dictionary-encoded from pyarrow's parser (the child ids as plain
+    text, keyed from their bytes), and read as the standard-library reader reads them."""
+    import casetime.io.csv as csv_reader
+
+    seen: list[str] = []
+    real = csv_reader.dictionary_text
+
+    def spy(array: Any) -> Any:
+        found = real(array)
+        seen.append(f"{array.type.value_type}:{'text' if found is not None else 'cell by cell'}")
+        return found
+
+    monkeypatch.setattr(csv_reader, "dictionary_text", spy)
+    path = tmp_path / "ia.csv"
+    path.write_text(
+        "child_id,referral_date,completion_date,team\nA1,05/01/2009,14/01/2009,North\nB2,06/01/2009,,South\n"
+        "A1,31/02/2009,16/01/2009, North\n",
+        encoding="utf-8",
+    )
+    arrow = read_csv(path, "ia", engine="pyarrow")
+    assert seen == ["string:text"] * 3  # (referral_date, completion_date, team; one batch)
+    _same_result(arrow, read_csv(path, "ia", engine="python"))
+    assert arrow.tables["initial_assessment"].extra["team"].values().tolist() == ["North", "South", "North"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("cell", ["North\x00", "14/01\x002009"])
+def test_a_nul_in_a_column_other_than_the_child_id_is_binary_data_to_both_engines(
+    tmp_path: Path, engine: str, cell: str
+) -> None:
+    path = tmp_path / "ia.csv"
+    team, completed = (cell, "") if cell.startswith("North") else ("North", cell)
+    body = f"child_id,referral_date,completion_date,team\nA1,05/01/2009,{completed},{team}\n"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(CasetimeError, match=re.escape(f"{path}: not a CSV file (it holds binary data, not text)")):
+        read_csv(path, "ia", engine=engine)

@@ -46,6 +46,7 @@ __all__ = [
     "UNSAFE_BYTE",
     "arrow_text",
     "as_text",
+    "dictionary_text",
     "blank",
     "blank_rows",
     "days_to_text",
@@ -489,9 +490,38 @@ def lists_from_objects(values: Sequence[Any]) -> Lists:
 def arrow_text(array: Any) -> Text:
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(array)  # NULs were ruled out by _arrow_column
+    return _encoded_text(pc.dictionary_encode(array))  # (NULs were ruled out by the reader)
+
+
+def _encoded_text(encoded: Any) -> Text:
+    """A dictionary-typed pyarrow array (int32 indices, no nulls) as :class:`Text`."""
     dictionary = encoded.dictionary
     # (from the buffers, and the few distinct texts as a list: pyarrow's to_numpy would import pandas)
     codes = arrow_values(encoded.indices, np.int32)[0].astype(np.int64)
     uniq = np.array(dictionary.to_pylist(), dtype=str) if len(dictionary) else np.empty(0, "<U1")
     return Text(codes, uniq, np.zeros(uniq.shape[0], dtype=bool))
+
+
+def dictionary_text(array: Any) -> Text | None:
+    """A text column that pyarrow read dictionary-encoded, as :class:`Text`; ``None`` when the reader
+    must look at it cell by cell as plain text instead (a null, a NUL, or a distinct text of more
+    than :data:`CELL_LIMIT` bytes: see :func:`cap_arrow`).
+
+    pyarrow's parser builds the dictionary as it converts the cells, which costs less than making
+    every cell a string and encoding the strings afterwards (see benchmarks/README.md).
+
+    >>> import pyarrow as pa
+    >>> text = dictionary_text(pa.array(["b", "a", "b"]).dictionary_encode())
+    >>> text.codes.tolist(), text.uniq.tolist()
+    ([0, 1, 0], ['b', 'a'])
+    >>> dictionary_text(pa.array(["a", None]).dictionary_encode()) is None
+    True
+    """
+    if array.null_count:
+        return None
+    dictionary = ArrowText.of(array.dictionary)
+    if dictionary.data.size and not dictionary.data.all():
+        return None
+    if dictionary.offsets.shape[0] > 1 and int(np.diff(dictionary.offsets).max()) > CELL_LIMIT:
+        return None
+    return _encoded_text(array)

@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import gc
 import io as _io
 import os
@@ -43,6 +44,7 @@ from casetime.io._columns import (
     Text,
     cap_arrow,
     cap_cells,
+    dictionary_text,
     length,
     text_from_strs,
 )
@@ -441,12 +443,35 @@ def _days_column(array: Any, index: int) -> Days:
     return Days(days)
 
 
-def _arrow_column(array: Any) -> tuple[ArrowText, tuple[_I64, _I64] | None]:
-    """A batch's column, with its cells over the cell limit emptied (and their positions and lengths)."""
+def _arrow_column(array: Any) -> tuple[ArrowText | Text, tuple[_I64, _I64] | None]:
+    """A batch's column, with its cells over the cell limit emptied (and their positions and lengths).
+
+    A column read dictionary-encoded (see :func:`_coded_columns`) comes as :class:`Text`, unless it
+    needs looking at cell by cell (:func:`~casetime.io._columns.dictionary_text`): then as plain text.
+    """
+    if array.type.id == _dictionary_id():
+        text = dictionary_text(array)
+        if text is not None:
+            return text, None
+        array = array.dictionary_decode()
     col = ArrowText.of(array)
     if col.data.size and not col.data.all():  # a NUL: not text; the python reader says so
         raise _Fallback
     return cap_arrow(col)
+
+
+@functools.cache
+def _dictionary_id() -> int:
+    import pyarrow as pa
+
+    return int(pa.dictionary(pa.int32(), pa.string()).id)
+
+
+def _coded_columns(layout: Layout, width: int, typed: set[int]) -> set[int]:
+    """The columns pyarrow reads dictionary-encoded: every one but the child ids (keyed from their
+    bytes, nearly one distinct text per row) and the columns it reads as dates."""
+    ids = {plan.fields["child_id"] for plan in layout.plans.values() if "child_id" in plan.fields}
+    return set(range(width)) - ids - typed
 
 
 def _read_arrow(
@@ -503,7 +528,9 @@ def _read_arrow(
     # Once, or again from the row reached with a column pyarrow cannot read as dates read as text. A
     # batch prepared ahead of the one that failed is thrown away; the label radix it may have widened
     # stays wider, which changes no code (parts with different radixes merge alike).
+    coded_type = pa.dictionary(pa.int32(), pa.string())
     while True:
+        coded = _coded_columns(layout, len(header), typed)
         try:
             with open(path, "rb") as raw:
                 reader = pacsv.open_csv(
@@ -516,7 +543,10 @@ def _read_arrow(
                         invalid_row_handler=on_invalid,
                     ),
                     convert_options=pacsv.ConvertOptions(
-                        column_types={n: pa.date32() if i in typed else pa.string() for i, n in enumerate(header)},
+                        column_types={
+                            n: pa.date32() if i in typed else coded_type if i in coded else pa.string()
+                            for i, n in enumerate(header)
+                        },
                         null_values=[""],  # (for the date columns: an empty cell, and nothing else, is no date)
                         strings_can_be_null=False,
                         quoted_strings_can_be_null=False,
