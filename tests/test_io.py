@@ -1183,3 +1183,31 @@ def test_a_nul_in_a_column_other_than_the_child_id_is_binary_data_to_both_engine
     path.write_text(body, encoding="utf-8")
     with pytest.raises(CasetimeError, match=re.escape(f"{path}: not a CSV file (it holds binary data, not text)")):
         read_csv(path, "ia", engine=engine)
+
+
+@pytest.mark.skipif(not installed("pyarrow"), reason="the pyarrow reader: needs pyarrow, not installed here")
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_the_pyarrow_reader_cuts_a_file_without_quotes_after_a_line_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    """With the first part made 75 bytes long, the cut falls after the line break that ends row 4 (an
+    impossible date), before a blank line: the date is reported and the blank line skipped, as in one part."""
+    import casetime.io.csv as csv_reader
+
+    monkeypatch.setattr(csv_reader, "_FIRST_PART_BYTES", 75)
+    lines = ["child_id,referral_date,team", "A1,05/01/2009,North", "B2,06/01/2009,South", "C3,31/02/2009,East", "",
+             *(f"D{i},07/01/2009,West" for i in range(40))]  # fmt: skip
+    path = tmp_path / "ia.csv"
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
+    assert csv_reader._first_part_end(str(path), path.stat().st_size - len(newline)) == len(
+        newline.join(lines[:4]) + newline
+    )
+    python = read_csv(path, "ia", engine="python", chunk_rows=2)
+    monkeypatch.setattr(csv_reader, "_read_python", None)  # (the pyarrow reader must not hand the file on)
+    arrow = read_csv(path, "ia", engine="pyarrow", chunk_rows=2)
+    _same_result(arrow, python)
+    table = arrow.tables["initial_assessment"]
+    assert table.row is not None and table.row.tolist() == [2, 3, 4, *range(6, 46)]
+    assert [(s.field, s.positions.tolist(), s.values.tolist()) for s in arrow.issues] == [
+        ("referral_date", [2], ["31/02/2009"])
+    ]

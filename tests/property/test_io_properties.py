@@ -157,6 +157,74 @@ def test_fuzzed_csv_files_never_crash_and_engines_agree(tmp_path: Path, made: tu
         assert str(outcomes[0]) == str(outcomes[1])
 
 
+plain_cells = st.one_of(
+    st.builds(_date_text, dates, st.integers(0, 3)),
+    st.sampled_from(["", " ", "31/02/2009", "0999-12-31", "North", "é"]),
+    st.text(alphabet="aZ9 -é€\r", max_size=6),
+)
+
+
+@st.composite
+def unquoted_files(draw: st.DrawFn) -> tuple[bytes, int, str | None]:
+    """A UTF-8 CSV file with no double quote (so that the pyarrow reader may cut it in two): rows of
+    dates, blanks and short texts (a lone carriage return among them), blank lines, ``\n`` or
+    ``\r\n``, perhaps a byte-order mark, perhaps a row of the wrong width or cut short."""
+    headings = draw(st.lists(st.sampled_from(HEADINGS[:-1]), min_size=1, max_size=5))
+    width = len(headings)
+    rows = draw(st.lists(st.lists(plain_cells, min_size=width, max_size=width), min_size=1, max_size=30))
+    if draw(st.booleans()) and draw(st.booleans()):
+        rows[draw(st.integers(0, len(rows) - 1))].append("extra")
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = [",".join(headings)]
+    for row in rows:
+        if draw(st.booleans()) and draw(st.booleans()):
+            lines.append("")
+        lines.append(",".join(row))
+    text = end.join(lines) + (end if draw(st.booleans()) else "")
+    if draw(st.booleans()) and len(text) > 2:
+        text = text[: draw(st.integers(len(text) // 2, len(text) - 1))]
+    raw = ("\ufeff" if draw(st.booleans()) else "").encode() + text.encode("utf-8")
+    return raw, len(rows), draw(st.sampled_from([None, "ia"]))
+
+
+@pytest.mark.skipif(not installed("pyarrow"), reason="compares the engines: needs pyarrow, not installed here")
+@SETTINGS
+@given(made=unquoted_files(), first=st.integers(1, 48))
+def test_a_file_read_in_two_parts_reads_as_one(tmp_path: Path, made: tuple[bytes, int, str | None], first: int) -> None:
+    """The pyarrow reader parses a file without quotes in two parts (a small first one, so that the
+    work on the batches starts sooner): with the first part made a few bytes long, the cut falls
+    anywhere (in a blank line, a byte-order mark, a heading, a truncated last row), and the file
+    reads as the standard-library reader reads it, or fails with the same error; and the pyarrow
+    reader hands a file to the standard-library reader in two parts exactly when it does in one."""
+    from unittest import mock
+
+    import casetime.io.csv as csv_reader
+
+    raw, _, kind = made
+    path = tmp_path / "export.csv"
+    path.write_bytes(raw)
+    handed: list[int] = []
+    real = csv_reader._read_python
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        handed.append(1)
+        return real(*args, **kwargs)
+
+    with mock.patch.object(csv_reader, "_read_python", spy):
+        whole = _read(path, "pyarrow", kind)
+        in_one = len(handed)
+        with mock.patch.object(csv_reader, "_FIRST_PART_BYTES", first):
+            parts = _read(path, "pyarrow", kind)
+        in_two = len(handed) - in_one
+    python = _read(path, "python", kind)
+    assert bool(in_two) == bool(in_one)
+    for outcome in (whole, parts):
+        if isinstance(outcome, ReadResult) and isinstance(python, ReadResult):
+            _same(outcome, python)
+        else:
+            assert str(outcome) == str(python)
+
+
 def _records(draw: st.DrawFn, kind: str) -> Any:
     child = draw(child_ids)
     a, b, c = draw(dates), draw(st.none() | dates), draw(st.none() | dates)

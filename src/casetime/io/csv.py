@@ -329,6 +329,23 @@ class _Limited(_io.RawIOBase):
 _SCAN_BYTES: Final = 1 << 16  # (a bigger buffer was slower to scan with here, at first use)
 
 
+#: The first part of a file the pyarrow reader parses on its own, as one block, where the file holds no
+#: double quote (a line break then always ends a row): the first batch is ready after this much rather
+#: than after a whole block, so that the threads that prepare and add the batches start sooner.
+_FIRST_PART_BYTES: Final = 1 << 18
+
+
+def _first_part_end(path: str, end: int) -> int | None:
+    """Where the first part of a file without quotes ends: just after the first line break past
+    :data:`_FIRST_PART_BYTES`; ``None`` for a file too small to split (or with no line break there)."""
+    if end < 8 * _FIRST_PART_BYTES:
+        return None
+    with open(path, "rb") as handle:
+        handle.seek(_FIRST_PART_BYTES)
+        found = handle.read(_SAMPLE_BYTES).find(b"\n")
+    return None if found < 0 else _FIRST_PART_BYTES + found + 1
+
+
 def _content_end(path: str) -> int:
     """Where the file's content ends (trailing line breaks left out)."""
     size = os.path.getsize(path)
@@ -525,45 +542,62 @@ def _read_arrow(
         return cols, assembler.prepare(cols), int(batch.num_rows), long
 
     done = 1
+    coded_type = pa.dictionary(pa.int32(), pa.string())
+    parse_options = pacsv.ParseOptions(
+        delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
+    )
+
+    def open_reader(handle: Any, size: int, *, skip: int = 0, names: list[str] | None = None, bytes_: int) -> Any:
+        """A pyarrow reader of ``size`` bytes of ``handle`` from where it is (``names``: the columns'
+        names, for a part of the file without the heading line)."""
+        coded = _coded_columns(layout, len(header), typed)
+        reader = pacsv.open_csv(
+            _io.BufferedReader(_Limited(handle, size), buffer_size=1 << 20),
+            read_options=pacsv.ReadOptions(
+                block_size=bytes_, use_threads=False, skip_rows_after_names=skip, column_names=names
+            ),
+            parse_options=parse_options,
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    n: pa.date32() if i in typed else coded_type if i in coded else pa.string()
+                    for i, n in enumerate(header)
+                },
+                null_values=[""],  # (for the date columns: an empty cell, and nothing else, is no date)
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        if reader.schema.names != header:
+            raise _Fallback
+        return reader
+
+    def batches(skip: int) -> Generator[Any, None, None]:
+        """The file's batches from row ``skip + 2``; from the top, a small first part of the file as one
+        block on its own, so that preparing and adding batches starts sooner (see :data:`_FIRST_PART_BYTES`)."""
+        cut = _first_part_end(path, end) if skip == 0 and not quoted else None
+        with open(path, "rb") as raw:
+            yield from open_reader(raw, end if cut is None else cut, skip=skip, bytes_=block if cut is None else cut)
+        if cut is None:
+            return
+        with open(path, "rb") as raw:
+            raw.seek(cut)
+            yield from open_reader(raw, end - cut, names=header, bytes_=block)
+
     # Once, or again from the row reached with a column pyarrow cannot read as dates read as text. A
     # batch prepared ahead of the one that failed is thrown away; the label radix it may have widened
     # stays wider, which changes no code (parts with different radixes merge alike).
-    coded_type = pa.dictionary(pa.int32(), pa.string())
     while True:
-        coded = _coded_columns(layout, len(header), typed)
         try:
-            with open(path, "rb") as raw:
-                reader = pacsv.open_csv(
-                    _io.BufferedReader(_Limited(raw, end), buffer_size=1 << 20),
-                    read_options=pacsv.ReadOptions(block_size=block, use_threads=False, skip_rows_after_names=done - 1),
-                    parse_options=pacsv.ParseOptions(
-                        delimiter=sep,
-                        newlines_in_values=quoted,
-                        ignore_empty_lines=False,
-                        invalid_row_handler=on_invalid,
-                    ),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types={
-                            n: pa.date32() if i in typed else coded_type if i in coded else pa.string()
-                            for i, n in enumerate(header)
-                        },
-                        null_values=[""],  # (for the date columns: an empty cell, and nothing else, is no date)
-                        strings_can_be_null=False,
-                        quoted_strings_can_be_null=False,
-                    ),
-                )
-                if reader.schema.names != header:
-                    raise _Fallback
-                with contextlib.closing(_read_ahead(reader, prepare)) as batches:
-                    for cols, ready, count, long in batches:
-                        if invalid:
-                            raise _Fallback
-                        rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
-                        assembler.add(Chunk(cols, rows, parts=ready.parts, dates=ready.dates, long=long))
-                        done += count
-                        if progress is not None:
-                            progress(done - 1)
-                        del cols
+            with contextlib.closing(_read_ahead(batches(done - 1), prepare)) as ready_batches:
+                for cols, ready, count, long in ready_batches:
+                    if invalid:
+                        raise _Fallback
+                    rows = np.arange(done + 1, done + 1 + count, dtype=np.int64)
+                    assembler.add(Chunk(cols, rows, parts=ready.parts, dates=ready.dates, long=long))
+                    done += count
+                    if progress is not None:
+                        progress(done - 1)
+                    del cols
             break
         except _Untyped as exc:
             typed.discard(exc.index)
@@ -576,7 +610,6 @@ def _read_arrow(
             raise _Fallback from None
     if invalid:
         raise _Fallback
-    del reader
     pa.default_memory_pool().release_unused()  # the parse buffers: give them back before the arrays are joined
     return assembler.finish(), done
 
