@@ -17,7 +17,6 @@ import codecs
 import contextlib
 import csv
 import datetime as _dt
-import functools
 import gc
 import io as _io
 import os
@@ -466,7 +465,7 @@ def _arrow_column(array: Any) -> tuple[ArrowText | Text, tuple[_I64, _I64] | Non
     A column read dictionary-encoded (see :func:`_coded_columns`) comes as :class:`Text`, unless it
     needs looking at cell by cell (:func:`~casetime.io._columns.dictionary_text`): then as plain text.
     """
-    if array.type.id == _dictionary_id():
+    if _is_dictionary(array.type):
         text = dictionary_text(array)
         if text is not None:
             return text, None
@@ -477,11 +476,10 @@ def _arrow_column(array: Any) -> tuple[ArrowText | Text, tuple[_I64, _I64] | Non
     return cap_arrow(col)
 
 
-@functools.cache
-def _dictionary_id() -> int:
-    import pyarrow as pa
+def _is_dictionary(kind: Any) -> bool:
+    import pyarrow.types
 
-    return int(pa.dictionary(pa.int32(), pa.string()).id)
+    return bool(pyarrow.types.is_dictionary(kind))
 
 
 def _coded_columns(layout: Layout, width: int, typed: set[int]) -> set[int]:
@@ -547,14 +545,14 @@ def _read_arrow(
         delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
     )
 
-    def open_reader(handle: Any, size: int, *, skip: int = 0, names: list[str] | None = None, bytes_: int) -> Any:
+    def open_reader(handle: Any, size: int, *, skip: int = 0, names: list[str] | None = None, block_bytes: int) -> Any:
         """A pyarrow reader of ``size`` bytes of ``handle`` from where it is (``names``: the columns'
         names, for a part of the file without the heading line)."""
         coded = _coded_columns(layout, len(header), typed)
         reader = pacsv.open_csv(
             _io.BufferedReader(_Limited(handle, size), buffer_size=1 << 20),
             read_options=pacsv.ReadOptions(
-                block_size=bytes_, use_threads=False, skip_rows_after_names=skip, column_names=names
+                block_size=block_bytes, use_threads=False, skip_rows_after_names=skip, column_names=names
             ),
             parse_options=parse_options,
             convert_options=pacsv.ConvertOptions(
@@ -576,12 +574,13 @@ def _read_arrow(
         block on its own, so that preparing and adding batches starts sooner (see :data:`_FIRST_PART_BYTES`)."""
         cut = _first_part_end(path, end) if skip == 0 and not quoted else None
         with open(path, "rb") as raw:
-            yield from open_reader(raw, end if cut is None else cut, skip=skip, bytes_=block if cut is None else cut)
+            size = end if cut is None else cut
+            yield from open_reader(raw, size, skip=skip, block_bytes=block if cut is None else cut)
         if cut is None:
             return
         with open(path, "rb") as raw:
             raw.seek(cut)
-            yield from open_reader(raw, end - cut, names=header, bytes_=block)
+            yield from open_reader(raw, end - cut, names=header, block_bytes=block)
 
     # Once, or again from the row reached with a column pyarrow cannot read as dates read as text. A
     # batch prepared ahead of the one that failed is thrown away; the label radix it may have widened
