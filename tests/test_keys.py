@@ -47,14 +47,23 @@ def test_a_part_keys_equal_texts_alike(texts: list[str]) -> None:
 @given(
     st.lists(st.lists(st.text(alphabet="abcXYZ019", max_size=9), max_size=40), min_size=1, max_size=6),
     st.sampled_from([1, 2, 5, 1 << 20]),
+    st.sampled_from(["stable", "quicksort"]),
 )
-def test_parts_merge_to_the_sorted_distinct_texts_however_the_sort_is_cut(chunks: list[list[str]], per: int) -> None:
-    # every cut into ranges sorted apart (two threads, a few keys a range) gives what one sort does
+def test_parts_merge_to_the_sorted_distinct_texts_however_the_sort_is_cut(
+    chunks: list[list[str]], per: int, kind: str
+) -> None:
+    # every cut into ranges sorted apart (two threads, a few keys a range), with either sort of the runs
+    # (the one measured faster on the machine), gives what one sort does
     every = [t for chunk in chunks for t in chunk]
     labels = sorted({t for t in every if t})
     expected = [labels.index(t) if t else -1 for t in every]
     parts = [text_part(np.array(chunk, dtype=str)) for chunk in chunks]
-    with mock.patch.object(casetime._keys, "SPLIT_KEYS", 1), mock.patch.object(casetime._keys, "RANGE_KEYS", per):
+    with (
+        mock.patch.object(casetime._keys, "SPLIT_KEYS", 1),
+        mock.patch.object(casetime._keys, "RANGE_KEYS", per),
+        mock.patch.object(casetime._keys, "_MEASURED_FROM", 0),
+        mock.patch.object(casetime._keys, "_runs_sort_kind", return_value=kind),
+    ):
         codes, texts = merge(parts)
     assert codes.tolist() == expected
     assert [t.decode() for t in texts.tolist()] == labels
@@ -72,3 +81,33 @@ def test_distinct_keys_in_ascending_runs_read_as_numpy_unique_reads_them(runs: l
     if not wide and keys.size:  # (keys below 2**24 and positions fit in 64 bits together)
         packed_uniq, packed_inverse = casetime._keys._unique_packed(keys, 40, runs=True)
         assert packed_uniq[:, 0].tolist() == uniq.tolist() and packed_inverse.tolist() == inverse.ravel().tolist()
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.integers(0, 2**64 - 1), st.integers(2**53 - 4, 2**53 + 4)), max_size=20),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.one_of(st.integers(0, 2**64 - 1), st.integers(2**53 - 4, 2**53 + 4)), max_size=5),
+)
+def test_each_part_is_cut_into_ranges_by_exact_integer_comparison(runs: list[list[int]], cuts: list[int]) -> None:
+    # (numpy given a Python int below 2**63 as the needle compares uint64 keys as float64s: 2**53 + 1 reads as 2**53)
+    cuts = sorted(set(cuts))
+    flat = [np.array(sorted(set(run)), dtype=np.uint64) for run in runs]
+    expected = [[0, *(sum(1 for k in sorted(set(run)) if k < c) for c in cuts), len(set(run))] for run in runs]
+    assert casetime._keys._bounds(flat, cuts) == expected
+
+
+def test_keys_a_float64_cannot_tell_apart_fall_either_side_of_a_cut() -> None:
+    keys = np.array([2**53, 2**53 + 2], dtype=np.uint64)
+    assert casetime._keys._bounds([keys], [2**53 + 1]) == [[0, 1, 2]]
+
+
+def test_the_sort_for_runs_is_measured_once_and_is_one_of_numpys_two() -> None:
+    casetime._keys._runs_sort_kind.cache_clear()
+    kind = casetime._keys._runs_sort_kind()
+    assert kind in ("stable", "quicksort")
+    assert casetime._keys._runs_sort_kind.cache_info().hits == 0
+    assert casetime._keys._runs_sort_kind() == kind
+    assert casetime._keys._runs_sort_kind.cache_info().hits == 1

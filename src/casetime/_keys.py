@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,7 @@ __all__ = [
     "merge",
     "strings",
     "unique_inverse",
+    "mix",
 ]
 
 _U8 = npt.NDArray[np.uint8]
@@ -56,8 +58,11 @@ _I64 = npt.NDArray[np.int64]
 
 #: From this many distinct keys in all (about 130,000), two threads share the final sort.
 SPLIT_KEYS: Final = 1 << 17
-#: A range of the final sort holds about this many keys at most (its temporaries, some 40 bytes a key, stay small).
-RANGE_KEYS: Final = 1 << 20
+#: A range of the final sort holds about this many keys at most: its temporaries (some 40 bytes a key,
+#: about 5 MB) stay small and mostly in cache (1M keys a range: 20-40% slower merges at 1M rows, and
+#: 5-10 MiB more at the peak of a load).
+RANGE_KEYS: Final = 1 << 17
+_MEASURED_FROM: Final = 1 << 14  # keys in runs from which the faster sort is measured for (see _runs_sort_kind)
 _STR_BLOCK: Final = 1 << 16  # texts turned into Python strings at a time (the temporaries stay small)
 _DECODE_BLOCK: Final = 1 << 16  # keys turned back into bytes at a time
 _WORD: Final = 1 << 64
@@ -333,13 +338,12 @@ def _unique_packed(keys: _U64, shift: int, runs: bool = False) -> tuple[_U64, _I
     """:func:`unique_inverse` of keys below ``2**(64 - shift)``: each key and its row number as one integer, sorted.
 
     ``runs``: the keys are a few ascending runs one after another (each part's sorted distinct keys),
-    which numpy's stable sort (a timsort for 64-bit integers) merges about five times as fast as
-    its default sort sorts them (13 ms against 65 ms for ten runs of 100,000 keys).
+    sorted with :func:`_runs_sort_kind` (the packed integers are distinct: either sort gives the same).
     """
     n = keys.shape[0]
     packed = np.left_shift(keys, np.uint64(shift))
     packed |= np.arange(n, dtype=np.uint64)
-    packed.sort(kind="stable" if runs else "quicksort")
+    packed.sort(kind=("stable" if n < _MEASURED_FROM else _runs_sort_kind()) if runs else "quicksort")
     ordered = packed >> np.uint64(shift)
     starts = np.empty(n, dtype=bool)
     starts[0] = True
@@ -347,6 +351,51 @@ def _unique_packed(keys: _U64, shift: int, runs: bool = False) -> tuple[_U64, _I
     inverse = np.empty(n, dtype=np.int64)
     inverse[(packed & np.uint64((1 << shift) - 1)).view(np.int64)] = np.cumsum(starts, dtype=np.int64) - 1
     return ordered[starts][:, None], inverse
+
+
+def mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A 64-bit finaliser (xor-shift-multiply, splitmix64's), in place on ``x`` (wrapping arithmetic); returns ``x``.
+
+    >>> mix(np.arange(3, dtype=np.uint64)).tolist()[0], len(set(mix(np.arange(1000, dtype=np.uint64)).tolist()))
+    (0, 1000)
+    """
+    tmp = np.right_shift(x, np.uint64(30))
+    x ^= tmp
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(x, np.uint64(27), out=tmp)
+    x ^= tmp
+    x *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(x, np.uint64(31), out=tmp)
+    x ^= tmp
+    return x
+
+
+@functools.cache
+def _runs_sort_kind() -> Literal["stable", "quicksort"]:
+    """The faster of numpy's two sorts, on this machine, for distinct 64-bit integers in a few ascending runs.
+
+    numpy's stable sort (a timsort for 64-bit integers) merges runs rather than sorting them: about
+    five times as fast as its default sort on a CPU without AVX-512 (13 ms against 65 ms for ten
+    runs of 100,000 keys). Where the CPU has AVX-512 the default sort is a vectorised one and twice
+    as fast as the merging (12 ms against 25 ms). Which one this machine has is measured once, on
+    eight runs of 4,096 keys (a few milliseconds, spent only by a merge of at least
+    :data:`_MEASURED_FROM` keys); the default sort must win clearly to be chosen.
+
+    >>> _runs_sort_kind() in ("stable", "quicksort")
+    True
+    """
+    n = 8 << 12
+    scattered = mix(np.arange(1, n + 1, dtype=np.uint64)) >> np.uint64(24)  # (random-like keys, without numpy.random)
+    runs = np.sort(scattered.reshape(8, -1), axis=1).ravel()
+    keys = runs << np.uint64(20) | np.arange(n, dtype=np.uint64)
+    best: dict[Literal["stable", "quicksort"], float] = {}
+    for _ in range(3):
+        for kind in ("stable", "quicksort"):
+            trial = keys.copy()
+            start = time.perf_counter()
+            trial.sort(kind=kind)
+            best[kind] = min(best.get(kind, math.inf), time.perf_counter() - start)
+    return "quicksort" if best["quicksort"] < 0.8 * best["stable"] else "stable"
 
 
 def key_part(grid: _U8, blank: npt.NDArray[np.bool_] | None = None, radix: Radix | None = None) -> KeyPart:
@@ -431,7 +480,7 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
     # sort of both, far faster than an argsort; a range holds one ascending run per part, which a
     # stable sort merges rather than sorts
     ranges = _ranges(flat, total, radix.limits[0])
-    bounds = [[0, *(int(np.searchsorted(u, b)) for b in ranges), u.shape[0]] for u in flat]
+    bounds = _bounds(flat, ranges)
     count = len(ranges) + 1
 
     # each range's places are kept until every part is renumbered: as int32 where they fit (half the memory)
@@ -497,6 +546,20 @@ def _ranges(flat: list[_U64], total: int, limit: int) -> list[int]:
     sample = np.sort(np.concatenate([u[:: max(u.shape[0] // 256, 1)] for u in flat]))
     cuts = sample[[sample.shape[0] * k // wanted for k in range(1, wanted)]]
     return sorted({int(c) for c in cuts.tolist()})
+
+
+def _bounds(flat: list[_U64], cuts: list[int]) -> list[list[int]]:
+    """Where each part's sorted keys cross the cut points: ``[0, keys below cut 1, keys below cut 2, ..., all]``.
+
+    The cuts are compared as 64-bit unsigned integers: given a Python int below ``2**63``, numpy
+    compares every key as a float64 (about 100 us a call on 100,000 keys; the ranges stay in order,
+    as rounding keeps it, but a key and a cut can read as equal).
+
+    >>> _bounds([np.array([3, 5, 9], dtype=np.uint64)], [5, 10])
+    [[0, 1, 3, 3]]
+    """
+    at = np.array(cuts, dtype=np.uint64)
+    return [[0, *np.searchsorted(u, at).tolist(), u.shape[0]] for u in flat]
 
 
 def _widen(grid: _U8, width: int) -> _U8:

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casetime._compat import as_intp
+from casetime._keys import mix
 from casetime.tables import Table
 from casetime.validation.findings import date_fields
 
@@ -34,19 +35,6 @@ def salt(k: int) -> np.uint64:
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % 2**64
     return np.uint64((z ^ (z >> 31)) | 1)
-
-
-def mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """A 64-bit finaliser (xor-shift-multiply), in place on ``x`` (wrapping arithmetic); returns ``x``."""
-    tmp = np.right_shift(x, np.uint64(30))
-    x ^= tmp
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    np.right_shift(x, np.uint64(27), out=tmp)
-    x ^= tmp
-    x *= np.uint64(0x94D049BB133111EB)
-    np.right_shift(x, np.uint64(31), out=tmp)
-    x ^= tmp
-    return x
 
 
 def find_duplicates(table: Table) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
