@@ -22,7 +22,7 @@ from casetime._keys import mix
 from casetime.tables import Table
 from casetime.validation.findings import date_fields
 
-__all__ = ["find_duplicates", "mix", "salt"]
+__all__ = ["find_duplicates", "salt"]
 
 _OPEN: Final = int(np.iinfo(np.int64).max)
 
