@@ -142,3 +142,13 @@ def test_a_year_9999_date_is_left_to_validation_not_taken_as_the_period(
     assert main(["validate", str(path)]) == EXIT_DATA_ERRORS
     out = capsys.readouterr().out
     assert f"{path} row 2 (initial_assessment): completion_date='9999-01-01': rule out_of_coverage" in out
+
+
+def test_the_busiest_year_within_bounds_leaves_out_day_numbers_far_outside_them() -> None:
+    # (counted by their offsets from the first day: far below it, they wrap round past the span)
+    days = np.array([14000, 14000, 20000, -(2**62), 2**62, MISSING, MISSING + 1], dtype=np.int64)
+    # 14000 is 2008-05-01 (twice), 20000 2024-10-04
+    assert busiest_financial_year([days], within=(7305, 25567)) == (FinancialYear(2008), 2, 3)
+    assert busiest_financial_year([days], within=(20001, 25567)) is None
+    # (a span too wide to count day by day: the days inside are taken out first; -(2**62) and MISSING + 1 are in)
+    assert busiest_financial_year([days], within=(MISSING + 1, 14000)) == (FinancialYear(2008), 2, 4)

@@ -525,7 +525,7 @@ def _merge_keys(parts: list[KeyPart]) -> tuple[_I64, npt.NDArray[Any]]:
             pieces.append(done[k][1][taken[k] : taken[k] + size])
             taken[k] += size
         remap = np.concatenate([*pieces, _NO_CODE])  # (int64 on every platform: the codes are)
-        np.take(remap, as_intp(part.codes), out=codes[at : at + part.codes.shape[0]])  # code -1 takes the -1 at the end
+        _remap_into(remap, part.codes, codes[at : at + part.codes.shape[0]])
         at += part.codes.shape[0]
     if complete:
         return codes, texts.result()
@@ -581,6 +581,21 @@ def _merge_rows(parts: list[KeyPart], every: list[_U64], radix: Radix) -> tuple[
     return _drop_unused(codes, uniq, radix)
 
 
+def _remap_into(remap: _I64, codes: npt.NDArray[Any], out: _I64) -> None:
+    """``out[i] = remap[codes[i]]``, where ``remap`` ends with the code of a blank row, which code -1 takes.
+
+    ``mode="wrap"``: -1 wraps round to the last entry, and every other code is in range by
+    construction. (With ``out`` and the default ``mode="raise"``, numpy buffers the output and checks
+    every index: 4-5 times as slow, about 0.7 against 0.16 ms for 97,000 codes.)
+
+    >>> out = np.empty(3, dtype=np.int64)
+    >>> _remap_into(np.array([5, 7, -1]), np.array([1, -1, 0], dtype=np.int32), out)
+    >>> out.tolist()
+    [7, -1, 5]
+    """
+    np.take(remap, as_intp(codes), out=out, mode="wrap")
+
+
 def _recode(part_codes: list[npt.NDArray[Any]], inverse: _I64, sizes: list[int]) -> _I64:
     """Every part's row codes in the merged numbering, one array (code -1 stays -1).
 
@@ -590,8 +605,7 @@ def _recode(part_codes: list[npt.NDArray[Any]], inverse: _I64, sizes: list[int])
     codes = np.empty(sum(c.shape[0] for c in part_codes), dtype=np.int64)
     at = start = 0
     for own, size in zip(part_codes, sizes, strict=True):
-        remap = np.append(inverse[start : start + size], -1)  # code -1 takes the -1 at the end
-        np.take(remap, as_intp(own), out=codes[at : at + own.shape[0]])
+        _remap_into(np.append(inverse[start : start + size], -1), own, codes[at : at + own.shape[0]])
         start += size
         at += own.shape[0]
     return codes

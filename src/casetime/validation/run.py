@@ -174,6 +174,11 @@ def validate(
     levels = _severities(severity)
     by_type = _by_record_type(tables)
     ctx = Context.of(calendar, as_at)
+    # the duplicate search starts first, so that its helper thread runs beside the outlier cut too
+    # (the context with the cut shares the searches begun: ``copies`` is the same dict)
+    for kind, table in by_type.items():
+        if any(kind in rule.record_types and rule.needs_duplicates for rule in selected):
+            ctx.start_duplicates(table)
     if any(r.code == "outlier_date" for r in selected):
         ctx = ctx.with_bulk(by_type)
     report = _target_report(by_type, into)
@@ -183,9 +188,6 @@ def validate(
         if found.rule in EMPTYING_RULES:
             key = (found.record_type, found.field)
             unreadable[key] = np.concatenate((unreadable.get(key, np.empty(0, np.int64)), found.positions))
-    for kind, table in by_type.items():
-        if any(kind in rule.record_types and rule.needs_duplicates for rule in selected):
-            ctx.start_duplicates(table)
     for kind, table in by_type.items():
         for rule in selected:
             if kind not in rule.record_types:
