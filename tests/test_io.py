@@ -825,6 +825,11 @@ def _write_ids(path: Path, ids: list[str]) -> None:
         ["B", "A12", "B", "C0000007", "A12", ""],  # short ids of mixed width, one blank
         ["A", " A", "B\t", "\x1cC", "  ", "D", "A", "C"] * 2,  # short ASCII ids that strip() changes
         ["AéB", "A", "B", "AéB"],  # short, non-ASCII inside only
+        # every id 3 bytes (no padding), some starting or ending with what strip() takes away, or with
+        # a byte the quick printable-ASCII test does not pass but strip() keeps (DEL, a tilde)
+        # (with plain ids around them, so that the control bytes do not make the file look binary)
+        ["A1 ", " A1", "B2\t", "\x1cC3", "é1", "1é", "\u00a0A", "~!}", "\x7f12", "A1B", "A1B", "12\x7f", *["Z9Z"] * 60],
+        ["A1B", "~!}", "\x7f12", "12\x7f", "A1B", *["Z9Z"] * 60],  # the same width, nothing to strip
         ODD_IDS,
         [*ODD_IDS[::-1], *ODD_IDS],
     ],

@@ -111,3 +111,48 @@ def test_the_sort_for_runs_is_measured_once_and_is_one_of_numpys_two() -> None:
     assert casetime._keys._runs_sort_kind.cache_info().hits == 0
     assert casetime._keys._runs_sort_kind() == kind
     assert casetime._keys._runs_sort_kind.cache_info().hits == 1
+
+
+_BYTES = st.sampled_from([0, 1, 2, 3, 47, 48, 49, 57, 65, 90, 127, 128, 200, 253, 254, 255])
+
+
+def _key_by_hand(radix: casetime._keys.Radix, row: list[int]) -> list[int] | None:
+    """A row's key, digit by digit in Python integers; ``None`` if a byte is outside the radix."""
+    lo, hi, pad, sizes = radix.lo.tolist(), radix.hi.tolist(), radix.pad.tolist(), radix.sizes
+    for p, b in enumerate(row):
+        if not ((b == 0 and pad[p]) or lo[p] <= b <= hi[p]):
+            return None
+    words = []
+    for span in radix.words:
+        key = 0
+        for p in span:
+            digit = (0 if row[p] == 0 else row[p] - lo[p] + 1) if pad[p] else row[p] - lo[p]
+            key = key * sizes[p] + digit
+        words.append(key)
+    return words
+
+
+@given(
+    st.integers(1, 10).flatmap(
+        lambda w: st.tuples(
+            st.lists(st.lists(_BYTES, min_size=w, max_size=w), min_size=1, max_size=12),
+            st.lists(st.lists(_BYTES, min_size=w, max_size=w), max_size=12),
+        )
+    )
+)
+def test_a_grid_is_keyed_as_its_digits_read_by_hand_or_refused_for_a_byte_outside_the_radix(
+    grids: tuple[list[list[int]], list[list[int]]],
+) -> None:
+    # (digits read a few positions at a time into 32 bits, then into the word: the same number)
+    seen, other = grids
+    radix = casetime._keys.Radix.of(np.array(seen, dtype=np.uint8))
+    for rows in (seen, other):
+        grid = np.array(rows, dtype=np.uint8).reshape(len(rows), len(seen[0]))
+        by_hand = [_key_by_hand(radix, row) for row in rows]
+        keys = radix.try_encode(grid)
+        if any(k is None for k in by_hand):
+            assert keys is None
+        else:
+            assert keys is not None and keys.tolist() == by_hand
+            if rows:
+                assert radix.decode(keys).tolist() == rows

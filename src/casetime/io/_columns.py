@@ -49,6 +49,7 @@ __all__ = [
     "dictionary_text",
     "blank",
     "blank_rows",
+    "printable",
     "days_to_text",
     "length",
     "lists_from_objects",
@@ -202,9 +203,23 @@ class ArrowText:
         return arrow_text(self.array)
 
     @functools.cached_property
+    def lengths(self) -> npt.NDArray[Any]:
+        """Byte length of each cell (the offsets' type)."""
+        out: npt.NDArray[Any] = np.diff(self.offsets)
+        return out
+
+    @functools.cached_property
+    def width(self) -> int | None:
+        """The byte length of every cell, when all have the same one of at least a byte (else ``None``)."""
+        lengths = self.lengths
+        if not lengths.size or not lengths[0] or not bool((lengths == lengths[0]).all()):
+            return None
+        return int(lengths[0])
+
+    @functools.cached_property
     def edges(self) -> tuple[_I64, _Bool, _Bool]:
         """Byte length of each cell, and whether its first / last byte may be (part of) white space."""
-        lengths = np.diff(self.offsets)
+        lengths = self.lengths
         full = lengths > 0
         if not self.data.size:
             return lengths, full, full
@@ -313,12 +328,24 @@ def blank(col: Column) -> _Bool:
     return none
 
 
+def printable(data: npt.NDArray[np.uint8]) -> bool:
+    """Whether every byte is printable ASCII other than the space (``!`` to ``~``), so that no text
+    starting or ending with it is changed by ``strip()``: a quick test (``False`` says look closer).
+
+    >>> printable(np.frombuffer(b"A1~", dtype=np.uint8)), printable(np.frombuffer(b"A1 ", dtype=np.uint8))
+    (True, False)
+    """
+    return not data.size or bool(int(data.min()) > 0x20 and int(data.max()) < 0x7F)
+
+
 def blank_rows(cols: Sequence[Column], n: int) -> _I64:
     """The rows whose every cell is empty, narrowing the candidates column by column."""
     rows = np.arange(n, dtype=np.int64)
     for k, col in enumerate(cols):
         if not rows.size:
             break
+        if isinstance(col, ArrowText) and k == 0 and col.width is not None and printable(col.data[:: col.width]):
+            return rows[:0]  # every cell as long as the others and starting with a printable byte: none is blank
         if isinstance(col, ArrowText) and k == 0:  # every row still a candidate: the cells' edges tell
             lengths, first, _ = col.edges
             empty = lengths == 0

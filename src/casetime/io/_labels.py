@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from casetime._compat import as_intp
 from casetime._keys import KeyPart, Part, Radix, TextPart, grid_of, key_part, merge, utf8
-from casetime.io._columns import ArrowText, Column, Text, as_text
+from casetime.io._columns import ArrowText, Column, Text, as_text, printable
 from casetime.tables import Labels
 
 __all__ = ["LabelColumn", "MAX_KEY_BYTES", "empty_part", "merge_labels"]
@@ -59,22 +59,29 @@ class LabelColumn:
 
     def _arrow(self, col: ArrowText) -> KeyPart | None:
         """The part straight from the UTF-8 bytes, when no cell needs stripping; else ``None``."""
-        lengths, first, last = col.edges
+        lengths = col.lengths
         n = lengths.shape[0]
         if n == 0:
             return None
         width = int(lengths.max())
-        if width > MAX_KEY_BYTES or first.any() or last.any():
+        if width > MAX_KEY_BYTES:
             return None
-        if width and bool((lengths == width).all()):
+        blank = None
+        if col.width is not None:
             grid = col.data.reshape(n, width)
+            # (every first and last byte printable ASCII: nothing to strip, seen without a look-up per cell)
+            if not (printable(grid[:, 0]) and printable(grid[:, -1])) and _needs_stripping(col):
+                return None
         else:
+            if _needs_stripping(col):
+                return None
+            blank = lengths == 0
             grid = np.zeros((n, width), dtype=np.uint8)
             if col.data.size:
                 target = np.repeat(np.arange(0, n * width, width, dtype=np.int64) - col.offsets[:-1], as_intp(lengths))
                 target += np.arange(col.data.shape[0], dtype=np.int64)
                 grid.reshape(-1)[target] = col.data
-        return self._keep(key_part(grid, lengths == 0, self.radix))
+        return self._keep(key_part(grid, blank, self.radix))
 
     def _text(self, col: Text) -> Part:
         """The part of a text column: its distinct texts stripped, keyed (or, when very long, as texts)."""
@@ -93,6 +100,12 @@ class LabelColumn:
         keyed = np.append(uniq.codes, np.int32(-1)).astype(np.int32)  # (a blank row's -1 picks the last place)
         codes: npt.NDArray[np.int32] = keyed[remap[col.codes]]
         return KeyPart(codes, uniq.uniq, uniq.radix)
+
+
+def _needs_stripping(col: ArrowText) -> bool:
+    """Whether some cell starts or ends with a byte that may be (part of) white space."""
+    _, first, last = col.edges
+    return bool(first.any() or last.any())
 
 
 def empty_part() -> KeyPart:
