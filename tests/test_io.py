@@ -1216,3 +1216,29 @@ def test_the_pyarrow_reader_cuts_a_file_without_quotes_after_a_line_break(
     assert [(s.field, s.positions.tolist(), s.values.tolist()) for s in arrow.issues] == [
         ("referral_date", [2], ["31/02/2009"])
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"A\xc3,05/01/2009,North\n\xa9B,05/01/2009,North\n",  # child ids: the bytes of two cells form a character
+        b"A1,05/01/2009,Zo\xeb\nA2,05/01/2009,Zo\xc3\xab\n",  # a team (read dictionary-encoded) not UTF-8
+        b"A1,05/01/2009,Zo\xc3\nA2,05/01/2009,\xabN\n",  # teams whose bytes together would be UTF-8
+        b"A1,05/01/2009,North\nA\xe92,05/01/2009,North\n",
+    ],
+)
+def test_cells_that_are_not_utf8_are_found_by_the_pyarrow_reader_as_by_the_python_one(
+    tmp_path: Path, body: bytes
+) -> None:
+    # (the pyarrow parser is told not to check; the reader checks each column's bytes itself)
+    path = tmp_path / "ia.csv"
+    # (after the first 64 KB, which the reader reads as text before it starts pyarrow's parser)
+    filler = b"".join(b"F%d,06/01/2009,South\n" % i for i in range(5_000))
+    path.write_bytes(b"child_id,referral_date,team\n" + filler + body + b"G,06/01/2009,Zo\xc3\xab\n")
+    python = read_csv(path, "ia", engine="python")
+    arrow = read_csv(path, "ia", engine="pyarrow")
+    assert [n.message for n in python.notices] == [n.message for n in arrow.notices]
+    assert "mixed_encoding" in [n.code for n in arrow.notices]
+    ours, theirs = python.tables["initial_assessment"], arrow.tables["initial_assessment"]
+    assert ours.child.values().tolist() == theirs.child.values().tolist()
+    assert ours.extra["team"].values().tolist() == theirs.extra["team"].values().tolist()

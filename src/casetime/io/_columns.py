@@ -16,6 +16,7 @@ assembler (:mod:`casetime.io.assemble`) never sees where a column came from.
 
 from __future__ import annotations
 
+import codecs
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ __all__ = [
     "blank",
     "blank_rows",
     "printable",
+    "valid_utf8",
     "days_to_text",
     "length",
     "lists_from_objects",
@@ -227,6 +229,28 @@ class ArrowText:
         first = UNSAFE_BYTE[self.data[np.minimum(self.offsets[:-1], last)]] & full
         end = UNSAFE_BYTE[self.data[np.maximum(self.offsets[1:] - 1, 0)]] & full
         return lengths, first, end
+
+
+def valid_utf8(col: ArrowText) -> bool:
+    """Whether every cell is valid UTF-8 (a reader that did not have pyarrow check them asks this).
+
+    All-ASCII bytes (one maximum) are; otherwise the bytes must decode as a whole and no cell may
+    start inside a character (with a continuation byte, ``0b10xxxxxx``), so that no cell ends inside one.
+
+    >>> def cells(*texts: bytes) -> ArrowText:
+    ...     return ArrowText(None, np.cumsum([0, *map(len, texts)]), np.frombuffer(b"".join(texts), np.uint8))
+    >>> valid_utf8(cells(b"Zo\\xc3\\xab", b"A")), valid_utf8(cells(b"Zo\\xeb")), valid_utf8(cells(b"A\\xc3", b"\\xa9B"))
+    (True, False, False)
+    """
+    data = col.data
+    if not data.size or int(data.max()) < 0x80:
+        return True
+    try:
+        codecs.utf_8_decode(data.tobytes(), "strict", True)
+    except UnicodeDecodeError:
+        return False
+    starts = col.offsets[:-1][col.lengths > 0]
+    return not bool(((data[as_intp(starts)] & 0xC0) == 0x80).any())
 
 
 @functools.cache
