@@ -152,3 +152,18 @@ def test_the_busiest_year_within_bounds_leaves_out_day_numbers_far_outside_them(
     assert busiest_financial_year([days], within=(20001, 25567)) is None
     # (a span too wide to count day by day: the days inside are taken out first; -(2**62) and MISSING + 1 are in)
     assert busiest_financial_year([days], within=(MISSING + 1, 14000)) == (FinancialYear(2008), 2, 4)
+
+
+def test_the_busiest_year_of_many_days_counted_block_by_block_equals_a_count_of_each_distinct_day() -> None:
+    rng = np.random.default_rng(11)
+    days = rng.integers(13_000, 17_000, 150_000)  # (more days than one block of the count holds)
+    days[rng.integers(0, days.size, 5_000)] = MISSING
+    days[rng.integers(0, days.size, 50)] = 40_000  # after the bounds
+    inside = days[(days >= 13_500) & (days <= 16_500)]
+    distinct, counts = np.unique(inside, return_counts=True)
+    per_year: collections.Counter[int] = collections.Counter()
+    for day, count in zip(distinct.tolist(), counts.tolist(), strict=True):
+        per_year[FinancialYear.containing(dt.date(1970, 1, 1) + dt.timedelta(days=day)).year] += count
+    year = max(per_year, key=lambda y: (per_year[y], y))
+    expected = (FinancialYear(year), per_year[year], int(inside.size))
+    assert busiest_financial_year([days], within=(13_500, 16_500)) == expected

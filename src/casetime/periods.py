@@ -518,6 +518,7 @@ def parse_period(text: str, *, _within: bool = False) -> Period:
 
 
 _COUNTED_SPAN: Final = 1 << 20  # days apart up to which the days are counted by bincount
+_COUNTED_BLOCK: Final = 1 << 16  # days counted at a time
 
 
 def _days_counted(arr: npt.NDArray[np.int64], lo: int, hi: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -528,9 +529,14 @@ def _days_counted(arr: npt.NDArray[np.int64], lo: int, hi: int) -> tuple[npt.NDA
     [[3, 5], [1, 2]]
     """
     span = hi - lo + 1
-    offset = arr.view(np.uint64) - np.uint64(lo % (1 << 64))  # a day before lo wraps round past the span
-    np.minimum(offset, np.uint64(span), out=offset)
-    per_day = np.bincount(as_intp(offset.view(np.int64)), minlength=span + 1)[:span]
+    per_day = np.zeros(span + 1, dtype=np.int64)
+    offset = np.empty(min(arr.shape[0], _COUNTED_BLOCK), dtype=np.uint64)  # (block by block: it stays in cache)
+    for start in range(0, arr.shape[0], _COUNTED_BLOCK):
+        block = offset[: min(_COUNTED_BLOCK, arr.shape[0] - start)]
+        np.subtract(arr[start : start + block.shape[0]].view(np.uint64), np.uint64(lo % (1 << 64)), out=block)
+        np.minimum(block, np.uint64(span), out=block)  # (a day before lo wrapped round past the span)
+        per_day += np.bincount(as_intp(block.view(np.int64)), minlength=span + 1)
+    per_day = per_day[:span]
     distinct = np.flatnonzero(per_day)
     return distinct + lo, per_day[distinct].astype(np.int64)
 

@@ -28,6 +28,7 @@ with the validation rules in :data:`casetime.validation.RULES`).
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -799,12 +800,7 @@ class Assembler:
                     np.cumsum(np.concatenate(parts.review_lengths), out=offsets[1:])
                 values = np.concatenate(parts.review_days) if parts.review_days else np.empty(0, np.int64)
                 reviews = Ragged(offsets, values.view("M8[D]"))
-            rows = np.empty(n, dtype=np.int64)
-            at = 0
-            for piece in parts.rows:
-                size = len(piece)
-                rows[at : at + size] = np.arange(piece.start, piece.stop) if isinstance(piece, range) else piece
-                at += size
+            rows = _joined_rows(parts.rows, n)
             source = Labels(zeros(n), np.array([self.source], dtype=object))
             tables[kind] = Table(kind, child, dates, extras, source, rows, reviews)
             issues.extend(_issue_sets(kind, parts.issues, self.style))
@@ -845,6 +841,25 @@ class Assembler:
                     )
                 )
         return columns, notices
+
+
+def _joined_rows(pieces: Sequence[_I64 | range], n: int) -> _I64:
+    """The row numbers of the chunks, one array (chunks that follow on from each other: one ``arange``).
+
+    >>> _joined_rows([range(2, 4), range(4, 6)], 4).tolist(), _joined_rows([range(2, 4), np.array([7])], 3).tolist()
+    ([2, 3, 4, 5], [2, 3, 7])
+    """
+    if pieces and all(isinstance(p, range) for p in pieces):
+        ranges = [p for p in pieces if isinstance(p, range)]
+        if all(a.stop == b.start for a, b in itertools.pairwise(ranges)):
+            return np.arange(ranges[0].start, ranges[-1].stop, dtype=np.int64)
+    rows = np.empty(n, dtype=np.int64)
+    at = 0
+    for piece in pieces:
+        size = len(piece)
+        rows[at : at + size] = np.arange(piece.start, piece.stop) if isinstance(piece, range) else piece
+        at += size
+    return rows
 
 
 def _issue_sets(kind: str, found: dict[tuple[str, str], list[tuple[_I64, _Obj]]], style: DateStyle) -> list[IssueSet]:
