@@ -541,6 +541,23 @@ def _days_counted(arr: npt.NDArray[np.int64], lo: int, hi: int) -> tuple[npt.NDA
     return distinct + lo, per_day[distinct].astype(np.int64)
 
 
+def _distinct_days(
+    arr: npt.NDArray[np.int64], first: int, last: int | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The days of ``arr`` from ``first`` to ``last`` (``None``: no end), each once, and how often each occurs
+    (counted day by day when the days are near enough together; else every day once, weight 1).
+
+    >>> [a.tolist() for a in _distinct_days(np.array([5, 3, 5, 9]), 4, None)]
+    [[5, 9], [2, 1]]
+    """
+    if last is not None and last - first < _COUNTED_SPAN:  # one count over the bounds
+        return _days_counted(arr, first, last)
+    present = arr[arr >= first] if last is None else arr[(arr >= first) & (arr <= last)]
+    if present.size and int(present.max()) - int(present.min()) < _COUNTED_SPAN:
+        return _days_counted(present, int(present.min()), int(present.max()))
+    return present, np.ones(present.size, dtype=np.int64)
+
+
 def busiest_financial_year(
     days: Sequence[npt.NDArray[np.int64]], within: tuple[int, int] | None = None
 ) -> tuple[FinancialYear, int, int] | None:
@@ -554,21 +571,10 @@ def busiest_financial_year(
     ((FinancialYear(2008), 3, 4), (FinancialYear(2008), 2, 3))
     """
     counts: dict[int, int] = {}
+    first_day = MISSING + 1 if within is None else max(within[0], MISSING + 1)  # (MISSING is below any first day)
+    last_day = None if within is None else within[1]
     for arr in days:
-        if within is not None and within[1] - max(within[0], MISSING + 1) < _COUNTED_SPAN:
-            present, weight = _days_counted(arr, max(within[0], MISSING + 1), within[1])
-        else:
-            if within is None:
-                present = arr[arr != MISSING]
-            else:  # (MISSING is below any first day)
-                present = arr[(arr >= max(within[0], MISSING + 1)) & (arr <= within[1])]
-            if not present.size:
-                continue
-            lo, hi = int(present.min()), int(present.max())
-            if hi - lo < _COUNTED_SPAN:  # each distinct day counted first (one pass), then only those converted
-                present, weight = _days_counted(present, lo, hi)
-            else:
-                weight = np.ones(present.size, dtype=np.int64)
+        present, weight = _distinct_days(arr, first_day, last_day)
         if not present.size:
             continue
         months = present.astype("M8[D]").astype("M8[M]").astype(np.int64)  # months since 1970-01
